@@ -1,0 +1,34 @@
+"""``byline serve``: one process, one port: the chat page at ``/`` and the HTTP API under ``/v1``.
+
+The API routes are registered before Gradio is mounted at ``/`` so they take precedence.
+"""
+
+from __future__ import annotations
+
+from assistant.offline import go_offline
+from assistant.settings import Settings
+
+
+def create_app(settings: Settings, bot=None):
+    go_offline()
+    import gradio as gr
+    from fastapi import FastAPI
+
+    from assistant.engine import Assistant
+    from assistant.server.api import build_api
+    from assistant.server.ui import build_ui
+
+    bot = bot or Assistant.from_settings(settings)
+    app = FastAPI(title="Byline", docs_url=None, redoc_url=None)
+    build_api(app, bot, settings)
+    auth = (settings.ui_user, settings.ui_password) if settings.ui_user and settings.ui_password else None
+    return gr.mount_gradio_app(app, build_ui(bot, settings), path="/", auth=auth)
+
+
+def serve(settings: Settings) -> int:
+    import uvicorn
+
+    app = create_app(settings)
+    print(f"Byline serving on http://{settings.host}:{settings.port}/ (API at /v1)", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    return 0
