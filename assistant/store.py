@@ -27,8 +27,12 @@ ARTICLE_PLACEHOLDER_VECTOR = [1.0]
 NO_ARTICLES = "no articles ingested: run byline ingest --corpus DIR"
 
 
-def open_client(settings: Settings):
-    """A Chroma client for the configured store: embedded on disk, or a Chroma server."""
+def open_client(settings: Settings, create: bool = False):
+    """A Chroma client for the configured store: embedded on disk, or a Chroma server.
+
+    Readers pass ``create=False`` so that asking against a mistyped path reports the missing store
+    instead of silently creating an empty one there.
+    """
     go_offline()
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -47,6 +51,8 @@ def open_client(settings: Settings):
             )
         except Exception as exc:
             raise StoreError(f"cannot reach Chroma server at {settings.chroma_url}: {exc}") from exc
+    if not create and not (settings.store / "chroma.sqlite3").is_file():
+        raise StoreMissingError(f"{NO_ARTICLES} (no store at {settings.store})")
     try:
         return chromadb.PersistentClient(path=str(settings.store), settings=chroma_settings)
     except Exception as exc:
@@ -61,8 +67,8 @@ class Store:
     client: Any
 
     @classmethod
-    def open(cls, settings: Settings) -> "Store":
-        return cls(settings, open_client(settings))
+    def open(cls, settings: Settings, create: bool = False) -> "Store":
+        return cls(settings, open_client(settings, create))
 
     @property
     def chunks_name(self) -> str:

@@ -63,7 +63,7 @@ def ingest(
     report.documents = len(articles)
 
     with ingest_lock(settings):
-        store = Store.open(settings)
+        store = Store.open(settings, create=True)
         articles_col = store.articles(create=True)
         chunks_col = store.chunks(create=True)
         store.check_model()
