@@ -1,7 +1,246 @@
-"""The HTTP API under /v1 (OpenAI-compatible chat completions plus a native /v1/ask)."""
+"""The HTTP API: OpenAI-compatible ``/v1/models`` and ``/v1/chat/completions``, a native ``/v1/ask``,
+and ``/health``.
+
+Every error a caller can cause is a 4xx in OpenAI's error format (``{"error": {"message", "type",
+"param", "code"}}``), so OpenAI client libraries raise their usual typed exceptions; a broken store
+is a 503 and the server keeps running. Endpoints are plain ``def`` functions: FastAPI runs them in its
+thread pool, so requests are answered concurrently by the one shared ``Assistant``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import re
+import time
+from typing import Any, Iterable, Iterator
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.errors import InputError, LLMError, StoreError, StoreMissingError
+from assistant.server.guard import ApiGuard, too_large_message
+from assistant.server.health import health_report, store_problem
+from assistant.server.openai_models import (
+    AskRequest, ChatCompletionRequest, ChatMessage, chat_chunk, chat_completion, error_body,
+    model_card, new_completion_id,
+)
+from assistant.settings import Settings
+from assistant.types import Answer
+
+log = logging.getLogger("byline.server")
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
-def build_api(app, bot, settings) -> None:
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, type_: str = "invalid_request_error",
+                 param: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = error_body(message, type_, param, code)
+
+
+def build_api(app: FastAPI, bot, settings: Settings) -> None:
+    model_ids = [settings.collection]
+    created = int(time.time())
+    router = APIRouter(prefix="/v1")
+
+    app.add_middleware(ApiGuard, api_keys=settings.api_keys, max_body_bytes=settings.max_request_bytes)
+    app.add_exception_handler(ApiError, _api_error_response)
+    app.add_exception_handler(RequestValidationError, _validation_error_response)
+    app.add_exception_handler(StarletteHTTPException, _http_error_response(settings))
+
     @app.get("/health")
-    def health() -> dict:
-        return {"status": "ok"}
+    def health() -> JSONResponse:
+        status, body = health_report(bot, settings, model_ids)
+        return JSONResponse(body, status_code=status)
+
+    @router.get("/models")
+    def list_models() -> dict:
+        return {"object": "list", "data": [model_card(m, created) for m in model_ids]}
+
+    @router.get("/models/{model_id}")
+    def get_model(model_id: str) -> dict:
+        return model_card(check_model(model_id, model_ids), created)
+
+    @router.post("/chat/completions", response_model=None)
+    def chat_completions(request: ChatCompletionRequest) -> dict | StreamingResponse:
+        model = check_model(request.model, model_ids)
+        question, history = conversation(request.messages, settings)
+        check_store(settings)
+        if not request.stream:
+            return chat_completion(call_engine(bot.ask, settings, question, history), model)
+        pieces = call_engine(start_stream, settings, bot, question, history)
+        return StreamingResponse(sse_events(pieces, model, settings), media_type="text/event-stream",
+                                 headers=SSE_HEADERS)
+
+    @router.post("/ask")
+    def ask(request: AskRequest) -> dict:
+        if len(request.history) + 1 > settings.max_messages:
+            raise too_many_messages(len(request.history) + 1, settings, "history")
+        check_text(request.question, "question")
+        for i, turn in enumerate(request.history):
+            check_text(turn.content, f"history[{i}].content")
+        check_store(settings)
+        history = [{"role": t.role, "content": t.content} for t in request.history]
+        return call_engine(bot.ask, settings, request.question, history).to_dict()
+
+    routes = {route.path: route.methods for route in router.routes}
+
+    @router.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                      include_in_schema=False)
+    def unknown_route(request: Request) -> None:
+        allowed = routes.get(request.url.path)
+        if allowed:
+            raise ApiError(405, f"{request.method} is not allowed on {request.url.path}; use "
+                                f"{', '.join(sorted(allowed))}", code="method_not_allowed")
+        raise ApiError(404, f"Unknown API route {request.url.path}. Routes: GET /v1/models, "
+                            "POST /v1/chat/completions, POST /v1/ask.", code="unknown_url")
+
+    app.include_router(router)
+
+
+def check_model(requested: str | None, model_ids: list[str]) -> str:
+    if requested is None or requested in model_ids:
+        return requested or model_ids[0]
+    raise ApiError(404, f"The model {requested[:100]!r} does not exist; this server has: "
+                        f"{', '.join(model_ids)}", param="model", code="model_not_found")
+
+
+def conversation(messages: list[ChatMessage], settings: Settings) -> tuple[str, list[dict]]:
+    """Split OpenAI ``messages`` into the question (the last user message) and the history before it."""
+    if len(messages) > settings.max_messages:
+        raise too_many_messages(len(messages), settings, "messages")
+    for i, message in enumerate(messages):
+        check_text(message.content, f"messages[{i}].content")
+    if messages[-1].role != "user":
+        raise ApiError(400, "the last message must be the user's question (role 'user'), not a "
+                            f"{messages[-1].role!r} message", param="messages")
+    turns = [{"role": m.role, "content": m.content} for m in messages if m.role in ("user", "assistant")]
+    return turns[-1]["content"], turns[:-1]
+
+
+def check_text(text: str, param: str) -> None:
+    if not text.strip():
+        raise ApiError(400, f"{param} is empty", param=param, code="empty_content")
+    if CONTROL_CHARS.search(text):
+        raise ApiError(400, f"{param} contains control characters", param=param, code="invalid_characters")
+
+
+def too_many_messages(count: int, settings: Settings, param: str) -> ApiError:
+    return ApiError(400, f"{count} messages; the limit is {settings.max_messages}", param=param,
+                    code="too_many_messages")
+
+
+def check_store(settings: Settings) -> None:
+    problem = store_problem(settings)
+    if problem:
+        log.warning("refusing request: %s (store %s)", problem, settings.store_label)
+        raise ApiError(503, f"The store is unavailable: {problem}.", type_="server_error",
+                       code="store_unavailable")
+
+
+def call_engine(fn, settings: Settings, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except Exception as exc:
+        raise engine_error(exc, settings) from exc
+
+
+def engine_error(exc: Exception, settings: Settings) -> ApiError:
+    """Map an engine exception to the HTTP error a caller should see."""
+    if isinstance(exc, (StoreError, StoreMissingError)):
+        log.warning("store error: %s", exc)
+        return ApiError(503, f"The store is unavailable: {exc}", type_="server_error",
+                        code="store_unavailable")
+    if isinstance(exc, InputError):
+        return ApiError(400, str(exc), code="invalid_input")
+    if isinstance(exc, LLMError):
+        log.warning("LLM error: %s", exc)
+        return ApiError(502, f"The language model failed: {exc}", type_="server_error", code="llm_unavailable")
+    problem = store_problem(settings)
+    if problem:
+        log.warning("request failed on a broken store (%s): %s: %s", problem, type(exc).__name__, exc)
+        return ApiError(503, f"The store is unavailable: {problem}.", type_="server_error",
+                        code="store_unavailable")
+    log.error("internal error answering a request", exc_info=exc)
+    return ApiError(500, f"Internal error ({type(exc).__name__}); details are in the server log.",
+                    type_="server_error", code="internal_error")
+
+
+def start_stream(bot, question: str, history: list[dict]) -> Iterator[str | Answer]:
+    """Take the first piece before the response starts, so input and store errors still get a status code."""
+    stream = bot.stream(question, history)
+    first = next(stream)
+    return itertools.chain([first], stream)
+
+
+def sse_events(pieces: Iterable[str | Answer], model: str, settings: Settings) -> Iterator[str]:
+    """OpenAI's chunk stream; the last chunk before ``[DONE]`` carries ``citations`` and ``declined``."""
+    completion_id, created = new_completion_id(), int(time.time())
+    yield sse(chat_chunk(completion_id, created, model, {"role": "assistant", "content": ""}))
+    try:
+        for piece in pieces:
+            if isinstance(piece, Answer):
+                yield sse(chat_chunk(completion_id, created, model, {}, "stop", piece))
+                break
+            yield sse(chat_chunk(completion_id, created, model, {"content": piece}))
+        else:
+            log.error("the engine's stream ended without its final Answer")
+            yield sse(error_body("The answer ended without its citations.", "server_error",
+                                 code="internal_error"))
+    except Exception as exc:
+        yield sse(engine_error(exc, settings).body)
+    yield "data: [DONE]\n\n"
+
+
+def sse(payload: dict) -> str:
+    return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+
+async def _api_error_response(request: Request, exc: ApiError) -> JSONResponse:
+    return JSONResponse(exc.body, status_code=exc.status)
+
+
+async def _validation_error_response(request: Request, exc: RequestValidationError) -> JSONResponse:
+    message, param = describe_validation_error(exc.errors())
+    return JSONResponse(error_body(message, param=param, code="invalid_request"), status_code=400)
+
+
+def _http_error_response(settings: Settings):
+    async def handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 413:
+            message = too_large_message(settings.max_request_bytes)
+            code = "request_too_large"
+        else:
+            message, code = str(exc.detail), None
+        type_ = "server_error" if exc.status_code >= 500 else "invalid_request_error"
+        return JSONResponse(error_body(message, type_, code=code), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+    return handler
+
+
+def describe_validation_error(errors: list[dict]) -> tuple[str, str | None]:
+    """One readable sentence for the first problem pydantic found, and the parameter it concerns."""
+    if not errors:
+        return "Invalid request.", None
+    first = errors[0]
+    path = [p for p in first.get("loc", ()) if p != "body"]
+    if first["type"] == "json_invalid":
+        return f"Request body is not valid JSON: {first.get('ctx', {}).get('error', 'decode error')}.", None
+    if not path and first["type"] == "missing":
+        return "Request body is missing: send a JSON object with Content-Type: application/json.", None
+    if not path:
+        return "Request body must be a JSON object sent with Content-Type: application/json.", None
+    param = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    message = first["msg"].removeprefix("Value error, ")
+    given = first.get("input")
+    if first["type"] not in ("missing", "extra_forbidden") and isinstance(given, (str, int, float)) \
+            and len(str(given)) <= 40:
+        message += f" (got {given!r})"
+    return f"{param}: {message}", param

@@ -1,0 +1,69 @@
+"""Is the served store still there? Checked by ``/health`` and before every API request.
+
+Chroma keeps its files open, so a store directory deleted while serving keeps answering from the
+unlinked files as if nothing had happened. Looking at the files themselves (a stat and a 16-byte
+read) is what turns "deleted" or "truncated" into a clear error instead of answers from a ghost.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from assistant.settings import Settings
+
+log = logging.getLogger("byline.server")
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+STORE_DB = "chroma.sqlite3"
+
+
+def store_problem(settings: Settings) -> str | None:
+    """A short reason the local store cannot be used, or None. A Chroma server is checked by querying it."""
+    if settings.server_mode:
+        return None
+    if not settings.store.is_dir():
+        return "the store directory is missing"
+    try:
+        with open(settings.store / STORE_DB, "rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return "the store database is missing"
+    except OSError as exc:
+        return f"the store database cannot be read ({exc.strerror})"
+    if header != SQLITE_HEADER:
+        return "the store database is empty or damaged"
+    return None
+
+
+def store_warnings(settings: Settings) -> list[str]:
+    """Conditions that do not stop answering but will stop the next ingest."""
+    if settings.server_mode or not settings.store.is_dir():
+        return []
+    if not os.access(settings.store, os.W_OK):
+        return ["the store directory is read-only: answering works, ingest cannot update it"]
+    return []
+
+
+def health_report(bot, settings: Settings, model_ids: list[str]) -> tuple[int, dict]:
+    """HTTP status and body for ``/health``: 200 when questions can be answered, else 503.
+
+    The body names the problem in a few words without paths or exception text, because ``/health``
+    is open even when API keys are set; the details go to the server log.
+    """
+    problem = store_problem(settings)
+    articles = None
+    if problem is None:
+        try:
+            articles = len(bot.articles())
+        except Exception as exc:
+            log.warning("health check: store query failed: %s: %s", type(exc).__name__, exc)
+            problem = "the store cannot be queried"
+    body = {
+        "status": "ok" if problem is None else "unavailable",
+        "models": model_ids,
+        "articles": articles,
+        "problem": problem,
+        "warnings": store_warnings(settings),
+    }
+    return (200 if problem is None else 503), body

@@ -1,0 +1,139 @@
+"""The OpenAI-compatible API as another bot uses it: the official ``openai`` client against a real
+``byline serve`` on a loopback port."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import httpx
+import pytest
+from openai import OpenAI
+
+from tests.byline_server import MARKER, byline_server, check_answer_fields, check_completion
+
+LODGED = "How many requests were lodged between August and October 2022?"
+VIETNAMESE = "And how many of them were Vietnamese?"
+OFF_CORPUS = "What tier did Thailand get in 2022?"
+GOLD_SOURCE = "002_7f55eb3e11389810.txt"
+
+
+@pytest.fixture(scope="module")
+def server(sample_store, tmp_path_factory):
+    with byline_server(sample_store, tmp_path_factory.mktemp("api") / "server.log") as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def client(server) -> OpenAI:
+    return OpenAI(base_url=server.api, api_key="unused", max_retries=0, timeout=120)
+
+
+def extras(obj) -> dict:
+    """Byline's fields beyond OpenAI's schema, as the openai client keeps them."""
+    return obj.model_extra or {}
+
+
+def ask(client: OpenAI, messages: list[dict]):
+    return client.chat.completions.create(model="byline", messages=messages)
+
+
+def test_models_lists_one_model_per_store(client):
+    models = client.models.list()
+    assert [m.id for m in models.data] == ["byline"]
+    assert client.models.retrieve("byline").id == "byline"
+
+
+def test_answer_carries_citations_matching_its_markers(client, bot):
+    completion = ask(client, [{"role": "user", "content": LODGED}])
+    text = completion.choices[0].message.content
+    extra = extras(completion)
+    check_completion(completion.model_dump())
+    assert extra["declined"] is False
+    assert "496" in text
+    assert GOLD_SOURCE in {c["source"] for c in extra["citations"]}
+    for citation in extra["citations"]:
+        article = bot.article(citation["source"])
+        assert article.text[citation["start"]:citation["end"]] == citation["passage"]
+
+
+def test_streamed_answer_equals_the_plain_one_and_ends_with_citations(client):
+    plain = ask(client, [{"role": "user", "content": LODGED}])
+    chunks = list(client.chat.completions.create(
+        model="byline", messages=[{"role": "user", "content": LODGED}], stream=True))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks)
+    assert " ".join(text.split()) == " ".join(plain.choices[0].message.content.split())
+    assert len(chunks) > 2, "the answer should arrive in pieces"
+    assert [c.choices[0].finish_reason for c in chunks[-1:]] == ["stop"]
+    assert all("citations" not in extras(c) for c in chunks[:-1])
+    last = extras(chunks[-1])
+    assert last["citations"] == extras(plain)["citations"]
+    assert last["declined"] is False
+    assert set(MARKER.findall(text)) == {str(c["n"]) for c in last["citations"]}
+
+
+def test_stream_is_server_sent_events_ending_with_done(server):
+    body = {"model": "byline", "stream": True, "messages": [{"role": "user", "content": LODGED}]}
+    with httpx.stream("POST", f"{server.api}/chat/completions", json=body, timeout=120) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = [line for line in response.iter_lines() if line]
+    assert all(line.startswith("data: ") for line in events)
+    assert events[-1] == "data: [DONE]"
+    last = json.loads(events[-2].removeprefix("data: "))
+    assert last["object"] == "chat.completion.chunk"
+    check_answer_fields("".join(json.loads(e[6:])["choices"][0]["delta"].get("content") or ""
+                                for e in events[:-1]), last["declined"], last["citations"])
+
+
+def test_follow_up_is_resolved_from_the_messages(client):
+    first = ask(client, [{"role": "user", "content": LODGED}])
+    follow_up = ask(client, [
+        {"role": "system", "content": "You are a helpful assistant."},
+        {"role": "user", "content": LODGED},
+        {"role": "assistant", "content": first.choices[0].message.content},
+        {"role": "user", "content": VIETNAMESE},
+    ])
+    assert extras(follow_up)["declined"] is False
+    assert "398" in follow_up.choices[0].message.content
+    check_completion(follow_up.model_dump())
+
+
+def test_off_corpus_question_is_declined(client):
+    completion = ask(client, [{"role": "user", "content": OFF_CORPUS}])
+    assert extras(completion)["declined"] is True
+    assert completion.choices[0].message.content.startswith("The articles don't say")
+    check_completion(completion.model_dump())
+
+
+def test_content_given_as_text_parts_is_read(client):
+    completion = ask(client, [{"role": "user", "content": [{"type": "text", "text": LODGED}]}])
+    assert "496" in completion.choices[0].message.content
+
+
+def test_native_ask_returns_the_contract_answer(server):
+    response = httpx.post(f"{server.api}/ask", json={"question": LODGED}, timeout=120)
+    assert response.status_code == 200
+    answer = response.json()
+    assert set(answer) == {"answer", "declined", "citations", "timings_ms"}
+    check_answer_fields(answer["answer"], answer["declined"], answer["citations"])
+    assert "496" in answer["answer"]
+
+    follow_up = httpx.post(f"{server.api}/ask", timeout=120, json={
+        "question": VIETNAMESE,
+        "history": [{"role": "user", "content": LODGED}, {"role": "assistant", "content": answer["answer"]}],
+    }).json()
+    assert "398" in follow_up["answer"]
+
+
+def test_health_reports_the_served_store(server):
+    response = httpx.get(f"{server.url}/health", timeout=30)
+    assert response.status_code == 200
+    health = response.json()
+    assert health["status"] == "ok" and health["models"] == ["byline"]
+    assert health["articles"] == 5 and health["problem"] is None
+
+
+def test_chat_page_is_still_served_next_to_the_api(server):
+    page = httpx.get(server.url + "/", timeout=30)
+    assert page.status_code == 200 and re.search(r"<html", page.text, re.I)
