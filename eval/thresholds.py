@@ -1,0 +1,55 @@
+"""The accuracy gate: compare metrics with the limits in ``eval/thresholds.toml``.
+
+Limits live in that file, not in code, so its git history is the accuracy record. ``[min]`` holds
+metrics that must not fall below a value, ``[max]`` those that must not rise above one (such as
+``false_decline_rate``). A metric the engine could not measure (None) fails its limit.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import InputError
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "thresholds.toml"
+
+
+@dataclass(frozen=True)
+class Limit:
+    metric: str
+    bound: str  # "min" or "max"
+    value: float
+
+    def passes(self, measured: float | None) -> bool:
+        if measured is None:
+            return False
+        return measured >= self.value if self.bound == "min" else measured <= self.value
+
+    @property
+    def label(self) -> str:
+        return f"{'>=' if self.bound == 'min' else '<='} {self.value:g}"
+
+
+def load_limits(path: Path | None, known_metrics: set[str]) -> list[Limit]:
+    path = Path(path) if path else DEFAULT_PATH
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except OSError as exc:
+        raise InputError(f"cannot read thresholds {path}: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"thresholds {path} is not valid TOML: {exc}") from exc
+    unknown_sections = set(raw) - {"min", "max"}
+    if unknown_sections:
+        raise InputError(f"thresholds {path}: unknown section(s) {', '.join(sorted(unknown_sections))}")
+    limits = []
+    for bound in ("min", "max"):
+        for metric, value in raw.get(bound, {}).items():
+            if metric not in known_metrics:
+                raise InputError(f"thresholds {path}: unknown metric {metric!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise InputError(f"thresholds {path}: {bound}.{metric} must be a number")
+            limits.append(Limit(metric, bound, float(value)))
+    return limits
