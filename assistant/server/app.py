@@ -11,18 +11,16 @@ from assistant.settings import Settings
 
 def create_app(settings: Settings, bot=None):
     go_offline()
-    import gradio as gr
     from fastapi import FastAPI
 
     from assistant.engine import Assistant
     from assistant.server.api import build_api
-    from assistant.server.ui import build_ui
+    from assistant.server.ui import mount_ui
 
     bot = bot or Assistant.from_settings(settings)
     app = FastAPI(title="Byline", docs_url=None, redoc_url=None)
     build_api(app, bot, settings)
-    auth = (settings.ui_user, settings.ui_password) if settings.ui_user and settings.ui_password else None
-    return gr.mount_gradio_app(app, build_ui(bot, settings), path="/", auth=auth)
+    return mount_ui(app, bot, settings)
 
 
 def serve(settings: Settings) -> int:

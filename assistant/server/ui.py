@@ -1,10 +1,209 @@
-"""The Gradio chat page."""
+"""The Gradio chat page: streamed, cited answers with a sources panel, and a tab listing the articles.
+
+A conversation lives in a ``gr.State`` (one per browser tab) as a list of turns
+``{"question": str, "answer": Answer-dict | None, "error": str | None}``; the chat and the sources
+panel are re-rendered from it, so what the page shows and what the engine is given as history agree.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Iterator
+
+from assistant.offline import go_offline
+
+go_offline()
+
+import gradio as gr  # noqa: E402  (after go_offline, which switches off Gradio's analytics)
+
+from assistant.errors import BylineError  # noqa: E402
+from assistant.server import ui_render as render  # noqa: E402
+from assistant.server.ui_examples import example_questions  # noqa: E402
+from assistant.types import Answer  # noqa: E402
+
+STATIC = Path(__file__).with_name("ui_static")
+UNEXPECTED = ("Something went wrong inside Byline while answering ({kind}). The page still works: "
+              "ask again, rephrase the question, or start a new conversation.")
+EXAMPLE_SOURCE_ARTICLES = 200  # enough names to pick from; reading every article of a large store would slow start-up
+ARTICLE_ROW_CLICK = """
+const open = (row) => row && trigger("click", {source: row.dataset.source});
+element.addEventListener("click", (e) => open(e.target.closest("tr[data-source]")));
+element.addEventListener("keydown", (e) => {
+  if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(e.target.closest("tr[data-source]")); }
+});
+"""
+log = logging.getLogger(__name__)
+
+
+def theme():
+    """Gradio's default look with system fonts, so the page never asks for a web font."""
+    return gr.themes.Default(
+        primary_hue="indigo",
+        font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
+        font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+    )
+
+
+def mount_ui(app, bot, settings):
+    """Mount the page at ``/`` of ``app``: offline theme, own CSS/JS, optional login, no Gradio footer."""
+    auth = (settings.ui_user, settings.ui_password) if settings.ui_user and settings.ui_password else None
+    return gr.mount_gradio_app(
+        app, build_ui(bot, settings), path="/", auth=auth,
+        auth_message="Byline: sign in to ask questions about the articles.",
+        theme=theme(), css_paths=[STATIC / "byline.css"],
+        head=f"<script>{(STATIC / 'byline.js').read_text()}</script>",
+        footer_links=[], run_history=False, show_error=False,
+    )
+
+
+def _history(turns: list[dict], limit: int) -> list[dict]:
+    history = []
+    for t in turns:
+        if t.get("answer"):
+            history += [{"role": "user", "content": t["question"]},
+                        {"role": "assistant", "content": t["answer"]["answer"]}]
+    return history[-limit:] if limit > 0 else []
+
+
+def _messages(turns: list[dict], pending: dict | None = None) -> list[dict]:
+    messages = []
+    for n, t in enumerate(turns + ([pending] if pending else []), 1):
+        if t.get("error"):
+            reply = render.error_html(t["error"])
+        elif t.get("answer"):
+            reply = render.answer_html(n, t["answer"])
+        else:
+            reply = render.streaming_html(t.get("partial", ""))
+        messages += [{"role": "user", "content": render.question_html(t["question"])},
+                     {"role": "assistant", "content": reply}]
+    return messages
+
+
+def _readable(exc: Exception) -> str:
+    if isinstance(exc, BylineError) and str(exc):
+        text = str(exc).splitlines()[0]
+        return text[:1].upper() + text[1:]
+    return UNEXPECTED.format(kind=type(exc).__name__)
+
+
+def _asking(ask, question: str):
+    """An event handler that asks one fixed question (for the example buttons)."""
+
+    def ask_example(turns: list[dict]) -> Iterator[tuple]:
+        yield from ask(question, turns)
+
+    return ask_example
 
 
 def build_ui(bot, settings):
-    import gradio as gr
+    def sources(turns: list[dict]) -> str:
+        return render.sources_html(turns, _safe_article, settings.ui_context_chars)
 
-    def respond(message, history):
-        return bot.ask(message).answer
+    def _safe_article(source: str):
+        try:
+            return bot.article(source)
+        except Exception:
+            log.exception("could not read article %s for the sources panel", source)
+            return None
 
-    return gr.ChatInterface(respond, title="Byline")
+    def ask(question: str, turns: list[dict]) -> Iterator[tuple]:
+        """Stream one answer into the chat; any failure becomes a message in the chat, never an exception."""
+        turns = list(turns or [])
+        question = question if isinstance(question, str) else ""
+        pending = {"question": question, "partial": ""}
+        yield _messages(turns, pending), gr.skip(), "", gr.skip()
+        try:
+            final = None
+            for piece in bot.stream(question, _history(turns, settings.max_history_messages)):
+                if isinstance(piece, Answer):
+                    final = piece
+                else:
+                    pending["partial"] += piece
+                    yield _messages(turns, pending), gr.skip(), gr.skip(), gr.skip()
+            if final is None:
+                raise RuntimeError("the engine finished without an answer")
+            turn = {"question": question, "answer": final.to_dict(), "error": None}
+        except Exception as exc:  # the page must survive whatever the engine does
+            if not isinstance(exc, BylineError):
+                log.exception("answering failed")
+            turn = {"question": question, "answer": None, "error": _readable(exc)}
+        turns.append(turn)
+        yield _messages(turns), sources(turns), gr.skip(), turns
+
+    def new_conversation() -> tuple:
+        return [], sources([]), "", []
+
+    def list_articles() -> tuple:
+        try:
+            articles = bot.articles()
+        except Exception as exc:
+            log.exception("could not list articles")
+            return render.error_html(_readable(exc)), gr.update(choices=[], value=None)
+        choices = [(a.title or a.source, a.source) for a in articles]
+        return render.articles_table_html(articles), gr.update(choices=choices, value=None)
+
+    def show_article(source: str | None) -> str:
+        if not source:
+            return render.article_html(None)
+        try:
+            return render.article_html(bot.article(source))
+        except Exception as exc:
+            log.exception("could not read article %s", source)
+            return render.error_html(_readable(exc))
+
+    def pick_row(event: gr.EventData) -> str:
+        return getattr(event, "source", None)
+
+    try:
+        listed = bot.articles()[:EXAMPLE_SOURCE_ARTICLES]
+        examples = example_questions([bot.article(a.source) or a for a in listed], settings.ui_examples)
+    except Exception:
+        log.exception("could not derive example questions")
+        examples = []
+
+    with gr.Blocks(title="Byline", analytics_enabled=False) as page:
+        turns = gr.State([])
+        gr.HTML("<h1>Byline</h1><p>Answers from the ingested news articles, each claim linked to the "
+                "passage that supports it.</p>", elem_id="byline-title", js_on_load=None)
+        with gr.Tabs():
+            with gr.Tab("Ask", id="ask"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=360):
+                        chat = gr.Chatbot(
+                            elem_id="byline-chat", show_label=False, height=520, buttons=["copy"],
+                            feedback_options=None, latex_delimiters=[], render_markdown=False,
+                            placeholder="Ask a question about the articles. Answers cite their sources as "
+                                        "[1], [2]…; click one to see the passage.",
+                        )
+                        with gr.Row():
+                            question = gr.Textbox(
+                                elem_id="byline-question", show_label=False, scale=5, max_lines=6,
+                                placeholder="Ask a question about the articles…", autofocus=True,
+                            )
+                            send = gr.Button("Ask", variant="primary", scale=1, elem_id="byline-ask")
+                        if examples:
+                            gr.HTML("<p>Or try one of these:</p>", elem_id="byline-try", js_on_load=None)
+                        with gr.Row(elem_id="byline-examples"):
+                            example_buttons = [gr.Button(text, size="sm") for text in examples]
+                        new = gr.Button("New conversation", size="sm", elem_id="byline-new")
+                    with gr.Column(scale=2, min_width=320):
+                        panel = gr.HTML(sources([]), elem_id="byline-sources", js_on_load=None)
+            with gr.Tab("Articles", id="articles"):
+                table = gr.HTML(elem_id="byline-articles", js_on_load=ARTICLE_ROW_CLICK)
+                picker = gr.Dropdown(label="Read an article's cleaned text", choices=[], elem_id="byline-picker")
+                article_view = gr.HTML(render.article_html(None), elem_id="byline-article", js_on_load=None)
+
+        outputs = [chat, panel, question, turns]
+        gr.on([send.click, question.submit], ask, inputs=[question, turns], outputs=outputs,
+              api_name="ask", concurrency_limit=settings.ui_concurrency, concurrency_id="ask",
+              show_progress="hidden")
+        for button, text in zip(example_buttons, examples):
+            button.click(_asking(ask, text), inputs=[turns], outputs=outputs, api_visibility="private",
+                         concurrency_limit=settings.ui_concurrency, concurrency_id="ask", show_progress="hidden")
+        new.click(new_conversation, outputs=outputs, api_name="new_conversation")
+        chat.clear(new_conversation, outputs=outputs, api_visibility="private")
+        page.load(list_articles, outputs=[table, picker], api_name="articles")
+        picker.change(show_article, inputs=picker, outputs=article_view, api_name="article")
+        table.click(pick_row, outputs=picker, api_visibility="private")
+    return page
