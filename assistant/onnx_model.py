@@ -101,9 +101,9 @@ def export(settings: Settings) -> Path:
 
 def _check_against(path: Path, expected) -> None:
     """Refuse an export whose vectors drift from sentence-transformers: it would poison the store."""
-    from assistant.onnx_embedding import OnnxEmbedding
+    from assistant.onnx_encoder import OnnxEncoder
 
-    got = OnnxEmbedding(path, threads=1).encode(list(CHECK_TEXTS))
+    got = OnnxEncoder(path).encode(list(CHECK_TEXTS))
     cosine = float(min((got * expected).sum(axis=1)))
     if cosine < MIN_COSINE_TO_TORCH:
         raise ExportUnavailable(f"the exported ONNX model disagrees with sentence-transformers (cosine {cosine:.4f})")

@@ -20,7 +20,8 @@ class Settings:
     # Store
     store: Path = Path(".byline/store")
     chroma_url: str | None = None
-    chroma_timeout_s: float = 5.0
+    chroma_timeout_s: float = 5.0  # connecting to a Chroma server; an unreachable one fails this fast
+    chroma_read_timeout_s: float = 60.0  # one Chroma server call (large ingest batches take seconds)
     collection: str = "byline"
     cache_dir: Path = Path.home() / ".cache" / "byline"
 

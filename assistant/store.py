@@ -34,29 +34,53 @@ def open_client(settings: Settings, create: bool = False):
     instead of silently creating an empty one there.
     """
     go_offline()
+    if settings.chroma_url:
+        return _http_client(settings)
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        if not url.hostname:
-            raise StoreError(f"BYLINE_CHROMA_URL is not a URL: {settings.chroma_url!r}")
-        try:
-            return chromadb.HttpClient(
-                host=url.hostname,
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-        except Exception as exc:
-            raise StoreError(f"cannot reach Chroma server at {settings.chroma_url}: {exc}") from exc
     if not create and not (settings.store / "chroma.sqlite3").is_file():
         raise StoreMissingError(f"{NO_ARTICLES} (no store at {settings.store})")
     try:
-        return chromadb.PersistentClient(path=str(settings.store), settings=chroma_settings)
+        return chromadb.PersistentClient(path=str(settings.store), settings=ChromaSettings(anonymized_telemetry=False))
     except Exception as exc:
         raise StoreError(f"cannot open store {settings.store}: {exc}") from exc
+
+
+def _http_client(settings: Settings):
+    """A ``chromadb.HttpClient`` that fails within ``chroma_timeout_s`` instead of hanging.
+
+    Chroma's client talks through an httpx session created with no timeout at all, and its constructor
+    already calls the server. So the server is probed first with a bounded heartbeat, and the session's
+    timeout is then set on the client's httpx session (Chroma offers no setting for it). A server that
+    goes away later makes each call fail with a ``StoreError``; httpx opens fresh connections once it
+    is back, so the same client recovers without a restart.
+    """
+    import chromadb
+    import httpx
+    from chromadb.config import Settings as ChromaSettings
+
+    url = urlparse(settings.chroma_url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise StoreError(f"BYLINE_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}")
+    base = f"{url.scheme}://{url.netloc}"
+    try:
+        httpx.get(f"{base}/api/v2/heartbeat", timeout=settings.chroma_timeout_s).raise_for_status()
+    except httpx.HTTPError as exc:
+        raise _unreachable(settings, exc) from exc
+    try:
+        client = chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 80),
+            ssl=url.scheme == "https",
+            settings=ChromaSettings(anonymized_telemetry=False),
+        )
+    except Exception as exc:
+        raise _unreachable(settings, exc) from exc
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(settings.chroma_read_timeout_s, connect=settings.chroma_timeout_s)
+    return client
 
 
 @dataclass
@@ -97,10 +121,10 @@ class Store:
     def _collection(self, name: str, create: bool, metadata: dict[str, Any]):
         try:
             if create:
-                return self.client.get_or_create_collection(
-                    name, metadata=metadata, embedding_function=None
-                )
-            return self.client.get_collection(name, embedding_function=None)
+                found = self.client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
+            else:
+                found = self.client.get_collection(name, embedding_function=None)
+            return _RemoteCollection(found, self.settings) if self.settings.server_mode else found
         except Exception as exc:
             if not create and _is_not_found(exc):
                 raise StoreMissingError(f"{NO_ARTICLES} (store: {self.settings.store_label})") from exc
@@ -160,14 +184,52 @@ def _article(source: str, meta: dict[str, Any], text: str) -> Article:
     )
 
 
+def _is_transport_error(exc: Exception) -> bool:
+    import httpx
+
+    return isinstance(exc, httpx.TransportError)
+
+
 def _is_not_found(exc: Exception) -> bool:
     text = f"{type(exc).__name__} {exc}".lower()
     return "notfound" in text or "does not exist" in text or "not found" in text
 
 
+class _RemoteCollection:
+    """A Chroma server collection whose lost-connection failures surface as one clear ``StoreError``
+    (the CLI prints it, the API answers 503-style errors) rather than an httpx traceback. Everything
+    else, including Chroma's own errors, passes through unchanged."""
+
+    def __init__(self, collection: Any, settings: Settings) -> None:
+        self._collection = collection
+        self._settings = settings
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._collection, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            import httpx
+
+            try:
+                return attr(*args, **kwargs)
+            except httpx.TransportError as exc:
+                raise _unreachable(self._settings, exc) from exc
+
+        return call
+
+
+def _unreachable(settings: Settings, exc: Exception) -> StoreError:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StoreError(f"Chroma server at {settings.chroma_url} is unreachable ({reason})")
+
+
 def _store_error(settings: Settings, exc: Exception) -> StoreError:
     if isinstance(exc, StoreError):
         return exc
+    if settings.server_mode and _is_transport_error(exc):
+        return _unreachable(settings, exc)
     if isinstance(exc, sqlite3.DatabaseError):
         return StoreError(f"store {settings.store_label} is unreadable (corrupt?): {exc}")
     return StoreError(f"store {settings.store_label} failed: {type(exc).__name__}: {exc}")

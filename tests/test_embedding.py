@@ -48,6 +48,22 @@ def test_query_and_text_embeddings_agree_and_keep_input_order():
     assert np.allclose(batch[-1], embedder.get_text_embedding(texts[-1]), atol=1e-5)
 
 
+def test_plain_encoder_gives_the_same_vectors_without_importing_llama_index():
+    probe = (
+        "import sys, json\n"
+        "from assistant.embedding import load_encoder\n"
+        "from assistant.settings import Settings\n"
+        "vector = load_encoder(Settings.load()).get_query_embedding('How many requests were lodged?')\n"
+        "print(json.dumps({'vector': vector, 'llama_index': 'llama_index.core' in sys.modules}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["llama_index"] is False
+    expected = load_embedder(Settings.load()).get_query_embedding("How many requests were lodged?")
+    assert np.allclose(report["vector"], expected, atol=1e-5)
+
+
 def test_auto_backend_uses_the_cached_onnx_export():
     settings = Settings.load()
     embedder = load_embedder(settings)
