@@ -94,18 +94,22 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     store = Store.open(settings)
-    articles = store.list_articles()
+    articles = store.articles()
+    meta = articles.metadata or {}
     status = {
         "store": settings.store_label,
-        "articles": len(articles),
+        "articles": articles.count(),
         "chunks": store.chunk_count(),
-        "model": settings.embed_model,
+        "model": meta.get("embed_model", settings.embed_model),
+        "complete": not meta.get("dirty", False),
     }
     if args.json:
         print(json.dumps(status))
     else:
-        for key, value in status.items():
-            print(f"{key}: {value}")
+        for key in ("store", "articles", "chunks", "model"):
+            print(f"{key}: {status[key]}")
+        if not status["complete"]:
+            print("the last ingest did not finish: run byline ingest again to complete the store")
     return 0
 
 

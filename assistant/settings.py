@@ -57,11 +57,11 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     ui_user: str | None = None
-    ui_password: str | None = None
+    ui_password: str | None = field(default=None, repr=False)
     ui_examples: int = 4  # example questions shown under the chat
     ui_concurrency: int = 4  # answers the chat page computes at once; more wait in Gradio's queue
     ui_context_chars: int = 400  # paragraph text shown around a cited passage, each side
-    api_keys: tuple[str, ...] = field(default_factory=tuple)
+    api_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)  # never printed, even in a repr
     max_request_bytes: int = 65_536
     max_messages: int = 50
 

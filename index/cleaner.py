@@ -1,30 +1,56 @@
 """Turn a raw article file into the text a reader would call the article.
 
-Citation offsets refer to the cleaned text, so it is stored next to the chunks. Each rule below
-removes one kind of page boilerplate seen in real article dumps.
+Citation offsets refer to the cleaned text, so it is stored next to the chunks. Each rule removes one
+kind of page boilerplate seen in real article dumps (the sample corpus has every one of them); rules
+work on whole lines so that article sentences, including editorial brackets like "[the US]" inside
+quotes, are never cut. A reproduction notice is taken out of the answerable text but kept as metadata.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 
 import yaml
 
-SHORTCODE = re.compile(r"^\[[a-z_][\w-]*(\s+[\w-]+=(\"[^\"]*\"|'[^']*'|\S+))*\s*/?\]$", re.I)
-READ_TIME = re.compile(r"^\d+\s+min(ute)?s?\s+read$", re.I)
-SHARE_LINE = re.compile(r"(^|\s)(Share|Share this|Share on \w+):?\s*$", re.I)
-NAVIGATION = re.compile(r"^(Previous|Next)\s+(Article|Post|Story)$", re.I)
-NOTICE = re.compile(
-    r"(no part of this article may be reproduced|all rights reserved|may not be (re)?published"
-    r"|without (prior )?written permission)",
+from index.html_text import html_to_text
+
+# Widget markup such as [responsivevoice_button voice="US English Female"] or [/caption]: a lowercase
+# name with attributes, an underscore or a closing slash. "[the US]" or "[updated]" has none of these.
+_ATTRS = r"(?:\s+[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s\]]+))"
+SHORTCODE_INLINE = re.compile(rf"\[(?:/[a-z][\w-]*|[a-z][a-z0-9-]*_[\w-]*{_ATTRS}*|[a-z][\w-]*{_ATTRS}+)\s*/?\]")
+SHORTCODE_LINE = re.compile(rf"^\[/?[a-z][\w-]*{_ATTRS}*\s*/?\]$")
+READ_TIME = re.compile(r"^(reading time:?\s*)?\d+\s*(min|mins|minute|minutes)(\s+read)?$", re.I)
+# "Taing Vida / Khmer Times Share:" and "KT/Chor Sokunthea": short "Name / Outlet" byline or photo
+# credit lines, optionally followed by the share-button label.
+_NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+CREDIT_LINE = re.compile(rf"^{_NAME}\s*/\s*(?:{_NAME}|supplied|file|handout)(?:\s+Share(?: this)?:?)?$")
+BY_LINE = re.compile(rf"^By\s+{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*$")
+SHARE_LINE = re.compile(r"^(.{0,80}\s)?(Share|Share this|Share on \w+|Share this article):?$", re.I)
+SOCIAL_WORDS = {"share", "tweet", "facebook", "twitter", "x", "whatsapp", "telegram", "email", "e-mail",
+                "print", "linkedin", "pinterest", "reddit", "messenger", "copy", "link", "copied"}
+AD_LINE = re.compile(r"^(advertisement|advertising|sponsored|sponsored content|ad|scroll to continue)$", re.I)
+# A caption's trailing photo credit: "... Preah Sihanouk province. Kiripost/supplied".
+CAPTION_CREDIT = re.compile(rf"(?<=[.!?”\"])\s+{_NAME}\s*/\s*(?:{_NAME}|supplied|file|handout)$")
+# "Previous Article / Next Article" and "Related" blocks: everything after them is other articles'
+# headlines.
+NAVIGATION = re.compile(
+    r"^(previous|next)\s+(article|post|story)|^(related|more)\s+(articles|posts|stories|news)\b"
+    r"|^(read more|you may also like|recommended for you|also read)\b",
     re.I,
 )
-CREDIT = re.compile(r"^[A-Z]{2,5}\s*/\s*[A-Z][\w .'-]{2,40}$")
-FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", re.S)
-SPACES = re.compile(r"[ \t\u00a0]+")
+NOTICE = re.compile(
+    r"no part of this article may be reproduced|all rights reserved|may not be (re)?published"
+    r"|without (prior )?written permission|^(©|copyright ©?\s*\d{4})",
+    re.I,
+)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(---|\.\.\.)[ \t]*(\r?\n|\Z)", re.S)
+SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+LINE_BREAKS = re.compile(r"\r\n?|[\x0c\u2028\u2029\x85]")
+SENTENCE_END = ("." , "!", "?", ":", ";", "”", '"', "’", "'", ")")
+MIN_DEDUP_WORDS = 4
 
 
 @dataclass
@@ -35,37 +61,30 @@ class CleanedArticle:
 
 
 def clean(raw: str, kind: str = "text", title: str | None = None) -> CleanedArticle:
+    """Cleaned text, metadata found in the file itself (front matter, HTML head), and any notice."""
     metadata: dict[str, Any] = {}
     if kind == "markdown":
         raw, metadata = split_front_matter(raw)
+        raw = markdown_to_text(raw)
     elif kind == "html":
-        raw, html_title = html_to_text(raw)
-        if html_title:
-            metadata["title"] = html_title
-    lines = [SPACES.sub(" ", line).strip() for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        raw, metadata = html_to_text(raw)
+    lines = [SPACES.sub(" ", line).strip() for line in _normalise(raw).split("\n")]
     lines = _cut_navigation(lines)
     notices = [line for line in lines if NOTICE.search(line)]
-    kept: list[str] = []
-    for line in lines:
-        if line in notices or _is_boilerplate(line):
-            continue
-        if line and kept and line == kept[-1]:
-            continue
-        kept.append(line)
+    kept = ["" if line in notices or _is_boilerplate(line) else _strip_inline(line) for line in lines]
+    paragraphs = _dedupe(_paragraphs(kept, join_wrapped=kind == "markdown"))
     heading = title or metadata.get("title")
-    paragraphs = [line for line in kept if line]
     if paragraphs and heading and _same(paragraphs[0], heading):
         paragraphs = paragraphs[1:]
-        if not metadata.get("title"):
-            metadata["title"] = heading
-    elif paragraphs and not heading and _looks_like_headline(paragraphs[0]):
-        metadata["title"] = paragraphs[0]
-        paragraphs = paragraphs[1:]
+        metadata.setdefault("title", heading)
+    elif paragraphs and not heading and len(paragraphs) > 1 and _looks_like_headline(paragraphs[0]):
+        metadata["title"] = paragraphs.pop(0)
     return CleanedArticle("\n\n".join(paragraphs), metadata, " ".join(notices) or None)
 
 
 def split_front_matter(raw: str) -> tuple[str, dict[str, Any]]:
-    match = FRONT_MATTER.match(raw)
+    """YAML front matter (title, publication, published or date) and the body after it."""
+    match = FRONT_MATTER.match(raw.lstrip("\ufeff"))
     if not match:
         return raw, {}
     try:
@@ -74,81 +93,125 @@ def split_front_matter(raw: str) -> tuple[str, dict[str, Any]]:
         return raw, {}
     if not isinstance(data, dict):
         return raw, {}
-    meta = {k: str(data[k]) for k in ("title", "publication", "published", "date") if data.get(k)}
+    meta = {k: " ".join(str(data[k]).split()) for k in ("title", "publication", "published", "date")
+            if data.get(k) not in (None, "")}
     if "date" in meta:
         meta.setdefault("published", meta.pop("date"))
-    return raw[match.end():], meta
+        meta.pop("date", None)
+    return raw.lstrip("\ufeff")[match.end():], meta
+
+
+MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(\s+#+)?\s*$")
+MD_RULE = re.compile(r"^\s{0,3}([-*_=]\s*){3,}$|^\s*```.*$|^\s*~~~.*$")
+MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]+|\([^)]*\))*(?:\s+\"[^\"]*\")?\)|\[([^\]]+)\]\[[^\]]*\]")
+MD_LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+.*$")
+MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+MD_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])")
+MD_CODE = re.compile(r"`([^`]*)`")
+MD_QUOTE_OR_BULLET = re.compile(r"^\s*(>\s?)+|^\s*[-*+]\s+")
+MD_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def markdown_to_text(raw: str) -> str:
+    """Plain text of Markdown: markup gone, headings and list items on their own lines."""
+    out: list[str] = []
+    for line in _normalise(raw).split("\n"):
+        if MD_RULE.match(line) or MD_LINK_DEF.match(line):
+            out.append("")
+            continue
+        heading = MD_HEADING.match(line)
+        if heading:
+            out.extend(["", heading.group(1), ""])
+            continue
+        block_start = bool(MD_QUOTE_OR_BULLET.match(line))
+        line = MD_QUOTE_OR_BULLET.sub("", line)
+        line = MD_IMAGE.sub("", line)
+        line = MD_LINK.sub(lambda m: m.group(1) or m.group(2), line)
+        line = MD_STRONG.sub(r"\2", line)
+        line = MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), line)
+        line = MD_TAG.sub("", MD_CODE.sub(r"\1", line))
+        if block_start:
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
+def _normalise(raw: str) -> str:
+    return INVISIBLE.sub("", LINE_BREAKS.sub("\n", raw)).replace("\t", " ")
 
 
 def _is_boilerplate(line: str) -> bool:
     if not line:
         return False
-    if SHORTCODE.match(line) or READ_TIME.match(line) or SHARE_LINE.search(line):
+    if SHORTCODE_LINE.match(line) or READ_TIME.match(line) or AD_LINE.match(line):
         return True
-    if CREDIT.match(line):
+    if CREDIT_LINE.match(line) or BY_LINE.match(line):
         return True
     words = line.split()
-    return len(words) >= 2 and len(set(w.lower() for w in words)) == 1
+    if SHARE_LINE.match(line) and len(words) <= 12:
+        return True
+    lowered = [w.strip(":,|·•").lower() for w in words]
+    if all(w in SOCIAL_WORDS for w in lowered if w) and any(lowered):
+        return True
+    # Repeated sponsor or widget words: "cellcard cellcard".
+    return 2 <= len(words) <= 6 and len(set(lowered)) == 1
+
+
+def _strip_inline(line: str) -> str:
+    line = CAPTION_CREDIT.sub("", SHORTCODE_INLINE.sub("", line))
+    return SPACES.sub(" ", line).strip()
 
 
 def _cut_navigation(lines: list[str]) -> list[str]:
-    """Drop a trailing 'Previous Article / Next Article' block and the headlines it links to."""
+    """Drop a trailing navigation block ("Previous Article", "Related stories") and what follows it."""
     for i, line in enumerate(lines):
-        if NAVIGATION.match(line) and i > len(lines) // 2:
+        if i > len(lines) // 2 and NAVIGATION.match(line) and len(line.split()) <= 6:
             return lines[:i]
     return lines
 
 
+def _paragraphs(lines: list[str], join_wrapped: bool) -> list[str]:
+    """Group lines into paragraphs: a blank line ends one. Every line of plain text is its own
+    paragraph (dumps put one paragraph per line), except a hard-wrapped line that stops mid-sentence
+    before a lowercase continuation; Markdown joins all lines of a block, as Markdown does.
+    """
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines + [""]:
+        if not line:
+            if current:
+                paragraphs.append(" ".join(current))
+            current = []
+            continue
+        wrapped = current and (join_wrapped or (not current[-1].endswith(SENTENCE_END) and line[:1].islower()))
+        if current and not wrapped:
+            paragraphs.append(" ".join(current))
+            current = []
+        current.append(line)
+    return paragraphs
+
+
+def _dedupe(paragraphs: list[str]) -> list[str]:
+    """Drop a repeated paragraph (a photo caption printed twice, a repeated widget block)."""
+    seen: set[str] = set()
+    out = []
+    for paragraph in paragraphs:
+        key = _key(paragraph)
+        if len(paragraph.split()) >= MIN_DEDUP_WORDS and key in seen:
+            continue
+        seen.add(key)
+        out.append(paragraph)
+    return out
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
 def _same(a: str, b: str) -> bool:
-    norm = lambda s: re.sub(r"\W+", " ", s).strip().lower()  # noqa: E731
-    return norm(a) == norm(b)
+    return _key(a) == _key(b)
 
 
 def _looks_like_headline(line: str) -> bool:
-    return len(line.split()) <= 14 and not line.rstrip().endswith((".", "”", '"', ":", "?"))
-
-
-class _TextExtractor(HTMLParser):
-    """Main text of an HTML page: paragraphs and headings, no scripts, styles, menus or footers."""
-
-    SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template"}
-    BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "article",
-             "section", "tr", "figcaption", "main", "title"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip_depth = 0
-        self.title: list[str] = []
-        self.in_title = False
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in self.SKIP:
-            self.skip_depth += 1
-        elif tag == "title":
-            self.in_title = True
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP and self.skip_depth:
-            self.skip_depth -= 1
-        elif tag == "title":
-            self.in_title = False
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title.append(data)
-        elif not self.skip_depth:
-            self.parts.append(data)
-
-
-def html_to_text(raw: str) -> tuple[str, str | None]:
-    parser = _TextExtractor()
-    parser.feed(raw)
-    parser.close()
-    text = re.sub(r"[ \t]*\n[ \t\n]*", "\n", "".join(parser.parts).replace("\xa0", " "))
-    title = " ".join("".join(parser.title).split()) or None
-    return text.strip(), title
+    return len(line.split()) <= 14 and line[:1].isupper() and not line.rstrip().endswith(SENTENCE_END)

@@ -1,15 +1,21 @@
 """Bring a store in line with a corpus directory: add new articles, replace changed ones, drop deleted ones.
 
-Crash safety comes from the write order. An article's record in the articles collection, carrying its
-``doc_hash``, is written only after all its chunks are in; a run that dies halfway leaves an article
-without a current record, and the next run deletes whatever chunks it has and writes them again.
-Chunk ids are derived from source and content, so the end state equals a clean ingest.
+Crash safety comes from the write order and a ``dirty`` flag in the articles collection's metadata:
+- the flag is set before a run's first write and cleared after its last, so a run that finds it set
+  knows the previous one died, and only then pays for a full scan of the chunks (orphan sweep);
+- an article's record (with its ``doc_hash``) is invalidated before its chunks are touched and written
+  only after all its new chunks are in, so an article without a current record is redone next run
+  (old chunks deleted first) whatever its file then contains;
+- chunk ids derive from source and content, so the completed store equals a clean ingest.
+Every changing run bumps the store's ``generation`` (at start and at end), which readers watch to
+rebuild their keyword index.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -24,7 +30,11 @@ from index.cleaner import clean
 from index.loader import RawArticle, Skipped, iter_corpus
 from index.lock import ingest_lock
 
-PIPELINE_VERSION = "1"
+# Part of every doc_hash: bump it when cleaning or chunking changes, so stores re-clean everything.
+PIPELINE_VERSION = "2"
+# Chroma refuses larger batches (its limit is near 5,461 records for an on-disk store).
+MAX_WRITE_BATCH = 5000
+NO_TEXT = "no article text left after removing boilerplate"
 
 
 @dataclass
@@ -49,18 +59,23 @@ def ingest(
     embedder=None,
     on_article: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Sync ``corpus`` into the configured store and report what changed."""
+    """Sync ``corpus`` into the configured store and report what changed.
+
+    ``embedder`` is any llama-index embedding (default: the bundled model, loaded only if something
+    needs embedding); ``on_article`` is called with each article's source once it is fully stored.
+    """
     started = time.perf_counter()
     corpus = Path(corpus)
-    if not corpus.is_dir():
+    if not corpus.exists():
         raise InputError(f"corpus directory not found: {corpus}")
+    if not corpus.is_dir():
+        raise InputError(f"corpus is not a directory: {corpus}")
     found = list(iter_corpus(corpus, settings.max_file_bytes))
     articles = [a for a in found if isinstance(a, RawArticle)]
     report = IngestReport(skipped=[{"path": s.path, "reason": s.reason} for s in found if isinstance(s, Skipped)])
     if not articles:
         detail = f" ({len(report.skipped)} file(s) skipped)" if report.skipped else ""
         raise InputError(f"no articles found in {corpus}{detail}")
-    report.documents = len(articles)
 
     with ingest_lock(settings):
         store = Store.open(settings, create=True)
@@ -75,24 +90,28 @@ def ingest(
                 report.unchanged += 1
             else:
                 todo.append((article, digest))
-        gone = sorted(set(existing) - {a.source for a in articles})
-        if todo or gone:
-            embedder = embedder or _load_embedder(settings)
-            writer = _ChunkWriter(chunks_col, embedder)
-            for article, digest in _progress(todo, progress):
-                if article.source in existing:
-                    report.updated += 1
-                else:
-                    report.added += 1
-                _write_article(article, digest, settings, writer, chunks_col, articles_col)
-                if on_article:
-                    on_article(article.source)
-            for source in gone:
-                chunks_col.delete(where={"source": source})
-                articles_col.delete(ids=[source])
-                report.removed += 1
-        if _sweep_orphans(chunks_col, {a.source for a in articles}) or todo or gone:
-            store.bump_generation()
+        sources = {a.source for a in articles}
+        gone = sorted(set(existing) - sources)
+        run = _Run(articles_col)
+        recovering = run.dirty
+        if recovering:
+            run.begin()
+        _remove(gone, chunks_col, articles_col, run)
+        report.removed += len(gone)
+        writer = _Writer(chunks_col, articles_col, settings, embedder, existing, run,
+                         purge_all=recovering, on_article=on_article, quiet=not progress)
+        with _progress(len(todo), progress) as bar:
+            for article, digest in todo:
+                writer.add(article, digest)
+                bar.update(writer.flush_if_full())
+            bar.update(writer.flush())
+        report.added, report.updated = writer.added, writer.updated
+        report.removed += writer.emptied
+        report.skipped += [{"path": source, "reason": NO_TEXT} for source in writer.no_text]
+        report.documents = len(articles) - len(writer.no_text)
+        if recovering:
+            _sweep_orphans(chunks_col, sources)
+        run.end()
         report.chunks = chunks_col.count()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
@@ -113,66 +132,158 @@ def _doc_hash(article: RawArticle, settings: Settings) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _write_article(article, digest, settings, writer, chunks_col, articles_col) -> None:
-    cleaned = clean(article.text, article.kind, article.metadata.get("title"))
-    meta = {**{k: v for k, v in cleaned.metadata.items() if v}, **{k: v for k, v in article.metadata.items() if v}}
-    chunks = chunk_text(cleaned.text, settings.chunk_tokens, settings.chunk_overlap)
-    chunks_col.delete(where={"source": article.source})
-    writer.write(article.source, digest, meta, chunks)
-    record = {
-        "doc_hash": digest,
-        "chunks": len(chunks),
+class _Run:
+    """The store-level state of one ingest: marked dirty just before its first write, clean at the end.
+
+    Marking lazily keeps a run that changes nothing (all articles unchanged, or only files with no
+    text) from touching the store at all, so readers see the same ``generation``.
+    """
+
+    def __init__(self, articles_col) -> None:
+        self.articles_col = articles_col
+        self.dirty = bool((articles_col.metadata or {}).get("dirty"))
+        self.started = False
+
+    def begin(self) -> None:
+        if not self.started:
+            self._mark(dirty=True)
+            self.started = True
+
+    def end(self) -> None:
+        if self.started:
+            self._mark(dirty=False)
+
+    def _mark(self, dirty: bool) -> None:
+        """Set or clear ``dirty`` and bump ``generation``; ``modify`` replaces the whole collection
+        metadata, so every other key (embed_model, embed_dim, schema) is carried over."""
+        meta = dict(self.articles_col.metadata or {})
+        meta["dirty"] = dirty
+        meta["generation"] = int(meta.get("generation", 0)) + 1
+        self.articles_col.modify(metadata=meta)
+
+
+def _remove(sources: list[str], chunks_col, articles_col, run: _Run) -> None:
+    """Record first, then chunks: a crash in between leaves orphan chunks for the sweep, never a
+    record that claims chunks which are gone."""
+    if sources:
+        run.begin()
+    for start in range(0, len(sources), MAX_WRITE_BATCH):
+        batch = sources[start:start + MAX_WRITE_BATCH]
+        articles_col.delete(ids=batch)
+        chunks_col.delete(where={"source": {"$in": batch}})
+
+
+class _Writer:
+    """Cleans, chunks, embeds and stores articles in groups of about ``ingest_batch_chunks`` chunks.
+
+    Grouping fills the embedding model's batches and cuts Chroma round trips when articles are short;
+    each group keeps the crash-safe order (invalidate records, delete old chunks, add new chunks,
+    write records).
+    """
+
+    def __init__(self, chunks_col, articles_col, settings: Settings, embedder, existing: dict[str, str],
+                 run: _Run, purge_all: bool, on_article: Callable[[str], None] | None, quiet: bool) -> None:
+        self.chunks_col, self.articles_col, self.settings, self.run = chunks_col, articles_col, settings, run
+        self.embedder, self.existing, self.purge_all = embedder, existing, purge_all
+        self.on_article, self.quiet = on_article, quiet
+        self.pending: list[tuple[str, str, dict, str, list[Chunk], str]] = []
+        self.pending_chunks = 0
+        self.added = self.updated = self.emptied = 0
+        self.no_text: list[str] = []
+
+    def add(self, article: RawArticle, digest: str) -> None:
+        cleaned = clean(article.text, article.kind, article.metadata.get("title"))
+        meta = {**{k: v for k, v in cleaned.metadata.items() if v},
+                **{k: v for k, v in article.metadata.items() if v}}
+        chunks = chunk_text(cleaned.text, self.settings.chunk_tokens, self.settings.chunk_overlap)
+        if not chunks:
+            self.no_text.append(article.source)
+            if article.source in self.existing:
+                _remove([article.source], self.chunks_col, self.articles_col, self.run)
+                self.emptied += 1
+            return
+        self.pending.append((article.source, digest, meta, cleaned.text, chunks, cleaned.notice or ""))
+        self.pending_chunks += len(chunks)
+
+    def flush_if_full(self) -> int:
+        return self.flush() if self.pending_chunks >= self.settings.ingest_batch_chunks else 0
+
+    def flush(self) -> int:
+        """Store the pending articles; return how many."""
+        if not self.pending:
+            return 0
+        group, self.pending, self.pending_chunks = self.pending, [], 0
+        vectors = self._embedder().get_text_embedding_batch([c.text for *_, chunks, _ in group for c in chunks])
+        self.run.begin()
+        replaced = [source for source, *_ in group if source in self.existing]
+        if replaced:
+            self.articles_col.update(ids=replaced, metadatas=[{"doc_hash": ""} for _ in replaced])
+        stale = [source for source, *_ in group] if self.purge_all else replaced
+        if stale:
+            self.chunks_col.delete(where={"source": {"$in": stale}})
+        self._add_chunks(group, vectors)
+        self.articles_col.upsert(
+            ids=[source for source, *_ in group],
+            documents=[text for _, _, _, text, _, _ in group],
+            metadatas=[_article_record(digest, meta, len(chunks), notice)
+                       for _, digest, meta, _, chunks, notice in group],
+            embeddings=[ARTICLE_PLACEHOLDER_VECTOR for _ in group],
+        )
+        self.updated += len(replaced)
+        self.added += len(group) - len(replaced)
+        if self.on_article:
+            for source, *_ in group:
+                self.on_article(source)
+        return len(group)
+
+    def _add_chunks(self, group, vectors) -> None:
+        from llama_index.core.schema import TextNode
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        nodes = []
+        vector_iter = iter(vectors)
+        for source, digest, meta, _, chunks, _ in group:
+            for c in chunks:
+                nodes.append(TextNode(
+                    id_=chunk_id(source, c),
+                    text=c.text,
+                    embedding=list(next(vector_iter)),
+                    start_char_idx=c.start,
+                    end_char_idx=c.end,
+                    metadata=_chunk_metadata(source, digest, meta, c),
+                ))
+        vector_store = ChromaVectorStore(chroma_collection=self.chunks_col)
+        for start in range(0, len(nodes), MAX_WRITE_BATCH):
+            vector_store.add(nodes[start:start + MAX_WRITE_BATCH])
+
+    def _embedder(self):
+        if self.embedder is None:
+            self.embedder = _load_embedder(self.settings, self.quiet)
+        return self.embedder
+
+
+def _chunk_metadata(source: str, digest: str, meta: dict, chunk: Chunk) -> dict:
+    return {
+        "source": source,
         "title": meta.get("title") or "",
         "publication": meta.get("publication") or "",
         "published": meta.get("published") or "",
-        "notice": cleaned.notice or "",
+        "start": chunk.start,
+        "end": chunk.end,
+        "chunk_index": chunk.index,
+        "doc_hash": digest,
     }
-    articles_col.upsert(
-        ids=[article.source],
-        documents=[cleaned.text],
-        metadatas=[record],
-        embeddings=[ARTICLE_PLACEHOLDER_VECTOR],
-    )
 
 
-class _ChunkWriter:
-    """Embeds chunks and writes them through llama-index's ``ChromaVectorStore`` in capped batches."""
-
-    def __init__(self, chunks_col, embedder) -> None:
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        self.vector_store = ChromaVectorStore(chroma_collection=chunks_col)
-        self.embedder = embedder
-
-    def write(self, source: str, digest: str, meta: dict, chunks: list[Chunk]) -> None:
-        from llama_index.core.schema import TextNode
-
-        if not chunks:
-            return
-        vectors = self.embedder.get_text_embedding_batch([c.text for c in chunks])
-        nodes = [
-            TextNode(
-                id_=chunk_id(source, c),
-                text=c.text,
-                embedding=list(vec),
-                start_char_idx=c.start,
-                end_char_idx=c.end,
-                metadata={
-                    "source": source,
-                    "title": meta.get("title") or "",
-                    "publication": meta.get("publication") or "",
-                    "published": meta.get("published") or "",
-                    "start": c.start,
-                    "end": c.end,
-                    "chunk_index": c.index,
-                    "doc_hash": digest,
-                },
-                excluded_embed_metadata_keys=["source", "title", "publication", "published", "start", "end",
-                                              "chunk_index", "doc_hash"],
-            )
-            for c, vec in zip(chunks, vectors)
-        ]
-        self.vector_store.add(nodes)
+def _article_record(digest: str, meta: dict, chunks: int, notice: str) -> dict:
+    return {
+        "doc_hash": digest,
+        "chunks": chunks,
+        "title": meta.get("title") or "",
+        "publication": meta.get("publication") or "",
+        "published": meta.get("published") or "",
+        "notice": notice,
+    }
 
 
 def chunk_id(source: str, chunk: Chunk) -> str:
@@ -180,24 +291,44 @@ def chunk_id(source: str, chunk: Chunk) -> str:
     return f"{source}#{chunk.index}:{digest}"
 
 
-def _sweep_orphans(chunks_col, sources: set[str]) -> bool:
-    """Remove chunks of articles that are no longer in the corpus (left by an interrupted run)."""
-    got = chunks_col.get(include=["metadatas"])
-    orphans = [i for i, m in zip(got["ids"], got["metadatas"]) if (m or {}).get("source") not in sources]
-    for start in range(0, len(orphans), 5000):
-        chunks_col.delete(ids=orphans[start:start + 5000])
-    return bool(orphans)
+def _sweep_orphans(chunks_col, sources: set[str]) -> None:
+    """Remove chunks whose article is no longer in the corpus: left by a run that died after writing
+    some chunks of a new article whose file was then deleted. A full scan, so only run after a crash."""
+    orphans: list[str] = []
+    offset = 0
+    while True:
+        got = chunks_col.get(include=["metadatas"], limit=MAX_WRITE_BATCH, offset=offset)
+        if not got["ids"]:
+            break
+        orphans += [i for i, m in zip(got["ids"], got["metadatas"]) if (m or {}).get("source") not in sources]
+        offset += len(got["ids"])
+    for start in range(0, len(orphans), MAX_WRITE_BATCH):
+        chunks_col.delete(ids=orphans[start:start + MAX_WRITE_BATCH])
 
 
-def _load_embedder(settings: Settings):
+def _load_embedder(settings: Settings, quiet: bool):
+    if quiet:
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from assistant.embedding import load_embedder
 
     return load_embedder(settings)
 
 
-def _progress(items, enabled: bool):
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def __enter__(self) -> "_NoBar":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def _progress(total: int, enabled: bool):
+    """A progress bar on stderr when it is a terminal; nothing under ``--json`` or in pipes."""
     if not enabled or not sys.stderr.isatty():
-        return items
+        return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(items, desc="ingest", unit="article", file=sys.stderr)
+    return tqdm(total=total, desc="ingest", unit="article", file=sys.stderr)

@@ -2,7 +2,7 @@
 
 Own code rather than llama-index's ``SimpleDirectoryReader`` because ingest needs, per file, the raw
 bytes' hash (to skip unchanged articles), a skip reason for every file it cannot use, and a policy for
-symlinks that leave the corpus; the reader gives none of these.
+symlinks, special files and odd names that a hostile dump can contain; the reader gives none of these.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -19,6 +21,12 @@ TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 SUPPORTED = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES
+# A trailing "(inferred: ...)" / "(named in the byline)" note in a sidecar value is provenance for
+# the curator, not part of the name a reader should see; a proper-noun one like "(Malaysia)" stays.
+ANNOTATION = re.compile(r"\s*\([a-z][^()]*\)\s*$")
+# NULs are dropped from text (padding, corruption); in a file that is not UTF-8, more than this share
+# of them means binary content.
+MAX_NUL_SHARE = 0.01
 
 
 @dataclass
@@ -37,59 +45,103 @@ class Skipped:
     reason: str
 
 
-def read_sidecar(corpus: Path) -> dict[str, dict[str, Any]]:
-    """Per-file metadata from ``articles.json`` (``{"articles": {relpath: {...}}}``), if present."""
+def read_sidecar(corpus: Path) -> tuple[dict[str, dict[str, Any]], Skipped | None]:
+    """Per-file metadata from ``articles.json`` (``{"articles": {relpath: {...}}}``), if present.
+
+    A broken sidecar does not stop the ingest: articles go in without its metadata and the run
+    reports why.
+    """
     path = corpus / SIDECAR
     if not path.is_file():
-        return {}
+        return {}, None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        return {}, Skipped(SIDECAR, f"metadata sidecar ignored: {exc}")
     articles = data.get("articles", data) if isinstance(data, dict) else {}
-    return {k: v for k, v in articles.items() if isinstance(v, dict)}
+    if not isinstance(articles, dict):
+        return {}, Skipped(SIDECAR, "metadata sidecar ignored: expected an object of articles")
+    return {k: v for k, v in articles.items() if isinstance(v, dict)}, None
 
 
 def sidecar_metadata(entry: dict[str, Any]) -> dict[str, Any]:
+    """Display values from a sidecar entry: annotations stripped, an estimated date used if no exact one."""
     return {
-        "title": entry.get("title"),
-        "publication": entry.get("publication"),
-        "published": entry.get("published") or entry.get("published_estimated"),
+        "title": _display(entry.get("title")),
+        "publication": _display(entry.get("publication"), strip_note=True),
+        "published": _display(entry.get("published") or entry.get("published_estimated"), strip_note=True),
     }
+
+
+def _display(value: Any, strip_note: bool = False) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = " ".join(str(value).split())
+    return (ANNOTATION.sub("", text) if strip_note else text) or None
 
 
 def iter_corpus(corpus: Path, max_bytes: int) -> Iterator[RawArticle | Skipped]:
     """Yield every article file under ``corpus`` (sorted), or the reason it was skipped."""
     root = corpus.resolve()
-    sidecar = read_sidecar(corpus)
-    for dirpath, dirnames, filenames in os.walk(corpus, followlinks=False):
+    sidecar, sidecar_problem = read_sidecar(corpus)
+    if sidecar_problem:
+        yield sidecar_problem
+    walk_errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(corpus, followlinks=False, onerror=walk_errors.append):
+        here = Path(dirpath)
+        for name in sorted(dirnames):
+            if name.startswith(".") or (here / name).is_symlink():
+                dirnames.remove(name)
+                if not name.startswith("."):
+                    yield Skipped(_rel(here / name, corpus), "symlinked directory not followed")
         dirnames.sort()
         for name in sorted(filenames):
-            path = Path(dirpath) / name
-            rel = path.relative_to(corpus).as_posix()
+            path = here / name
+            rel = _rel(path, corpus)
             if rel == SIDECAR or name.startswith("."):
                 continue
             item = _read(path, rel, root, max_bytes)
             if isinstance(item, RawArticle):
                 item.metadata = {**sidecar_metadata(sidecar.get(rel, {})), **item.metadata}
             yield item
+    for error in walk_errors:
+        yield Skipped(_rel(Path(error.filename or corpus), corpus), f"unreadable directory: {error.strerror}")
+
+
+def _rel(path: Path, corpus: Path) -> str:
+    try:
+        return path.relative_to(corpus).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _read(path: Path, rel: str, root: Path, max_bytes: int) -> RawArticle | Skipped:
+    if not _valid_name(rel):
+        return Skipped(rel.encode("utf-8", "replace").decode("utf-8"), "file name is not valid UTF-8")
     suffix = path.suffix.lower()
-    if path.is_symlink() and not path.resolve().is_relative_to(root):
-        return Skipped(rel, "symlink points outside the corpus directory")
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return Skipped(rel, "broken or looping symlink")
+        if not target.is_relative_to(root):
+            return Skipped(rel, "symlink points outside the corpus directory (not followed)")
     if suffix not in SUPPORTED:
         return Skipped(rel, f"unsupported file type {suffix!r}")
     try:
-        size = path.stat().st_size
-        if size == 0:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return Skipped(rel, "not a regular file")
+        if info.st_size == 0:
             return Skipped(rel, "empty file")
-        if size > max_bytes:
-            return Skipped(rel, f"file is {size} bytes, over the {max_bytes}-byte limit")
-        data = path.read_bytes()
+        if info.st_size > max_bytes:
+            return Skipped(rel, f"file is {info.st_size} bytes, over the {max_bytes}-byte limit (max_file_bytes)")
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         return Skipped(rel, f"unreadable: {exc.strerror or exc}")
+    if len(data) > max_bytes:
+        return Skipped(rel, f"file grew over the {max_bytes}-byte limit while being read")
     text = decode(data)
     if text is None:
         return Skipped(rel, "binary or undecodable content")
@@ -99,21 +151,61 @@ def _read(path: Path, rel: str, root: Path, max_bytes: int) -> RawArticle | Skip
     return RawArticle(rel, path, kind, text, hashlib.sha256(data).hexdigest())
 
 
-def decode(data: bytes) -> str | None:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with a BOM, else Latin-1 text; None for binary."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    if b"\x00" in data:
-        return None
+def _valid_name(rel: str) -> bool:
+    """Names with undecodable bytes arrive as lone surrogates; they cannot be stored or shown."""
     try:
-        return data.decode("utf-8-sig")
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def decode(data: bytes) -> str | None:
+    """Decode UTF-8 (with or without BOM), UTF-16 (BOM, or mostly-ASCII text without one), else
+    Windows-1252 / Latin-1 (1252 first: it is Latin-1 plus the curly quotes old CMSs emit); ``None``
+    for binary content.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _printable(_try(data, "utf-16"))
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _printable(_try(data, utf16))
+    nuls = data.count(0)
+    data = data.replace(b"\x00", b"")
+    if not data:
+        return None
+    text = _try(data, "utf-8-sig")
+    if text is not None:
+        return _printable(text)
+    if nuls > (len(data) + nuls) * MAX_NUL_SHARE:
+        return None
+    return _printable(_try(data, "cp1252") or data.decode("latin-1"))
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
     except UnicodeDecodeError:
-        pass
-    text = data.decode("latin-1")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+        return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 of mostly-ASCII text has a NUL in every other byte; binary formats do not."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _printable(text: str | None) -> str | None:
+    """Text with more than 1% control characters is binary, whatever it decoded as."""
+    if text is None:
+        return None
+    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t\f") or 0x7f <= ord(ch) < 0xa0)
     if controls > len(text) * 0.01:
         return None
     return text
