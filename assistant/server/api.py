@@ -217,6 +217,9 @@ def _http_error_response(settings: Settings):
         if exc.status_code == 413:
             message = too_large_message(settings.max_request_bytes)
             code = "request_too_large"
+        elif exc.status_code == 400:  # FastAPI could not decode the body at all
+            message = "Request body could not be parsed as JSON: send UTF-8 JSON with Content-Type: application/json."
+            code = "invalid_request"
         else:
             message, code = str(exc.detail), None
         type_ = "server_error" if exc.status_code >= 500 else "invalid_request_error"
