@@ -58,7 +58,7 @@ def answer_html(turn: int, answer: dict) -> str:
             paragraphs.append(f"<p>{body.replace(chr(10), '<br>')}</p>")
     kind = "byline-decline" if answer.get("declined") else "byline-answer"
     footer = ""
-    if answer.get("declined") and count:
+    if answer.get("declined") and count and "byline-cite" not in "".join(paragraphs):
         footer = (f'<p class="byline-considered"><a class="byline-cite" href="#byline-src-{turn}-1">'
                   f'See the {count} closest passage{"s" if count > 1 else ""} considered</a></p>')
     return f'<div class="{kind} byline-done">{"".join(paragraphs)}{footer}</div>'

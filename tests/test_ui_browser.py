@@ -1,0 +1,279 @@
+"""The chat page in a real Chromium against a real `byline serve` process over the sample store.
+
+One server (with login switched on) and one browser for the whole module. Screenshots and the
+measured time to first token / full answer go to artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import ARTIFACTS, ROOT, free_port
+
+pytestmark = pytest.mark.slow
+
+USER, PASSWORD = "reporter", "correct horse battery"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+LODGED = "How many requests were lodged between August and October 2022?"
+VIETNAMESE = "And how many of them were Vietnamese?"
+OFF_CORPUS = "What tier did Thailand get in 2022?"
+HOSTILE = ('Who was rescued? <img src=x onerror="window.__xss=1"> <script>window.__xss=1</script> '
+           "<b>bold</b> ${1+1} {{7*7}}")
+
+# Counts finished replies and times the first visible text and the finished reply after the next
+# click on the element matching the selector; a MutationObserver sees changes the moment they happen.
+TIMER_JS = """(trigger) => {
+  const chat = document.getElementById("byline-chat");
+  const done = () => chat.querySelectorAll(".byline-done").length;
+  const before = done();
+  const t = window.__bylineTiming = {start: null, first: null, done: null};
+  document.querySelector(trigger).addEventListener("click", () => { t.start = performance.now(); },
+                                                          {once: true, capture: true});
+  const observer = new MutationObserver(() => {
+    if (t.start === null) return;
+    const now = performance.now();
+    const streaming = chat.querySelector(".byline-streaming");
+    if (t.first === null && streaming && !streaming.textContent.includes("Searching the articles")) t.first = now;
+    if (done() > before) { t.done = now; if (t.first === null) t.first = now; observer.disconnect(); }
+  });
+  observer.observe(chat, {subtree: true, childList: true, characterData: true});
+}"""
+
+TIMINGS: dict[str, dict[str, float]] = {}
+
+
+@pytest.fixture(scope="module")
+def server(sample_store, tmp_path_factory):
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("ui_server") / "serve.log"
+    env = {**os.environ, "BYLINE_UI_USER": USER, "BYLINE_UI_PASSWORD": PASSWORD}
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "serve", "--port", str(port), "--store", str(sample_store)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"byline serve exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"byline serve did not answer on {url}:\n{log_path.read_text()[-3000:]}")
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert "Traceback" not in log_path.read_text(), log_path.read_text()[-3000:]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def outside_requests() -> list[str]:
+    """Every request a page made to anything but the loopback server (all pages of the module)."""
+    return []
+
+
+def new_context(browser, outside_requests):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+
+    def watch(route):
+        if urlparse(route.request.url).hostname not in {"127.0.0.1", None} and not route.request.url.startswith("data:"):
+            outside_requests.append(route.request.url)
+            return route.abort()
+        return route.continue_()
+
+    context.route("**/*", watch)
+    return context
+
+
+def log_in(page, url, user=USER, password=PASSWORD):
+    page.goto(url)
+    page.locator("input[type=text]").first.fill(user)
+    page.locator("input[type=password]").fill(password)
+    page.get_by_role("button", name="Login").click()
+
+
+@pytest.fixture(scope="module")
+def context(browser, server, outside_requests):
+    """A browser context that has logged in once; its pages share the login cookie, not the conversation."""
+    ctx = new_context(browser, outside_requests)
+    page = ctx.new_page()
+    log_in(page, server)
+    page.wait_for_selector("#byline-question textarea", timeout=30_000)
+    page.close()
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context, server):
+    page = context.new_page()
+    page.goto(server)
+    page.wait_for_selector("#byline-question textarea", timeout=30_000)
+    yield page
+    page.close()
+
+
+def ask(page, question: str, label: str | None = None):
+    """Type and send a question; return the finished reply's element once it is there."""
+    page.evaluate(TIMER_JS, "#byline-ask")
+    page.fill("#byline-question textarea", question)
+    page.click("#byline-ask")
+    page.wait_for_function("() => window.__bylineTiming.done !== null", timeout=60_000)
+    timing = page.evaluate("() => window.__bylineTiming")
+    if label:
+        TIMINGS[label] = {"first_token_ms": round(timing["first"] - timing["start"], 1),
+                          "full_answer_ms": round(timing["done"] - timing["start"], 1)}
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "ui_timings.json").write_text(json.dumps(TIMINGS, indent=2))
+        print(f"\n{label}: {TIMINGS[label]}")
+    return page.locator("#byline-chat .byline-done").last
+
+
+def test_login_is_required_when_a_ui_password_is_set(browser, server, outside_requests):
+    ctx = new_context(browser, outside_requests)
+    page = ctx.new_page()
+    log_in(page, server, password="wrong password")
+    page.get_by_text("Incorrect Credentials").wait_for(timeout=15_000)
+    assert page.locator("#byline-chat").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui_login.png"))
+    log_in(page, server)
+    page.wait_for_selector("#byline-question textarea", timeout=30_000)
+    ctx.close()
+
+
+def test_answer_streams_with_clickable_citation_and_follow_up(page):
+    reply = ask(page, LODGED, label="first question")
+    assert "496" in reply.inner_text()
+    marker = reply.locator("a.byline-cite").first
+    assert marker.inner_text() == "[1]"
+
+    marker.click()
+    passage = page.locator("#byline-sources .byline-turn.byline-active .byline-focused")
+    passage.wait_for()
+    assert passage.is_visible()
+    assert "496 requests were lodged" in passage.locator("mark").inner_text()
+    assert "Cambodia Defends Efforts to Stamp Out Human Trafficking" in passage.inner_text()
+    assert "Kiripost" in passage.inner_text() and "2022-10" in passage.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui_answer.png"))
+
+    follow_up = ask(page, VIETNAMESE, label="follow-up")
+    assert "398" in follow_up.inner_text()
+    assert page.locator("#byline-chat .byline-question").count() == 2
+
+    # The first answer's marker still opens the first answer's passage, not the follow-up's.
+    page.locator("#byline-chat a.byline-cite").first.click()
+    page.locator("#byline-sources #byline-turn-1.byline-active .byline-focused mark").wait_for()
+    assert not page.locator("#byline-sources #byline-turn-2").is_visible()
+
+
+def test_off_corpus_question_is_declined_visibly(page):
+    reply = ask(page, OFF_CORPUS, label="decline")
+    assert reply.get_attribute("class").split()[0] == "byline-decline"
+    assert reply.inner_text().startswith("The articles don't say")
+    considered = page.locator("#byline-sources .byline-turn.byline-active")
+    if considered.count():
+        assert "Closest passages considered" in considered.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "ui_decline.png"))
+
+
+def test_hostile_question_is_shown_as_text_and_never_runs(page):
+    ask(page, HOSTILE)
+    assert page.evaluate("() => window.__xss") is None
+    question = page.locator("#byline-chat .byline-question").last
+    shown = question.inner_text()
+    assert '<img src=x onerror="window.__xss=1">' in shown and "<script>window.__xss=1</script>" in shown
+    assert "${1+1} {{7*7}}" in shown
+    assert page.locator("#byline-chat img[src=x], #byline-sources img[src=x], #byline-chat b").count() == 0
+
+
+def test_engine_error_is_a_readable_message_and_the_page_keeps_working(page):
+    reply = ask(page, "Why? " + "x" * 2500)
+    text = reply.inner_text()
+    assert "byline-error" in reply.get_attribute("class")
+    assert "2000" in text and "Traceback" not in text
+    assert "496" in ask(page, LODGED).inner_text()
+
+
+def test_conversations_are_per_tab_and_can_be_restarted(page, context, server):
+    ask(page, LODGED)
+    other = context.new_page()
+    other.goto(server)
+    other.wait_for_selector("#byline-question textarea")
+    assert other.locator("#byline-chat .byline-question").count() == 0
+    ask(other, OFF_CORPUS)
+    assert other.locator("#byline-chat .byline-question").count() == 1
+    other.close()
+    assert page.locator("#byline-chat .byline-question").count() == 1
+
+    for restart in ("#byline-new", "#byline-chat button[aria-label=Clear]"):
+        page.click(restart)
+        page.wait_for_function("() => !document.querySelector('#byline-chat .byline-question')")
+        page.wait_for_function("() => !document.querySelector('#byline-sources .byline-source')")
+        ask(page, LODGED)
+        assert page.locator("#byline-chat .byline-question").count() == 1
+
+
+def test_example_questions_come_from_the_corpus_and_ask(page):
+    examples = page.locator("#byline-examples button")
+    assert examples.count() >= 2
+    first = examples.first.inner_text()
+    page.evaluate(TIMER_JS, "#byline-examples button")
+    examples.first.click()
+    page.wait_for_function("() => window.__bylineTiming.done !== null", timeout=60_000)
+    assert page.locator("#byline-chat .byline-question").last.inner_text() == first
+
+
+def test_articles_tab_lists_articles_and_shows_cleaned_text(page):
+    page.get_by_role("tab", name="Articles").click()
+    rows = page.locator("#byline-articles tr.byline-article-row")
+    rows.first.wait_for()
+    assert rows.count() == 5
+    row = rows.filter(has_text="002_7f55eb3e11389810.txt")
+    assert "Cambodia Defends Efforts to Stamp Out Human Trafficking" in row.inner_text()
+    assert "2022-10" in row.inner_text() and "Kiripost" in row.inner_text()
+    row.click()
+    text = page.locator("#byline-article .byline-article-text")
+    text.wait_for()
+    assert "496 requests were lodged countrywide" in text.inner_text()
+    assert page.locator("#byline-article h3").inner_text() == "Cambodia Defends Efforts to Stamp Out Human Trafficking"
+    page.screenshot(path=str(ARTIFACTS / "ui_articles.png"))
+
+
+def test_page_fetched_nothing_beyond_loopback(page, outside_requests):
+    page.reload()
+    page.wait_for_selector("#byline-question textarea")
+    assert outside_requests == []
