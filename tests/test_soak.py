@@ -16,6 +16,7 @@ import statistics
 import threading
 import time
 
+import httpx
 import openai
 import pytest
 from openai import OpenAI
@@ -88,6 +89,17 @@ def soak_client(server, deadline: float, latencies: list, failures: list, seq: i
         latencies.append(time.perf_counter() - started)
 
 
+def cited_sources(server, question: str) -> set[str]:
+    """Sources of the answer once the server has picked up the last ingest (it polls the store)."""
+    for _ in range(20):
+        answer = httpx.post(f"{server.api}/ask", json={"question": question}, timeout=60).json()
+        sources = {c["source"] for c in answer["citations"]}
+        if any(s.startswith("soak_") for s in sources):
+            break
+        time.sleep(0.5)
+    return sources
+
+
 def test_answers_stay_correct_and_memory_flat_while_ingest_writes_the_served_store(
         store_copy, corpus_copy, tmp_path):
     with byline_server(store_copy, tmp_path / "server.log") as server:
@@ -111,12 +123,14 @@ def test_answers_stay_correct_and_memory_flat_while_ingest_writes_the_served_sto
         stop.set()
         ingester.join()
         assert server.alive()
+        new_sources = cited_sources(server, "How many fishing boats did the Kep harbour office count?")
 
     assert not failures, f"{len(failures)} failed requests, first: {failures[:3]}"
     assert latencies
     assert ingests and all(run.returncode == 0 for run in ingests), [r.stderr for r in ingests]
     added = sum(json.loads(run.stdout)["added"] for run in ingests)
     assert added == ARTICLES_PER_INGEST * len(ingests)
+    assert any(source.startswith("soak_") for source in new_sources), "the server never saw the new articles"
 
     warm_up_end = SOAK_SECONDS * WARM_UP_SHARE
     baseline = next(kb for t, kb in rss if t >= warm_up_end)
