@@ -1,11 +1,14 @@
 """The chat page's Gradio API driven by the official `gradio_client`, against the real app on loopback.
 
-The server runs in this process (uvicorn in a thread) so that one engine fault can be injected: a
-question containing a trigger word makes the wrapped, otherwise real, Assistant fail mid-stream.
+The server runs in this process (uvicorn in a thread) so that the engine can be rigged: a question
+containing a trigger word makes the wrapped, otherwise real, Assistant fail, or stream word by word
+the way the LLM path does.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 import time
 
@@ -19,8 +22,8 @@ VIETNAMESE = "And how many of them were Vietnamese?"
 OFF_CORPUS = "What tier did Thailand get in 2022?"
 
 
-class FaultyAssistant:
-    """The real Assistant, except that questions naming a fault fail the way a broken engine would."""
+class RiggedAssistant:
+    """The real Assistant, except for questions with a trigger word (see the module docstring)."""
 
     def __init__(self, bot):
         self._bot = bot
@@ -34,6 +37,12 @@ class FaultyAssistant:
             raise RuntimeError("index 7 out of range in /secret/path/engine.py")
         if "STOREGONE" in question:
             raise StoreError("cannot reach Chroma server at http://127.0.0.1:9: connection refused")
+        if question.startswith("WORDS "):
+            *_, answer = self._bot.stream(question.removeprefix("WORDS "), history)
+            for word in answer.answer.split(" "):
+                yield word + " "
+            yield answer
+            return
         yield from self._bot.stream(question, history)
 
 
@@ -44,7 +53,7 @@ def url(bot, sample_settings):
     from assistant.server.app import create_app
 
     port = free_port()
-    app = create_app(sample_settings.replace(port=port), bot=FaultyAssistant(bot))
+    app = create_app(sample_settings.replace(port=port), bot=RiggedAssistant(bot))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -86,6 +95,14 @@ def test_ask_streams_a_cited_answer_with_its_sources(url):
     assert 'id="byline-src-1-1"' in sources
     assert "Cambodia Defends Efforts to Stamp Out Human Trafficking" in sources
     assert "<mark>Between August 18 and October 19, 2022, 496 requests" in sources
+
+
+def test_pieces_show_while_the_answer_streams(url):
+    chat, _, updates = ask(client(url), "WORDS " + LODGED)
+    partial = [text(u[0][-1]) for u in updates if u[0] and "byline-streaming" in text(u[0][-1])]
+    assert len(partial) >= 3
+    assert len(set(partial)) == len(partial), "each update shows more of the answer"
+    assert "496" in text(chat[-1]) and "byline-done" in text(chat[-1])
 
 
 def test_follow_up_uses_the_previous_turn_and_new_conversation_forgets_it(url):
@@ -155,3 +172,36 @@ def test_articles_endpoints_list_and_show_cleaned_text(url):
     assert "<h3>Cambodia Defends Efforts to Stamp Out Human Trafficking</h3>" in article
     assert "496 requests were lodged countrywide" in article
     assert "5 chunks" in article
+
+
+def test_cited_passage_is_highlighted_inside_its_paragraph(url, bot):
+    _, sources, _ = ask(client(url), LODGED)
+    article = bot.article("002_7f55eb3e11389810.txt").text
+    quotes = re.findall(r'<blockquote class="byline-context">(.*?)</blockquote>', sources, re.S)
+    assert quotes
+    for quote in quotes:
+        before, passage, after = re.fullmatch(r"(.*)<mark>(.*)</mark>(.*)", quote, re.S).groups()
+        before, passage, after = (html.unescape(part) for part in (before, passage, after))
+        start = article.index(before + passage + after)
+        assert start == 0 or article[start - 1] == "\n", "the context starts at the paragraph's start"
+        end = start + len(before + passage + after)
+        assert end == len(article) or article[end] == "\n", "the context runs to the paragraph's end"
+
+
+def test_hostile_article_text_is_escaped_in_sources_and_article_view():
+    from assistant.server import ui_render
+    from assistant.types import Article
+
+    text = 'Intro.\nSee <script>alert(1)</script> and <img src=x onerror=alert(2)> {{x}} ${y} [2] here.\nEnd.'
+    start = text.index("<script>")
+    article = Article("evil <b>.txt", text, title="<i>Title</i>", publication="<b>Pub</b>", chunks=1)
+    citation = {"n": 1, "source": article.source, "passage": text[start:start + 30], "start": start,
+                "end": start + 30, "title": article.title, "publication": article.publication, "published": None}
+    turn = {"question": "q", "answer": {"answer": "Claim [1] [2].", "declined": False, "citations": [citation]}}
+    pages = [ui_render.sources_html([turn], lambda source: article, 400), ui_render.article_html(article),
+             ui_render.articles_table_html([article]), ui_render.answer_html(1, turn["answer"])]
+    for page in pages:
+        assert not re.search(r"<(script|img|i|b)[\s>]", page), page
+        assert "{{" not in page and "${" not in page
+    assert "&#60;script&#62;alert(1)" in pages[0] and "<mark>" in pages[0]
+    assert pages[3].count('class="byline-cite"') == 1, "only markers with a citation become links"

@@ -195,14 +195,16 @@ def build_ui(bot, settings):
                 article_view = gr.HTML(render.article_html(None), elem_id="byline-article", js_on_load=None)
 
         outputs = [chat, panel, question, turns]
-        gr.on([send.click, question.submit], ask, inputs=[question, turns], outputs=outputs,
-              api_name="ask", concurrency_limit=settings.ui_concurrency, concurrency_id="ask",
-              show_progress="hidden")
+        asking = [gr.on([send.click, question.submit], ask, inputs=[question, turns], outputs=outputs,
+                        api_name="ask", concurrency_limit=settings.ui_concurrency, concurrency_id="ask",
+                        show_progress="hidden")]
         for button, text in zip(example_buttons, examples):
-            button.click(_asking(ask, text), inputs=[turns], outputs=outputs, api_visibility="private",
-                         concurrency_limit=settings.ui_concurrency, concurrency_id="ask", show_progress="hidden")
-        new.click(new_conversation, outputs=outputs, api_name="new_conversation")
-        chat.clear(new_conversation, outputs=outputs, api_visibility="private")
+            asking.append(button.click(_asking(ask, text), inputs=[turns], outputs=outputs, api_visibility="private",
+                                       concurrency_limit=settings.ui_concurrency, concurrency_id="ask",
+                                       show_progress="hidden"))
+        # Starting over stops an answer still streaming, which would otherwise bring the old turns back.
+        new.click(new_conversation, outputs=outputs, api_name="new_conversation", cancels=asking)
+        chat.clear(new_conversation, outputs=outputs, api_visibility="private", cancels=asking)
         page.load(list_articles, outputs=[table, picker], api_name="articles")
         picker.change(show_article, inputs=picker, outputs=article_view, api_name="article")
         table.click(pick_row, outputs=picker, api_visibility="private")
