@@ -1,0 +1,285 @@
+"""`byline bench`: how fast Byline is on this machine, beside the raw encoder and a llama-index baseline.
+
+Every phase runs on throw-away stores (a temporary directory, or bench-only collections on a Chroma
+server in server mode), never on the user's store. The phases and what each figure means are in the
+README's "Performance" section; ``PLANS`` sets their sizes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from assistant.errors import InputError
+from assistant.offline import go_offline
+from assistant.settings import Settings
+from bench.measure import child_env, percentile, run_fresh, timed_ms, wait_until_answering
+from bench.report import format_table
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CORPUS = ROOT / "corpus"
+CASES = ROOT / "eval" / "cases.jsonl"
+COLD_QUESTION = "How many requests were lodged countrywide?"
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    ingest_articles: int  # synthetic articles (about 6 chunks each) for the ingest/encoder comparison
+    ingest_rounds: int  # best of N, against noise from other processes on a shared machine
+    ask_passes: int  # passes over the questions for warm ask latency
+    cold_runs: int
+    scale_sizes: tuple[int, ...]
+    scale_queries: int
+    serve: bool
+
+
+PLANS = {
+    "full": Plan("full", 150, 2, 3, 5, (1_000, 10_000, 100_000), 200, True),
+    "quick": Plan("quick", 40, 2, 1, 3, (1_000, 10_000), 100, True),
+    "tiny": Plan("tiny", 4, 1, 1, 1, (300,), 10, False),  # for the test suite: every field, in seconds
+}
+
+
+def run_cli(args, settings: Settings) -> int:
+    report = run_bench(settings, PLANS["quick" if args.quick else "full"], log=_stderr)
+    print(format_table(report))
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def run_bench(settings: Settings, plan: Plan, log: Callable[[str], None] = lambda _: None) -> dict:
+    go_offline()
+    if not SAMPLE_CORPUS.is_dir():
+        raise InputError(f"the sample corpus is missing: {SAMPLE_CORPUS}")
+    from assistant.embedding import load_embedder, load_encoder
+
+    work = Path(tempfile.mkdtemp(prefix="byline-bench-"))
+    stores = _Stores(settings, work)
+    try:
+        log("loading the embedding model (exports it once if needed)")
+        embedder, encoder = load_embedder(settings), load_encoder(settings)
+        sample = stores.new("sample")
+        _ingest(SAMPLE_CORPUS, sample, embedder)
+        questions = _questions()
+        report: dict = {"plan": plan.name, "embed_backend": type(encoder).__name__, "questions": len(questions)}
+
+        log(f"ingest vs raw encoder ({plan.ingest_articles} synthetic articles, best of {plan.ingest_rounds})")
+        from bench.synthetic import SentencePool, fill_store
+
+        pool = SentencePool([a.text for a in _store(sample).list_articles(with_text=True)])
+        report.update(_ingest_vs_encoder(pool, plan, stores, work, embedder, encoder))
+
+        log(f"warm ask over {len(questions)} questions x {plan.ask_passes}")
+        report.update(_warm(sample, questions, plan))
+
+        log("llama-index baseline")
+        report["baseline"] = _baseline(sample, questions)
+
+        log(f"cold start x {plan.cold_runs}")
+        report.update(_cold_start(sample, plan))
+
+        if plan.serve:
+            log("serve: time until the first answer")
+            report["serve_ready_s"] = _serve_ready(sample)
+
+        report["scale"] = []
+        for size in plan.scale_sizes:
+            log(f"scale: {size} chunks")
+            scaled = stores.new(f"scale{size}")
+            write_s = fill_store(pool, scaled, size, _RawEncoder(encoder, settings))
+            report["scale"].append({**_queries_at_scale(scaled, questions, plan), "write_s": round(write_s, 1)})
+        return report
+    finally:
+        stores.drop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+class _Stores:
+    """Fresh bench stores: directories under the work dir, or uniquely named collections on a server."""
+
+    def __init__(self, settings: Settings, work: Path) -> None:
+        self.settings = settings
+        self.work = work
+        self.tag = f"bench{int(time.time())}"
+        self.made: list[Settings] = []
+
+    def new(self, name: str) -> Settings:
+        made = self.settings.replace(store=self.work / name, collection=f"{self.tag}_{name}")
+        self.made.append(made)
+        return made
+
+    def drop(self) -> None:
+        if not self.settings.chroma_url:
+            return
+        for made in self.made:
+            try:
+                client = _store(made).client
+                for suffix in ("_chunks", "_articles"):
+                    client.delete_collection(made.collection + suffix)
+            except Exception:  # noqa: BLE001 - best effort: a collection that was never made is fine
+                pass
+
+
+class _RawEncoder:
+    """``encode(texts) -> ndarray`` for either backend, without llama-index's batching around it."""
+
+    def __init__(self, encoder, settings: Settings) -> None:
+        self.encoder = encoder
+        self.settings = settings
+
+    def encode(self, texts: list[str]):
+        if hasattr(self.encoder, "encode"):
+            return self.encoder.encode(texts)
+        return self.encoder._model.encode(texts, batch_size=self.settings.embed_batch_size,
+                                          normalize_embeddings=True)
+
+
+def _store(settings: Settings):
+    from assistant.store import Store
+
+    return Store.open(settings)
+
+
+def _ingest(corpus: Path, settings: Settings, embedder):
+    from index.ingest import ingest
+
+    return ingest(corpus, settings, embedder=embedder)
+
+
+def _questions() -> list[dict]:
+    """Single-question eval cases (question, gold sources); the bench only reads the file."""
+    from eval.cases import load_cases
+
+    if not CASES.is_file():
+        raise InputError(f"the eval cases are missing: {CASES}")
+    return [{"question": c.question, "sources": list(c.sources), "answerable": c.answerable}
+            for c in load_cases(CASES) if len(c.turns) == 1]
+
+
+def _ingest_vs_encoder(pool, plan: Plan, stores: _Stores, work: Path, embedder, encoder) -> dict:
+    from bench.synthetic import write_corpus
+
+    corpus = write_corpus(pool, work / "synthetic_corpus", plan.ingest_articles)
+    raw = _RawEncoder(encoder, stores.settings)
+    best_ingest, best_encoder, chunks = 0.0, 0.0, 0
+    for round_ in range(plan.ingest_rounds):
+        target = stores.new(f"ingest{round_}")
+        report = _ingest(corpus, target, embedder)
+        chunks = report.chunks
+        best_ingest = max(best_ingest, chunks / report.seconds)
+        texts = _store(target).chunks().get(include=["documents"])["documents"]
+        started = time.perf_counter()
+        raw.encode(texts)
+        best_encoder = max(best_encoder, len(texts) / (time.perf_counter() - started))
+    return {
+        "ingest_chunks": chunks,
+        "ingest_chunks_per_s": round(best_ingest, 2),
+        "encoder_chunks_per_s": round(best_encoder, 2),
+        "ingest_vs_encoder": round(best_ingest / best_encoder, 3),
+    }
+
+
+def _warm(settings: Settings, questions: list[dict], plan: Plan) -> dict:
+    from assistant import Assistant
+
+    bot = Assistant.from_settings(settings)
+    for q in questions[:3]:
+        bot.ask(q["question"])
+    times = []
+    for _ in range(plan.ask_passes):
+        for q in questions:
+            times += timed_ms(lambda: bot.ask(q["question"]), [None])
+    hits = _hits([([p.source for p in bot.retrieve(q["question"], k=5)], q) for q in questions])
+    return {"ask_p50_ms": percentile(times, 50), "ask_p95_ms": percentile(times, 95), **hits}
+
+
+def _baseline(settings: Settings, questions: list[dict]) -> dict:
+    from eval.baseline import VectorBaseline
+
+    baseline = VectorBaseline(settings)
+    baseline.sources(questions[0]["question"])
+    results, times = [], []
+    for q in questions:
+        sources, ms = baseline.sources(q["question"])
+        results.append((sources, q))
+        times.append(ms)
+    return {"name": baseline.name, "ask_p50_ms": percentile(times, 50), **_hits(results)}
+
+
+def _hits(results: list[tuple[list[str], dict]]) -> dict:
+    """hit@1 and hit@5 over answerable questions with gold sources: a gold article among the first k."""
+    graded = [(sources, q["sources"]) for sources, q in results if q["answerable"] and q["sources"]]
+    if not graded:
+        return {"hit_at_1": None, "hit_at_5": None}
+    return {
+        "hit_at_1": round(sum(bool(set(s[:1]) & set(g)) for s, g in graded) / len(graded), 3),
+        "hit_at_5": round(sum(bool(set(s[:5]) & set(g)) for s, g in graded) / len(graded), 3),
+    }
+
+
+def _cold_start(settings: Settings, plan: Plan) -> dict:
+    runs = [run_fresh(["ask", COLD_QUESTION, "--json"], settings) for _ in range(plan.cold_runs)]
+    failed = [r for r in runs if r.returncode != 0]
+    if failed:
+        raise RuntimeError(f"byline ask failed in a fresh process: {failed[0].stderr.strip()}")
+    seconds = sorted(r.seconds for r in runs)
+    cpu = sorted(r.cpu_seconds for r in runs)
+    return {
+        "cold_start_s": round(seconds[len(seconds) // 2], 2),
+        "cold_start_runs_s": [round(s, 2) for s in seconds],
+        "cold_start_cpu_s": round(cpu[len(cpu) // 2], 2),
+        "peak_rss_mb": round(max(r.peak_rss_mb for r in runs), 1),
+    }
+
+
+def _serve_ready(settings: Settings) -> float:
+    """Seconds from spawning `byline serve` until its API returns the first answer."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                               env=child_env(settings), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_answering(f"http://127.0.0.1:{port}", COLD_QUESTION, process)
+        return round(time.perf_counter() - started, 2)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _queries_at_scale(settings: Settings, questions: list[dict], plan: Plan) -> dict:
+    from assistant import Assistant
+
+    bot = Assistant.from_settings(settings)
+    started = time.perf_counter()
+    bot.ask(questions[0]["question"])  # builds the keyword snapshot: the first question after a start
+    first = time.perf_counter() - started
+    sample = [questions[i % len(questions)]["question"] for i in range(plan.scale_queries)]
+    k = settings.retrieve_k
+    query = [t for q in sample for t in timed_ms(lambda: bot.retrieve(q, k=k), [None])]
+    ask = [t for q in sample for t in timed_ms(lambda: bot.ask(q), [None])]
+    return {
+        "chunks": _store(settings).chunk_count(),
+        "query_p50_ms": percentile(query, 50), "query_p95_ms": percentile(query, 95),
+        "ask_p50_ms": percentile(ask, 50), "ask_p95_ms": percentile(ask, 95),
+        "first_query_s": round(first, 2),
+    }
+
+
+def _stderr(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
