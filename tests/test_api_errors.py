@@ -124,6 +124,7 @@ def test_malformed_chat_request_gets_400_naming_the_problem(http, body, param):
     (b"null", {"Content-Type": "application/json"}),
     (json.dumps({"messages": [MESSAGE]}).encode(), {"Content-Type": "text/plain"}),
     (b"\xff\xfe\x00garbage", {"Content-Type": "application/json"}),
+    (b"[" * 30_000 + b"]" * 30_000, {"Content-Type": "application/json"}),
 ])
 def test_unparseable_body_gets_400(http, content, headers):
     error = check_error(http.post("/chat/completions", content=content, headers=headers), 400)
@@ -199,6 +200,12 @@ def test_100_kb_question_is_refused_before_it_is_read(http):
 ])
 def test_control_characters_get_400(http, question):
     assert check_error(chat(http, question), 400)["code"] == "invalid_characters"
+
+
+def test_unpaired_surrogate_gets_400(http):
+    body = b'{"messages": [{"role": "user", "content": "How many \\ud800 requests?"}]}'
+    response = http.post("/chat/completions", content=body, headers={"Content-Type": "application/json"})
+    assert check_error(response, 400)["code"] == "invalid_characters"
 
 
 @pytest.mark.parametrize("question", ["?!?!...", "¿¡«»—…", "*** /// ;;;"])

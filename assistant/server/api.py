@@ -34,6 +34,7 @@ from assistant.types import Answer
 log = logging.getLogger("byline.server")
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")  # valid in JSON escapes, not text any tokenizer takes
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
@@ -130,6 +131,9 @@ def check_text(text: str, param: str) -> None:
         raise ApiError(400, f"{param} is empty", param=param, code="empty_content")
     if CONTROL_CHARS.search(text):
         raise ApiError(400, f"{param} contains control characters", param=param, code="invalid_characters")
+    if LONE_SURROGATES.search(text):
+        raise ApiError(400, f"{param} is not valid Unicode (unpaired surrogate)", param=param,
+                       code="invalid_characters")
 
 
 def too_many_messages(count: int, settings: Settings, param: str) -> ApiError:
