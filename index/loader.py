@@ -117,7 +117,7 @@ def _rel(path: Path, corpus: Path) -> str:
 
 def _read(path: Path, rel: str, root: Path, max_bytes: int) -> RawArticle | Skipped:
     if not _valid_name(rel):
-        return Skipped(rel.encode("utf-8", "replace").decode("utf-8"), "file name is not valid UTF-8")
+        return Skipped(os.fsencode(rel).decode("utf-8", "backslashreplace"), "file name is not valid UTF-8")
     suffix = path.suffix.lower()
     if path.is_symlink():
         try:
