@@ -1,76 +1,168 @@
-"""The ``Assistant``: the one public entry point that the CLI, the web page, the API and outside bots use."""
+"""The ``Assistant``: the one public entry point that the CLI, the web page, the API and outside bots use.
+
+One request runs: check the input, rewrite a follow-up from the history, retrieve (dense + BM25), pick
+the answering sentences or decline, and, when an LLM is configured, let it phrase the answer from those
+passages and keep only what the answer check can verify. The Assistant is shared by server threads; its
+only mutable state is the keyword snapshot, whose rebuild alone is locked.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
+from dataclasses import dataclass
 from typing import Any, Iterator
 
+from assistant.answering.decline import declined, reason_to_decline
+from assistant.answering.extractive import ExtractiveAnswerer, Pick
+from assistant.answering.question import Question, analyse
+from assistant.conversation import Rewrite, check_history, rewrite
 from assistant.errors import InputError
+from assistant.retrieval.filters import Filters
+from assistant.retrieval.hybrid import Candidate, HybridRetriever
+from assistant.retrieval.snapshot import ArticleText, Snapshot
 from assistant.settings import Settings
 from assistant.store import Store
-from assistant.types import Answer, Article, Citation, Passage
+from assistant.types import Answer, Article, Passage
 
-DECLINE_TEXT = "The articles don't say."
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Turn:
+    """Everything one request has worked out before the answer is written."""
+
+    question: Question
+    rewrite: Rewrite
+    candidates: list[Candidate]
+    docs: dict[str, ArticleText]
+    pick: Pick
+    decline_reason: str | None
+    timings: dict[str, float]
 
 
 class Assistant:
     """Answers questions from one store. Holds no global state: several can live in one process."""
 
-    def __init__(self, settings: Settings, store: Store, embedder) -> None:
+    def __init__(self, settings: Settings, store: Store, embedder, llm=None) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
+        self.retriever = HybridRetriever(settings, store, embedder)
+        self.extractive = ExtractiveAnswerer(settings)
+        self.llm = llm
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> "Assistant":
+        from assistant.answering.llm import llm_from_settings
         from assistant.embedding import load_embedder
 
         settings = settings.replace(**overrides) if settings else Settings.load(**overrides)
         store = Store.open(settings)
         store.check_model()
-        return cls(settings, store, load_embedder(settings))
+        return cls(settings, store, load_embedder(settings), llm_from_settings(settings))
+
+    # -- input ---------------------------------------------------------------------------------
 
     def validate(self, question: str, history: list[dict] | None = None) -> str:
+        """The question, stripped; raises ``InputError`` for a blank or oversized one or a bad history."""
         if not isinstance(question, str) or not question.strip():
             raise InputError("question is blank")
         if len(question) > self.settings.max_question_chars:
             raise InputError(
                 f"question is {len(question)} characters; the limit is {self.settings.max_question_chars}"
             )
+        check_history(history, self.settings.max_history_messages, self.settings.max_history_chars)
         return question.strip()
 
-    def retrieve(self, question: str, k: int = 5) -> list[Passage]:
-        question = self.validate(question)
-        vector = self.embedder.get_query_embedding(question)
-        got = self.store.chunks().query(query_embeddings=[vector], n_results=k,
-                                        include=["documents", "metadatas", "distances"])
-        return [
-            Passage(
-                chunk_id=cid, source=m["source"], text=doc, start=int(m["start"]), end=int(m["end"]),
-                title=m.get("title") or None, publication=m.get("publication") or None,
-                published=m.get("published") or None, score=1.0 - float(dist),
-            )
-            for cid, doc, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
-        ]
+    # -- retrieval -----------------------------------------------------------------------------
 
-    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
-        t0 = time.perf_counter()
-        passages = self.retrieve(question, self.settings.retrieve_k)
-        t1 = time.perf_counter()
-        if not passages or passages[0].score < self.settings.decline_threshold:
-            answer = Answer(DECLINE_TEXT, True, [])
-        else:
-            top = passages[0]
-            answer = Answer(f"{top.text} [1]", False, [Citation(1, top.source, top.text, top.start, top.end,
-                                                              top.title, top.publication, top.published)])
-        answer.timings_ms = {"retrieve": (t1 - t0) * 1000, "answer": (time.perf_counter() - t1) * 1000}
+    def retrieve(self, question: str, k: int = 5, history: list[dict] | None = None,
+                 filters: Filters | None = None) -> list[Passage]:
+        """Scored passages for the question (a follow-up is read in the light of ``history``), best first."""
+        question = self.validate(question, history)
+        if not isinstance(k, int) or k < 1:
+            raise InputError("k must be a positive integer")
+        query = self._rewrite(question, check_history(history, self.settings.max_history_messages,
+                                                      self.settings.max_history_chars)).query
+        return [c.passage() for c in self.retriever.search(query, k, self._filters(filters))]
+
+    # -- answering -----------------------------------------------------------------------------
+
+    def ask(self, question: str, history: list[dict] | None = None, filters: Filters | None = None) -> Answer:
+        answer = None
+        for piece in self.stream(question, history, filters):
+            if isinstance(piece, Answer):
+                answer = piece
         return answer
 
-    def stream(self, question: str, history: list[dict] | None = None) -> Iterator[str | Answer]:
-        answer = self.ask(question, history)
-        for word in answer.answer.split(" "):
-            yield word + " "
+    def stream(self, question: str, history: list[dict] | None = None,
+               filters: Filters | None = None) -> Iterator[str | Answer]:
+        """Text pieces as they are ready, then the final ``Answer`` (whose text they add up to)."""
+        turn = self._prepare(question, history, filters)
+        t0 = time.perf_counter()
+        if turn.decline_reason:
+            answer = declined(turn.decline_reason, turn.candidates, turn.docs)
+            yield answer.answer
+        elif self.llm is not None:
+            answer = yield from self._llm_answer(turn)
+        else:
+            answer = self.extractive.answer(turn.pick)
+            yield answer.answer
+        answer.timings_ms = {**turn.timings, "answer": (time.perf_counter() - t0) * 1000}
         yield answer
+
+    def _prepare(self, question: str, history: list[dict] | None, filters: Filters | None) -> _Turn:
+        t0 = time.perf_counter()
+        question = self.validate(question, history)
+        history = check_history(history, self.settings.max_history_messages, self.settings.max_history_chars)
+        turn_rewrite = self._rewrite(question, history)
+        t1 = time.perf_counter()
+        candidates = self.retriever.search(turn_rewrite.query, self.settings.retrieve_k, self._filters(filters))
+        t2 = time.perf_counter()
+        snapshot = self.retriever.snapshot()
+        docs = self._articles_of(candidates, snapshot)
+        analysed = analyse(question)
+        if turn_rewrite.inherited_type:
+            analysed = Question(analysed.text, turn_rewrite.inherited_type, analysed.terms, analysed.keys,
+                                analysed.wants_speech)
+        pick = self.extractive.pick(analysed, turn_rewrite.carried, candidates, docs, snapshot.keyword)
+        reason = reason_to_decline(pick, analysed.qtype, self.settings)
+        timings = {"rewrite": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000,
+                   "select": (time.perf_counter() - t2) * 1000}
+        return _Turn(analysed, turn_rewrite, candidates, docs, pick, reason, timings)
+
+    def _rewrite(self, question: str, history: list[dict]) -> Rewrite:
+        if not history:
+            return Rewrite(question)
+        if self.llm is not None:
+            condensed = self.llm.condense(question, history)
+            if condensed:
+                offline = rewrite(question, history)
+                return Rewrite(condensed, offline.carried, offline.inherited_type)
+        return rewrite(question, history)
+
+    def _llm_answer(self, turn: _Turn):
+        """Generator: verified sentences from the LLM, or the extractive answer if none survive."""
+        from assistant.answering.llm import generate_checked
+
+        answer = yield from generate_checked(self.llm, turn.question.text, turn.pick, self.extractive)
+        return answer
+
+    def _articles_of(self, candidates: list[Candidate], snapshot: Snapshot) -> dict[str, ArticleText]:
+        docs = {}
+        for cand in candidates:
+            source = cand.chunk.source
+            if source not in docs:
+                doc = snapshot.article(self.store, source)
+                if doc is not None:
+                    docs[source] = doc
+        return docs
+
+    def _filters(self, filters: Filters | None) -> Filters | None:
+        return filters if filters is not None else Filters.from_settings(self.settings)
+
+    # -- articles ------------------------------------------------------------------------------
 
     def articles(self) -> list[Article]:
         return self.store.list_articles()

@@ -44,14 +44,39 @@ class Settings:
     dense_k: int = 20
     keyword_k: int = 20
     rrf_k: int = 60
-    decline_threshold: float = 0.3
+    decline_threshold: float = 0.2  # least sentence score an answer needs (calibrated with byline eval)
+    decline_min_predicate: float = 0.15  # least share of the question's non-name terms in that sentence
+    max_history_chars: int = 20_000  # per history message
+    generation_check_s: float = 1.0  # how often a reader checks whether the store changed
+    fusion: str = "relative"  # "relative" (min-max scaled scores, summed) or "rrf" (reciprocal rank)
+    dense_weight: float = 1.0  # weights of the two rankings in the fusion
+    keyword_weight: float = 1.0
+    filter_publication: str | None = None  # default filters (ISO date prefixes for published)
+    filter_published_from: str | None = None
+    filter_published_to: str | None = None
+
+    # Extractive answers: sentence score = weighted term coverage and retrieval, scaled by type fit
+    answer_passages: int = 6
+    answer_max_sentences: int = 3
+    carried_term_weight: float = 0.5  # follow-up terms borrowed from earlier turns
+    w_lexical: float = 0.4  # the question's non-name terms in the sentence itself
+    w_names: float = 0.15  # the question's names around the sentence
+    w_nearby: float = 0.1
+    w_retrieval: float = 0.15
+    follow_fit_discount: float = 0.8  # the next sentence holds the reason/number the question asks for
+    missing_key_penalty: float = 0.5
+    cover_min_ratio: float = 0.3
+    complement_ratio: float = 0.85
+    complement_min_gain: float = 0.25
 
     # Optional LLM (OpenAI-compatible endpoint or local GGUF file)
     llm_base_url: str | None = None
     llm_model: str = "local-model"
-    llm_api_key: str = "not-needed"
+    llm_api_key: str = field(default="not-needed", repr=False)
     llm_gguf_path: Path | None = None
     llm_timeout_s: float = 30.0
+    llm_max_tokens: int = 400
+    llm_min_overlap: float = 0.5  # answer check: share of a sentence's content words found in its passage
 
     # Serving
     host: str = "127.0.0.1"

@@ -1,0 +1,290 @@
+"""The default answerer: picks the sentences that answer the question and cites each one exactly.
+
+No instruction-tuned model ships offline here, so answers are composed of article sentences. A sentence
+is scored on how much of the question's topic it carries (weighted by rarity), whether it holds what the
+question type asks for (a count, a date, a person, a reason, a place), whether the question's names and
+years occur around it, and how well its chunk was retrieved. Further sentences join when they cover a
+name or year the first one lacks (the two-article case) and when a quote needs its speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answering import features
+from assistant.answering.citations import CitationList, Evidence, strip_markers, with_marker
+from assistant.answering.question import COUNT, ROLE, WHAT, WHEN, WHERE, WHO, WHY, Key, Question
+from assistant.retrieval.hybrid import Candidate
+from assistant.retrieval.keyword import KeywordIndex
+from assistant.retrieval.snapshot import ArticleText
+from assistant.retrieval.terms import term_present, years_covered
+from assistant.settings import Settings
+from assistant.types import Answer
+
+SPEAKER_LOOKBACK = 4
+FOCUS_WEIGHT = 2.0
+FOLLOW_MIN_COVERAGE = 0.2
+# How much a sentence lacking what the question type asks for is marked down (score x (1 - strength)).
+TYPE_STRENGTH = {COUNT: 0.6, WHEN: 0.6, WHO: 0.4, WHERE: 0.4, WHY: 0.4, ROLE: 0.4, WHAT: 0.0}
+_POINTS_BACK = re.compile(r"^[“\"]?(?:This|That|These|Those|It|They|He|She|Some|Others|Such|Most|Many|The rest)\b")
+MIN_WORDS = 4
+
+
+@dataclass
+class Sentence:
+    doc: ArticleText
+    index: int
+    retrieval: float
+    rank: int
+    score: float = 0.0
+    predicate: float = 0.0
+    fit: float = 0.0
+    type_met: bool = False
+    follow: int | None = None
+    missing: list[Key] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.doc.sentence(self.index)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.doc.article.source, self.index
+
+
+@dataclass
+class Pick:
+    """The outcome of picking: the chosen sentences (best first) or why nothing fits."""
+
+    chosen: list[Sentence]
+    best_score: float
+    missing: list[Key]
+    pool: list[Sentence]
+    predicate: float = 0.0
+    type_met: bool = False
+    has_predicate: bool = True
+
+
+class ExtractiveAnswerer:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def pick(self, question: Question, carried: list[str], candidates: list[Candidate],
+             docs: dict[str, ArticleText], keyword: KeywordIndex) -> Pick:
+        pool = self._pool(candidates, docs)
+        weights = _Weights.of(question, carried, keyword, self.settings.carried_term_weight)
+        for s in pool:
+            s.missing = [k for k in question.keys if not k.found_in(s.doc)]
+            self._score(s, question, weights)
+        ranked = sorted(pool, key=lambda s: (-s.score, s.rank, s.index))
+        if not ranked:
+            return Pick([], 0.0, list(question.keys), [])
+        best = ranked[0]
+        chosen = [best]
+        if best.missing:
+            chosen, missing = self._cover(chosen, list(best.missing), ranked, lambda s: s.missing)
+        else:
+            missing = []
+            local = self._local_missing(best, question)
+            if local:
+                chosen, _ = self._cover(chosen, local, ranked, lambda s: self._local_missing(s, question))
+            chosen = self._complement(chosen, ranked, weights.all)
+        return Pick(chosen, best.score, missing, ranked, best.predicate,
+                    best.type_met, bool(question.predicate_terms or question.focus))
+
+    def compose(self, pick: Pick, citations: CitationList) -> str:
+        """Answer text from the picked sentences, speakers added, one marker per contiguous span."""
+        groups: list[list[Sentence]] = []
+        for s in pick.chosen:
+            run = sorted({s.index, *self._speaker(s), *([s.follow] if s.follow is not None else [])})
+            groups.append([Sentence(s.doc, i, s.retrieval, s.rank) for i in run])
+        parts = []
+        seen: set[tuple[str, int]] = set()
+        for group in groups:
+            group = [s for s in group if s.key not in seen]
+            seen.update(s.key for s in group)
+            for span in _contiguous(group):
+                doc = span[0].doc
+                evidence = Evidence(doc.article, doc.spans[span[0].index].start, doc.spans[span[-1].index].end)
+                text = strip_markers(" ".join(s.text for s in span))
+                parts.append(with_marker(text, [citations.number(evidence)]))
+        return " ".join(parts)
+
+    def answer(self, pick: Pick) -> Answer:
+        citations = CitationList()
+        text = self.compose(pick, citations)
+        return Answer(text, False, citations.citations())
+
+    # -- scoring -------------------------------------------------------------------------------
+
+    def _pool(self, candidates: list[Candidate], docs: dict[str, ArticleText]) -> list[Sentence]:
+        """Sentences of the top passages, each with its passage's retrieval strength in 0..1: cosine
+        similarity relative to the best passage (fused RRF scores are too flat to tell passages apart)."""
+        seen: dict[tuple[str, int], Sentence] = {}
+        top = max((c.dense or 0.0 for c in candidates), default=0.0) or 1.0
+        for rank, cand in enumerate(candidates[: self.settings.answer_passages]):
+            strength = max(0.0, cand.dense or 0.0) / top
+            doc = docs.get(cand.chunk.source)
+            if doc is None:
+                continue
+            for i in doc.overlapping(cand.chunk.start, cand.chunk.end):
+                key = (cand.chunk.source, i)
+                if key in seen:
+                    continue
+                if len(doc.sentence(i).split()) < MIN_WORDS and not features.counts(doc.sentence(i)):
+                    continue
+                seen[key] = Sentence(doc, i, strength, rank)
+        return list(seen.values())
+
+    def _score(self, s: Sentence, question: Question, weights: "_Weights") -> None:
+        cfg = self.settings
+        doc, i = s.doc, s.index
+        own = doc.stems(i)
+        near = own.union(*(doc.stems(j) for j in _around(doc, i, 1)))
+        speaker = self._speaker(s)
+        context = near.union(*(doc.stems(j) for j in _around(doc, i, 2)), *(doc.stems(j) for j in speaker),
+                             doc.header_stems)
+        s.predicate = _coverage(weights.predicate, own)
+        fit = type_fit(question, doc.sentence(i))
+        if speaker and question.qtype == WHO:
+            fit = max(fit, type_fit(question, doc.sentence(speaker[0])))
+        s.type_met = fit >= 1.0
+        follow = i + 1
+        if fit < 1.0 and follow < len(doc.spans) and s.predicate > 0 and self._continues(s, follow, weights):
+            follow_fit = type_fit(question, doc.sentence(follow))
+            if cfg.follow_fit_discount * follow_fit > fit:
+                fit, s.follow, s.type_met = cfg.follow_fit_discount * follow_fit, follow, follow_fit >= 1.0
+        s.fit = fit
+        names = 0.5 * (_coverage(weights.names, own) + _coverage(weights.names, context))
+        s.score = (cfg.w_lexical * s.predicate + cfg.w_names * names
+                   + cfg.w_nearby * _coverage(weights.all, near) + cfg.w_retrieval * s.retrieval)
+        s.score *= 1.0 - TYPE_STRENGTH[question.qtype] * (1.0 - fit)
+        penalised = [k for k in s.missing if not (k.kind == "year" and _alternative_years(question, s))]
+        s.score *= cfg.missing_key_penalty ** len(penalised)
+
+    def _continues(self, s: Sentence, follow: int, weights: "_Weights") -> bool:
+        """The next sentence carries on from this one: it opens by pointing back ("This was due to",
+        "Some did so because") or it shares the question's terms."""
+        text = s.doc.sentence(follow)
+        return bool(_POINTS_BACK.match(text)) or _coverage(weights.predicate, s.doc.stems(follow)) >= FOLLOW_MIN_COVERAGE
+
+    def _local_missing(self, s: Sentence, question: Question) -> list[Key]:
+        """Years and names the question pairs ("in 2019 and in 2022") that the sentence's own
+        neighbourhood does not mention, even if its article does."""
+        if sum(1 for k in question.keys if k.kind == "year") < 2:
+            return []
+        doc = s.doc
+        text = " ".join(doc.sentence(j) for j in _around(doc, s.index, 1)) + " " + doc.header
+        years = frozenset(years_covered(text))
+        return [k for k in question.keys if k.kind == "year" and k.surface not in years]
+
+    def _cover(self, chosen: list[Sentence], missing: list[Key], ranked: list[Sentence], lacks):
+        """Add sentences that hold the names or years the best one lacks (often from another article)."""
+        for s in ranked[1:]:
+            if len(chosen) >= self.settings.answer_max_sentences or not missing:
+                break
+            gaps = lacks(s)
+            if any(k not in gaps for k in missing) and s.score >= self.settings.cover_min_ratio * chosen[0].score:
+                chosen.append(s)
+                missing = [k for k in missing if k in gaps]
+        return chosen, missing
+
+    def _complement(self, chosen: list[Sentence], ranked: list[Sentence], weights: dict[str, float]) -> list[Sentence]:
+        """Add a close runner-up that carries question terms the best sentence lacks."""
+        best = chosen[0]
+        have = set(best.doc.stems(best.index))
+        for s in ranked[1:]:
+            if len(chosen) >= self.settings.answer_max_sentences or s.score < self.settings.complement_ratio * best.score:
+                break
+            new = {t for t in weights if term_present(t, s.doc.stems(s.index)) and not term_present(t, frozenset(have))}
+            gain = sum(weights[t] for t in new) / (sum(weights.values()) or 1.0)
+            if gain >= self.settings.complement_min_gain:
+                chosen.append(s)
+                have |= s.doc.stems(s.index)
+        return chosen
+
+    def _speaker(self, s: Sentence) -> list[int]:
+        """The neighbouring sentence that names who is speaking, when this one is a quote or claim
+        whose speaker is only "he", "she", "it" or missing."""
+        text = s.text
+        if not features.is_attributable(text) or features.names_its_speaker(text):
+            return []
+        for i in range(s.index - 1, max(-1, s.index - 1 - SPEAKER_LOOKBACK), -1):
+            if features.names_its_speaker(s.doc.sentence(i)):
+                return [i]
+        after = s.index + 1
+        if after < len(s.doc.spans) and features.names_its_speaker(s.doc.sentence(after)):
+            return [after]
+        return []
+
+
+@dataclass
+class _Weights:
+    """Question terms weighted by rarity: all of them, the names, and the rest (the predicate)."""
+
+    all: dict[str, float]
+    names: dict[str, float]
+    predicate: dict[str, float]
+
+    @classmethod
+    def of(cls, question: Question, carried: list[str], keyword: KeywordIndex, carried_weight: float) -> "_Weights":
+        names = question.name_terms
+        own = {t: keyword.idf(t) * (FOCUS_WEIGHT if t in question.focus else 1.0) for t in question.terms}
+        own.update({t: FOCUS_WEIGHT * keyword.idf(t) for t in question.focus if t not in own})
+        borrowed = {t: carried_weight * keyword.idf(t) for t in carried if t not in own}
+        every = {**own, **borrowed}
+        return cls(
+            all=every,
+            names={t: w for t, w in own.items() if t in names},
+            predicate={t: w for t, w in every.items() if t not in names},
+        )
+
+
+def type_fit(question: Question, text: str) -> float:
+    """How well a sentence holds what the question type asks for, 0..1."""
+    qtype = question.qtype
+    if qtype == COUNT:
+        if not features.counts(text):
+            return 0.0
+        return 1.0 if not question.focus or features.count_near(text, [question.head]) else 0.4
+    if qtype == WHEN:
+        return 1.0 if features.has_date(text) else 0.0
+    if qtype == ROLE:
+        return 1.0 if features.has_role(text) else 0.0
+    if qtype == WHO:
+        return 1.0 if features.has_person(text) else 0.6 if features.names(text) else 0.0
+    if qtype == WHY:
+        return 1.0 if features.has_reason(text) else 0.0
+    if qtype == WHERE:
+        return 1.0 if features.has_place(text) else 0.0
+    if question.wants_speech:
+        return 1.0 if features.is_attributable(text) else 0.3
+    return 0.5 if qtype == WHAT else 0.0
+
+
+def _alternative_years(question: Question, s: Sentence) -> bool:
+    """A question pairing years ("in 2019 and in 2022") needs each sentence to cover one of them."""
+    years = [k.surface for k in question.keys if k.kind == "year"]
+    return len(years) >= 2 and any(y in s.doc.years for y in years)
+
+
+def _coverage(weights: dict[str, float], stems: frozenset[str]) -> float:
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    return sum(w for t, w in weights.items() if term_present(t, stems)) / total
+
+
+def _around(doc: ArticleText, index: int, width: int) -> range:
+    return range(max(0, index - width), min(len(doc.spans), index + width + 1))
+
+
+def _contiguous(group: list[Sentence]) -> list[list[Sentence]]:
+    runs: list[list[Sentence]] = []
+    for s in sorted(group, key=lambda s: s.index):
+        if runs and runs[-1][-1].index + 1 == s.index:
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return runs

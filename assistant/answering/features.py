@@ -1,0 +1,175 @@
+"""What a sentence contains, as the answer picker needs to know it: counts, dates, people, reasons,
+places, and who is speaking.
+
+Plain patterns over English news prose. No NER model ships offline in a package here, and these cues
+(a number next to a noun, a month name, "because", "he said") are what the question types hinge on.
+"""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = ("january february march april may june july august september october november december "
+          "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+                "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+                "hundred hundreds thousand thousands million millions billion dozen dozens half "
+                "several").split()
+# Verb forms that are rarely nouns too ("reports", "claims" and "notes" usually are).
+REPORTING_VERBS = ("said says say told tells added adds stated warned warns noted explained claimed alleged "
+                   "alleges urged urges argued argues insisted concluded announced asked called blamed "
+                   "described declared commented wrote continued admitted denied reported").split()
+PRONOUNS = "he she it they we i".split()
+# Capitalised words that name roles or institutions rather than someone or somewhere in particular.
+GENERIC_CAPITALISED = frozenset(
+    """mr mrs ms dr minister ministry prime deputy president vice secretary general director chairman
+    chairwoman chairperson chair department committee commission council office national government
+    interior justice foreign state report agency police court army military the a an in on of and for
+    to at by with from""".split()
+)
+# Words that make a capitalised run an organisation, place or document rather than a person.
+NOT_PERSON = frozenset(
+    """ministry department committee commission council office national government agency police court
+    army military report embassy organisation organization group association union bank fund task force
+    university school academy province district city village commune state states kingdom republic
+    united nations house party times post press news list watch tier level human rights asia southeast
+    east west north south trafficking persons counter""".split()
+) | frozenset(m for m in MONTHS) | frozenset(WEEKDAYS)
+ROLE_NOUNS = re.compile(
+    r"\b(?:minister|secretary|director|director-general|chairman|chairwoman|chairperson|chair|vice-chair\w*|"
+    r"head|spokes(?:person|man|woman)|investigator|official|president|ambassador|governor|commissioner|"
+    r"officer|chief|deputy|leader|member|founder|researcher|analyst|reporter|editor|lawyer|judge|adviser|"
+    r"advisor|coordinator|manager|representative|envoy|mayor|senator|general)\b",
+    re.IGNORECASE,
+)
+
+_MONTH = "|".join(m.capitalize() for m in MONTHS)
+_DATE = re.compile(
+    rf"\b(?:(?:{_MONTH})\.?(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+(?:{_MONTH})|(?:1[89]|20)\d\d"
+    rf"|{'|'.join(d.capitalize() for d in WEEKDAYS)}|yesterday|today|tomorrow|tonight"
+    rf"|(?:last|this|next|earlier this|later this)\s+(?:week|month|year|weekend)|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\b"
+)
+_YEAR_ONLY = re.compile(r"^(?:1[89]|20)\d\d$")
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
+_LABEL_BEFORE = re.compile(r"\b[A-Z][\w]*[ -]$")
+_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
+_REASON = re.compile(
+    r"\b(?:because|due to|owing to|as a result|in order to|so that|since|therefore|thus|hence|reason|"
+    r"citing|cited|spurred by|blamed|caused|led to|result of|in response to|after|so as to|aimed at|"
+    r"in an effort to|to (?:find|stop|curb|combat|prevent|protect|address|promote|ensure|eliminate))\b",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(
+    r"\b(?:province|district|commune|village|city|capital|country|countries|border|region|town|street|"
+    r"(?:in|at|from|into|near|across|throughout)\s+(?:the\s+)?[A-Z][\w’'-]+)\b"
+)
+_QUOTE = re.compile(r"[“”\"]")
+_REPORTING = re.compile(rf"\b(?:{'|'.join(REPORTING_VERBS)}|according to)\b", re.IGNORECASE)
+_PRONOUN_SPEAKER = re.compile(
+    rf"(?:^|[,”\"]\s*)(?:{'|'.join(PRONOUNS)})\s+(?:also\s+|then\s+|later\s+)?(?:{'|'.join(REPORTING_VERBS)})\b",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z’'-]+(?:\s+[A-Z][a-zA-Z’'-]+)*")
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Minister|Director|Chairman|Spokesperson|President)\.?\s+[A-Z][a-z]+")
+
+
+def dates(text: str) -> list[str]:
+    return _DATE.findall(text)
+
+
+def has_date(text: str) -> bool:
+    return bool(_DATE.search(text))
+
+
+def counts(text: str) -> list[str]:
+    """Numbers that can answer "how many": not years, not the day in "July 26"."""
+    day_spans = [m.span() for m in _DATE.finditer(text)]
+    found = []
+    for m in _NUMBER.finditer(text):
+        if _YEAR_ONLY.match(m.group().rstrip("%")) or any(a <= m.start() < b for a, b in day_spans):
+            continue
+        if _LABEL_BEFORE.search(text, 0, m.start()):
+            continue  # "Tier 2", "Covid-19": a label, not a quantity
+        found.append(m.group())
+    for m in _NUMBER_WORD.finditer(text):
+        if m.group()[0].isupper() and m.start() > 0 and not text[:m.start()].rstrip().endswith(("“", '"')):
+            continue  # "Level One and Two": part of a name, not a quantity
+        found.append(m.group())
+    return found
+
+
+def count_near(text: str, focus: list[str], reach: int = 8) -> bool:
+    """A count sits within ``reach`` words of one of the ``focus`` stems ("398 Vietnamese")."""
+    from assistant.retrieval.terms import stem_all, words
+
+    tokens = words(text)
+    stems = stem_all(tokens)
+    amounts = {c.replace(",", "").lower() for c in counts(text)}
+    count_at = [i for i, t in enumerate(tokens) if t in amounts]
+    focus_at = [i for i, t in enumerate(stems) if any(t.startswith(f) or f.startswith(t) for f in focus if len(t) > 2)]
+    return any(abs(i - j) <= reach for i in count_at for j in focus_at)
+
+
+def has_reason(text: str) -> bool:
+    return bool(_REASON.search(text))
+
+
+def has_place(text: str) -> bool:
+    return bool(_PLACE.search(text))
+
+
+def names(text: str) -> list[str]:
+    """Capitalised word runs that are not just a sentence-initial word or a generic title."""
+    out = []
+    for m in _CAPITALISED.finditer(text):
+        tokens = m.group().split()
+        if m.start() == 0 or text[:m.start()].rstrip().endswith(("“", '"', ".", ":")):
+            if len(tokens) == 1:
+                continue
+        if all(t.lower().strip("’'") in GENERIC_CAPITALISED for t in tokens):
+            continue
+        out.append(m.group())
+    return out
+
+
+def people(text: str) -> list[str]:
+    """Name runs that look like people: two to four capitalised words, none of them institutional."""
+    found = [m.group() for m in _TITLED.finditer(text)]
+    for name in names(text):
+        tokens = [t.lower().strip("’'s") for t in name.split()]
+        if 2 <= len(tokens) <= 4 and not any(t in NOT_PERSON or t in GENERIC_CAPITALISED for t in tokens):
+            found.append(name)
+    return found
+
+
+def has_person(text: str) -> bool:
+    return bool(people(text))
+
+
+def has_role(text: str) -> bool:
+    return bool(ROLE_NOUNS.search(text))
+
+
+_SPEECH_QUOTE = re.compile(r"^\s*[“\"]|[.,?!…]\s*[”\"]|[“\"][^”\"]*$")
+
+
+def is_attributable(text: str) -> bool:
+    """A quote or a reported claim: the reader needs to know who says so. Quoted titles and
+    scare quotes ("the “Tier 3” list") are not speech."""
+    return bool(_SPEECH_QUOTE.search(text) or _REPORTING.search(text))
+
+
+def names_its_speaker(text: str) -> bool:
+    """The sentence says who is speaking, rather than "he said" or a bare quote."""
+    if _PRONOUN_SPEAKER.search(text):
+        return False
+    outside = _outside_quotes(text)
+    if not _REPORTING.search(outside) and not outside.rstrip().endswith(":"):
+        return False
+    return bool(names(outside)) or bool(re.search(r"\bthe (?:report|statement|post|ministry|government)\b",
+                                                  outside, re.IGNORECASE))
+
+
+def _outside_quotes(text: str) -> str:
+    return re.sub(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)", " ", text)

@@ -1,0 +1,164 @@
+"""What a question asks for (its type) and what it is about (topic terms and key terms).
+
+Key terms are the words an answer cannot do without: names, places, acronyms, numbers and years. If
+the evidence lacks one of them, the articles are about something else and the answer is declined.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answering import features
+from assistant.retrieval.terms import QUESTION_WORDS, STOPWORDS, YEAR, query_terms, stem_all, term_present, words
+
+COUNT, WHEN, WHO, WHY, WHERE, ROLE, WHAT = "count", "when", "who", "why", "where", "role", "what"
+
+_TYPES = [
+    (ROLE, re.compile(r"\b(?:(?:what|which) (?:positions?|roles?|titles?|jobs?|posts?)|(?:role|position|job|title)s? "
+                      r"(?:does|did|do|is|was|were|has|had)|’s (?:role|job|position|title)s?|'s (?:role|job|position|title)s?)\b", re.I)),
+    (COUNT, re.compile(r"\b(?:how (?:many|much)|what (?:number|percentage|share|proportion|amount|total)"
+                       r"|how large|the number of|what was the total)\b", re.I)),
+    (WHEN, re.compile(r"\b(?:when|what (?:years?|dates?|months?|days?|time)|which (?:years?|dates?|months?|days?)"
+                      r"|since when|how long ago|on what date)\b", re.I)),
+    (WHY, re.compile(r"\b(?:why|for what reasons?|(?:what|which) (?:caused|led to|prompted|reasons?|was the reason)"
+                     r"|reasons?)\b", re.I)),
+    (WHERE, re.compile(r"\b(?:where|which (?:province|country|city|district|village|place|location|countries)"
+                       r"|what (?:province|country|city|district|village|place|location))\b", re.I)),
+    (WHO, re.compile(r"\b(?:who|whom|whose|which (?:official|minister|person|group|organi[sz]ation|ngo|body|agency)"
+                     r"|what (?:is the name|official|organi[sz]ation))\b", re.I)),
+]
+_SPEECH = re.compile(r"\b(?:say|said|says|tell|told|quote|quoted|comment|react|respond|describe|call(?:ed)?)\b", re.I)
+# A capitalised first word is a name only if it is not one of the words questions start with.
+_OPENERS = STOPWORDS | QUESTION_WORDS | frozenset(
+    "and did does do is was were has have can could would list name give tell explain describe summarize "
+    "summarise compare according please in on between during".split()
+)
+_NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+(?:of\s+|for\s+|on\s+)?[A-Z][\w’'.-]*)*")
+COMMON_NOUNS = frozenset(stem_all("""people person persons national nationals citizen citizens worker workers
+    victim victims case cases member members official officials time times year years month months day days
+    percent percentage number total""".split()))
+_LEAD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+_ACRONYM = re.compile(r"[A-Z]{2,6}s?")
+
+
+@dataclass(frozen=True)
+class Key:
+    """A name, year or number from the question; ``stems`` are what evidence must contain."""
+
+    surface: str
+    stems: tuple[str, ...]
+    kind: str
+
+    def found_in(self, doc) -> bool:
+        """Whether an article (``ArticleText``) mentions this key; an acronym may be spelled out there."""
+        if self.kind == "year":
+            return self.surface in doc.years
+        if all(term_present(t, doc.vocabulary) for t in self.stems):
+            return True
+        return _ACRONYM.fullmatch(self.surface) is not None and doc.spells_out(self.surface)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    qtype: str
+    terms: list[str]
+    keys: list[Key] = field(default_factory=list)
+    wants_speech: bool = False
+    focus: list[str] = field(default_factory=list)
+    head: str = ""  # the focus word that tells the counted things apart ("Vietnamese" in "Vietnamese nationals")
+
+    @property
+    def name_terms(self) -> set[str]:
+        """Stems of the question's names and years (the context it is set in), except those it counts
+        or asks about ("how many Thai ...")."""
+        return {t for k in self.keys if k.kind in ("name", "year") for t in k.stems} - set(self.focus)
+
+    @property
+    def predicate_terms(self) -> list[str]:
+        """What the question says about its names: the words the answering sentence itself must carry."""
+        names = self.name_terms
+        return [t for t in self.terms if t not in names]
+
+
+def analyse(text: str) -> Question:
+    qtype, phrase = _question_type(text)
+    focus = _focus(text, qtype)
+    years = sorted(set(YEAR.findall(text)))
+    numbers = sorted({n.replace(",", "") for n in _NUMBER.findall(text)} - set(years))
+    keys = _key_names(text) + [Key(y, (y,), "year") for y in years] + [Key(n, (n,), "number") for n in numbers]
+    return Question(
+        text=text,
+        qtype=qtype,
+        terms=[t for t in dict.fromkeys(query_terms(text)) if t not in phrase],
+        keys=keys,
+        wants_speech=bool(_SPEECH.search(text)),
+        focus=focus,
+        head=_head(focus),
+    )
+
+
+def _question_type(text: str) -> tuple[str, set[str]]:
+    """The type cued at the question's leading wh-word ("What will inspectors check when they visit?"
+    is a what-question; "Who launched a probe into why ..." a who-question), else the first cue; and the
+    stems of the cue itself ("what date"), which say what kind of answer, not what it is about."""
+    found = sorted((m.start(), name, m.group()) for name, pattern in _TYPES for m in [pattern.search(text)] if m)
+    lead = _LEAD.search(text)
+    if lead:
+        at_lead = [f for f in found if f[0] == lead.start()]
+        if at_lead:
+            found = at_lead
+        elif lead.group().lower() in ("what", "which"):
+            return WHAT, set()
+    if not found:
+        return WHAT, set()
+    _, name, cue = found[0]
+    return name, set(query_terms(cue))
+
+
+def _head(focus: list[str]) -> str:
+    """The rarest-looking focus word: a name or demonym beats a common noun ("nationals")."""
+    return max(focus, key=lambda t: (t not in COMMON_NOUNS, len(t)), default="")
+
+
+_FOCUS_AFTER = {
+    COUNT: re.compile(r"\b(?:how (?:many|much)|number of|total of)\b(.*)", re.I),
+    WHO: re.compile(r"\bwho(?:m)?\b(?:\s+(?:was|were|is|are|has|have|had|did|does|will|would))?(.*)", re.I),
+}
+
+
+def _focus(text: str, qtype: str) -> list[str]:
+    """What the answer must be about: the thing counted in "how many of them were women", the act in
+    "who signed the report". The first content words after the question phrase."""
+    pattern = _FOCUS_AFTER.get(qtype)
+    m = pattern.search(text) if pattern else None
+    if not m:
+        return []
+    focus: list[str] = []
+    for raw in re.findall(r"[\w’'-]+", m.group(1)):
+        word = (words(raw) or [""])[0]
+        if not word or word in STOPWORDS or word in QUESTION_WORDS or (qtype == WHO and raw[0].isupper()):
+            if focus:
+                break
+            continue
+        focus.append(word)
+        if len(focus) == (3 if qtype == COUNT else 1):
+            break
+    return stem_all(focus)
+
+
+def _key_names(text: str) -> list[Key]:
+    """Each proper name in the question, its stems minus generic titles ("Minister", "Mr")."""
+    out: list[Key] = []
+    for m in _NAME_RUN.finditer(text):
+        surface = m.group().split()
+        if m.start() == 0 or re.search(r"[.?!]\s*$", text[:m.start()]):
+            while surface and surface[0].lower() in _OPENERS:
+                surface = surface[1:]
+        tokens = [w for w in words(" ".join(surface)) if not w.isdigit() and w not in STOPWORDS
+                  and w not in QUESTION_WORDS and w not in features.GENERIC_CAPITALISED]
+        if tokens:
+            out.append(Key(" ".join(surface).strip(".,;:’'"), tuple(stem_all(tokens)), "name"))
+    return out

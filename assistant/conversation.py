@@ -1,0 +1,95 @@
+"""Conversations: checking a chat history and turning a follow-up into a query that stands alone.
+
+"And how many were Vietnamese?" retrieves nothing useful by itself. Offline, the follow-up borrows the
+topic of the turn it leans on: the previous question's words (and, for "he"/"she", the people named in
+the previous answer). The follow-up's own words keep full weight; borrowed ones count for less, so the
+new question still decides what the answer must contain. With an LLM configured, the condense prompt
+asks it for the standalone question instead, and this offline rewrite is the fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answering import features
+from assistant.answering.question import WHAT, analyse
+from assistant.errors import InputError
+from assistant.retrieval.terms import query_terms
+
+ROLES = frozenset({"user", "assistant", "system"})
+_ANAPHORA = re.compile(
+    r"\b(?:he|she|it|they|them|him|his|her|hers|its|their|theirs|this|that|these|those|there|then|such|"
+    r"the same|the other|the rest|else|also|too|either|former|latter)\b",
+    re.IGNORECASE,
+)
+_CONTINUATION = re.compile(r"^\s*(?:and|but|also|so|then|what about|how about|and what about|what else|or)\b",
+                           re.IGNORECASE)
+FEW_TERMS = 2
+LOOKBACK_TURNS = 3
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """The retrieval query for a turn and the stemmed terms it borrowed from earlier turns."""
+
+    query: str
+    carried: list[str] = field(default_factory=list)
+    inherited_type: str | None = None
+
+
+def check_history(history, max_messages: int, max_chars: int) -> list[dict]:
+    """Validate a chat history (``[{"role", "content"}]``); raise ``InputError`` on anything else."""
+    if history is None:
+        return []
+    if not isinstance(history, (list, tuple)):
+        raise InputError("history must be a list of {role, content} messages")
+    if len(history) > max_messages:
+        raise InputError(f"history has {len(history)} messages; the limit is {max_messages}")
+    out = []
+    for i, message in enumerate(history):
+        if not isinstance(message, dict):
+            raise InputError(f"history[{i}] must be an object with role and content")
+        role, content = message.get("role"), message.get("content")
+        if role not in ROLES:
+            raise InputError(f"history[{i}].role must be one of user, assistant, system")
+        if not isinstance(content, str):
+            raise InputError(f"history[{i}].content must be a string")
+        if len(content) > max_chars:
+            raise InputError(f"history[{i}].content is {len(content)} characters; the limit is {max_chars}")
+        out.append({"role": role, "content": content})
+    return out
+
+
+def needs_context(question: str) -> bool:
+    """A follow-up that points back ("it", "she", "And ...?") or has too few words of its own."""
+    return bool(_CONTINUATION.search(question) or _ANAPHORA.search(question)
+                or len(query_terms(question)) <= FEW_TERMS)
+
+
+def rewrite(question: str, history: list[dict]) -> Rewrite:
+    """Offline rewrite: carry the topic of the previous turns into a follow-up that needs it."""
+    users = [m["content"] for m in history if m["role"] == "user" and m["content"].strip()]
+    if not users or not needs_context(question):
+        return Rewrite(question)
+    borrowed: list[str] = []
+    for previous in reversed(users[-LOOKBACK_TURNS:]):
+        borrowed.insert(0, previous)
+        if not needs_context(previous):
+            break
+    people = _people_in_last_answer(history) if re.search(r"\b(?:he|she|him|her|his|hers)\b", question, re.I) else []
+    carried_text = " ".join(borrowed + people)
+    own = set(query_terms(question))
+    carried = [t for t in dict.fromkeys(query_terms(carried_text)) if t not in own]
+    inherited = None
+    if analyse(question).qtype == WHAT and _CONTINUATION.search(question):
+        inherited = analyse(borrowed[-1]).qtype
+    return Rewrite(f"{question} {carried_text}".strip(), carried, inherited)
+
+
+def _people_in_last_answer(history: list[dict]) -> list[str]:
+    for message in reversed(history):
+        if message["role"] == "assistant":
+            text = re.sub(r"\[\d+\]", " ", message["content"])
+            return [n for n in features.names(text) if len(n.split()) >= 2][:2]
+    return []

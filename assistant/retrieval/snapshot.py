@@ -1,0 +1,179 @@
+"""An in-memory view of the store's chunks, rebuilt when the store's ``generation`` changes.
+
+The keyword index must mirror the chunks in Chroma. Every changing ingest bumps the ``generation``
+counter in the store, so each ``Assistant`` compares it (at most once per ``generation_check_s``) and
+rebuilds its own copy: several app servers sharing one Chroma server therefore never diverge. Only the
+rebuild is locked; requests keep reading the previous snapshot meanwhile.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from assistant.errors import StoreMissingError
+from assistant.retrieval.filters import Filters
+from assistant.retrieval.keyword import KeywordIndex
+from assistant.retrieval.terms import acronym_expanded, index_terms, years_covered
+from assistant.sentences import Span, split_spans
+from assistant.store import NO_ARTICLES, Store
+from assistant.types import Article
+
+PAGE = 5000
+MAX_CACHED_ARTICLES = 512
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    source: str
+    text: str
+    start: int
+    end: int
+    title: str | None
+    publication: str | None
+    published: str | None
+
+    @property
+    def meta(self) -> dict:
+        return {"source": self.source, "title": self.title, "publication": self.publication,
+                "published": self.published}
+
+
+@dataclass
+class Snapshot:
+    generation: int
+    chunks: list[Chunk]
+    keyword: KeywordIndex
+    position: dict[str, int]
+    _articles: dict[str, ArticleText] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: Store) -> "Snapshot":
+        generation = store.generation()
+        chunks = _read_chunks(store)
+        if not chunks:
+            raise StoreMissingError(f"{NO_ARTICLES} (store: {store.settings.store_label})")
+        chunks.sort(key=lambda c: (c.source, c.start))
+        documents = [index_terms(f"{c.title or ''}\n{c.text}") for c in chunks]
+        return cls(generation, chunks, KeywordIndex(documents), {c.id: i for i, c in enumerate(chunks)})
+
+    def mask(self, filters: Filters | None) -> np.ndarray | None:
+        if not filters or not filters.active:
+            return None
+        return np.array([1.0 if filters.allows(c.meta) else 0.0 for c in self.chunks], dtype=np.float32)
+
+    def allowed_sources(self, filters: Filters) -> list[str]:
+        return sorted({c.source for c in self.chunks if filters.allows(c.meta)})
+
+    def article(self, store: Store, source: str) -> "ArticleText | None":
+        """The cleaned article and its sentences (cached for this generation): answers cite sentences,
+        and a quote's speaker or a figure's context may sit just beyond the retrieved chunk."""
+        found = self._articles.get(source)
+        if found is None:
+            article = store.article(source)
+            if article is None:
+                return None
+            if len(self._articles) >= MAX_CACHED_ARTICLES:
+                self._articles.clear()
+            found = self._articles[source] = ArticleText(article, split_spans(article.text))
+        return found
+
+
+class ArticleText:
+    """A cleaned article split into sentences, with the term sets the answer picker reuses."""
+
+    def __init__(self, article: Article, spans: list[Span]) -> None:
+        self.article = article
+        self.spans = spans
+        self._starts = [s.start for s in spans]
+        self._ends = [s.end for s in spans]
+        self._stems: dict[int, frozenset[str]] = {}
+
+    def sentence(self, i: int) -> str:
+        return self.article.text[self.spans[i].start:self.spans[i].end]
+
+    def stems(self, i: int) -> frozenset[str]:
+        found = self._stems.get(i)
+        if found is None:
+            found = self._stems[i] = frozenset(index_terms(self.sentence(i)))
+        return found
+
+    @cached_property
+    def header(self) -> str:
+        a = self.article
+        return " ".join(x for x in (a.title, a.publication, a.published) if x)
+
+    @cached_property
+    def header_stems(self) -> frozenset[str]:
+        return frozenset(index_terms(self.header))
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every term of the article and its title, publication and date."""
+        return frozenset(index_terms(f"{self.header}\n{self.article.text}"))
+
+    def spells_out(self, acronym: str) -> bool:
+        """Whether the article spells out ``acronym`` ("TIP": "Trafficking in Persons")."""
+        return acronym_expanded(acronym, f"{self.header}\n{self.article.text}")
+
+    @cached_property
+    def years(self) -> frozenset[str]:
+        return frozenset(years_covered(f"{self.header}\n{self.article.text}"))
+
+    def overlapping(self, start: int, end: int) -> range:
+        """Indexes of the sentences that overlap ``[start, end)``."""
+        lo = bisect.bisect_right(self._ends, start)
+        hi = bisect.bisect_left(self._starts, end)
+        return range(lo, hi)
+
+
+def _read_chunks(store: Store) -> list[Chunk]:
+    collection = store.chunks()
+    out: list[Chunk] = []
+    offset = 0
+    while True:
+        got = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+        for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+            meta = meta or {}
+            out.append(Chunk(
+                id=cid, source=str(meta.get("source", "")), text=text or "",
+                start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),
+                title=meta.get("title") or None, publication=meta.get("publication") or None,
+                published=meta.get("published") or None,
+            ))
+        if len(got["ids"]) < PAGE:
+            return out
+        offset += PAGE
+
+
+class SnapshotKeeper:
+    """Hands out the current snapshot; one thread at a time checks the generation and rebuilds."""
+
+    def __init__(self, store: Store, check_interval_s: float) -> None:
+        self._store = store
+        self._interval = check_interval_s
+        self._snapshot: Snapshot | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def current(self) -> Snapshot:
+        snapshot = self._snapshot
+        if snapshot is not None and time.monotonic() - self._checked < self._interval:
+            return snapshot
+        if not self._lock.acquire(blocking=snapshot is None):
+            return snapshot  # another thread is checking; the current snapshot is good enough meanwhile
+        try:
+            snapshot = self._snapshot
+            if snapshot is None or time.monotonic() - self._checked >= self._interval:
+                if snapshot is None or self._store.generation() != snapshot.generation:
+                    snapshot = self._snapshot = Snapshot.load(self._store)
+                self._checked = time.monotonic()
+            return snapshot
+        finally:
+            self._lock.release()

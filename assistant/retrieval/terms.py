@@ -1,0 +1,109 @@
+"""Words as the keyword index, the answer picker and the answer check compare them.
+
+One normaliser for all three, so that "1,310" in a question matches "1,310" in an article, "U.S." and
+"United States" are the same term, and "rescued" matches "rescue". Stemming is PyStemmer's English
+Snowball stemmer, the one bm25s and llama-index's BM25 retriever use.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+STOPWORDS = frozenset(
+    """a an and are as at be been being but by can could did do does doing done for from had has have having
+    he her hers him his how i if in into is it its itself me my no nor not of off on once only or our ours
+    out over own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who whom
+    whose why will with would you your yours also about against between both during each few further more
+    most other any all just now here again after before above below s t don shall may might must us""".split()
+)
+# Words that shape a question but are not its topic ("How many ... did X say ...?").
+QUESTION_WORDS = frozenset(
+    """how many much what when where which who whom whose why tell say said says told according
+    exactly name named kind sort type give gave given get got describe described mention mentioned mentions
+    happen happened article articles news story role roles position positions job jobs title titles word
+    words answer sentence sentences briefly short explain list""".split()
+)
+_COUNTRY_US = re.compile(r"\b(?:United States(?: of America)?|U\.S\.A\.?|U\.S\.?|USA|US)(?=\W|$)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|through|and|until)\s*((?:19|20)\d\d)\b")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def normalise(text: str) -> str:
+    """Surface forms that mean the same thing made equal: thousands separators and the US."""
+    text = _THOUSANDS.sub("", text)
+    return _COUNTRY_US.sub(" usa ", text)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens of ``text`` after normalisation (possessive 's dropped)."""
+    return [w for w in _TOKEN.findall(normalise(text).lower()) if len(w) > 1 or w.isdigit()]
+
+
+def stem_all(tokens: list[str]) -> list[str]:
+    return _stemmer().stemWords(tokens)
+
+
+def index_terms(text: str) -> list[str]:
+    """Stemmed content terms of ``text``: what the keyword index stores and matches."""
+    return stem_all([w for w in words(text) if w not in STOPWORDS])
+
+
+def query_terms(text: str) -> list[str]:
+    """Stemmed topic terms of a question: its content words minus the words that only shape it."""
+    return stem_all([w for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS])
+
+
+def years_covered(text: str) -> set[str]:
+    """Years the text mentions, including those inside ranges ("from 2016-2018" covers 2017)."""
+    years = set(YEAR.findall(text))
+    for low, high in _YEAR_RANGE.findall(text):
+        lo, hi = int(low), int(high)
+        if 0 < hi - lo <= 30:
+            years.update(str(y) for y in range(lo, hi + 1))
+    return years
+
+
+def term_present(term: str, vocabulary: set[str]) -> bool:
+    """A stemmed term occurs in a vocabulary, allowing a shared stem prefix ("thai" ~ "thailand",
+    "vietnam" ~ "vietnames") so demonyms and place names meet."""
+    if term in vocabulary:
+        return True
+    if len(term) < 4 or term.isdigit():
+        return False
+    return any(len(v) >= 4 and (v.startswith(term) or term.startswith(v)) for v in vocabulary)
+
+
+_LINKING = frozenset("of the for and on in to against".split())
+
+
+def acronym_expanded(acronym: str, text: str) -> bool:
+    """Whether ``text`` has a run of words whose initials spell ``acronym``, small linking words
+    allowed in between ("OHCHR": "Office of the High Commissioner for Human Rights")."""
+    letters = acronym.rstrip("s").lower()
+    tokens = re.findall(r"[^\W\d_]+", text)
+    initials = [t[0].lower() for t in tokens]
+    for start, first in enumerate(initials):
+        if first != letters[0] or not tokens[start][0].isupper():
+            continue
+        i, j = start, 0
+        while i < len(tokens) and j < len(letters):
+            if initials[i] == letters[j] and (tokens[i][0].isupper() or tokens[i].lower() in _LINKING):
+                i, j = i + 1, j + 1
+            elif tokens[i].lower() in _LINKING:
+                i += 1
+            else:
+                break
+        if j == len(letters):
+            return True
+    return False
