@@ -13,8 +13,8 @@ Two collections per store:
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable
 from urllib.parse import urlparse
 
 from assistant.errors import StoreError, StoreMissingError
@@ -85,10 +85,17 @@ def _http_client(settings: Settings):
 
 @dataclass
 class Store:
-    """Access to one store's two collections; cheap to create, holds a Chroma client."""
+    """Access to one store's two collections; cheap to create, holds a Chroma client.
+
+    The chunks collection handle is kept between reads: looking it up costs a SQLite query (a round
+    trip on a server) per question, a tenth of a warm answer. A handle whose call fails is dropped, so
+    a store that was deleted and rebuilt is found again on the next request. The articles collection is
+    looked up afresh each time because its metadata (``generation``, ``dirty``) must be current.
+    """
 
     settings: Settings
     client: Any
+    _chunks: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, settings: Settings, create: bool = False) -> "Store":
@@ -103,10 +110,19 @@ class Store:
         return f"{self.settings.collection}_articles"
 
     def chunks(self, create: bool = False):
-        return self._collection(self.chunks_name, create, {"hnsw:space": "cosine"})
+        if not create and self._chunks is not None:
+            return self._chunks
+        found = _Collection(self._collection(self.chunks_name, create, {"hnsw:space": "cosine"}), self.settings,
+                            on_failure=self._forget_chunks)
+        if not create:
+            self._chunks = found
+        return found
+
+    def _forget_chunks(self) -> None:
+        self._chunks = None
 
     def articles(self, create: bool = False):
-        return self._collection(self.articles_name, create, self._new_store_metadata())
+        return _Collection(self._collection(self.articles_name, create, self._new_store_metadata()), self.settings)
 
     def _new_store_metadata(self) -> dict[str, Any]:
         from assistant.embedding import EMBED_DIM
@@ -121,10 +137,8 @@ class Store:
     def _collection(self, name: str, create: bool, metadata: dict[str, Any]):
         try:
             if create:
-                found = self.client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
-            else:
-                found = self.client.get_collection(name, embedding_function=None)
-            return _RemoteCollection(found, self.settings) if self.settings.server_mode else found
+                return self.client.get_or_create_collection(name, metadata=metadata, embedding_function=None)
+            return self.client.get_collection(name, embedding_function=None)
         except Exception as exc:
             if not create and _is_not_found(exc):
                 raise StoreMissingError(f"{NO_ARTICLES} (store: {self.settings.store_label})") from exc
@@ -195,14 +209,16 @@ def _is_not_found(exc: Exception) -> bool:
     return "notfound" in text or "does not exist" in text or "not found" in text
 
 
-class _RemoteCollection:
-    """A Chroma server collection whose lost-connection failures surface as one clear ``StoreError``
-    (the CLI prints it, the API answers 503-style errors) rather than an httpx traceback. Everything
-    else, including Chroma's own errors, passes through unchanged."""
+class _Collection:
+    """A Chroma collection whose calls report failures usefully: on a Chroma server, a lost connection
+    becomes one clear ``StoreError`` (the CLI prints it, the API answers 503) rather than an httpx
+    traceback; and ``on_failure`` lets the ``Store`` drop a cached handle that failed. Everything else,
+    including Chroma's own errors, passes through unchanged."""
 
-    def __init__(self, collection: Any, settings: Settings) -> None:
+    def __init__(self, collection: Any, settings: Settings, on_failure: Callable[[], None] | None = None) -> None:
         self._collection = collection
         self._settings = settings
+        self._on_failure = on_failure
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._collection, name)
@@ -210,12 +226,14 @@ class _RemoteCollection:
             return attr
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            import httpx
-
             try:
                 return attr(*args, **kwargs)
-            except httpx.TransportError as exc:
-                raise _unreachable(self._settings, exc) from exc
+            except Exception as exc:
+                if self._on_failure:
+                    self._on_failure()
+                if self._settings.server_mode and _is_transport_error(exc):
+                    raise _unreachable(self._settings, exc) from exc
+                raise
 
         return call
 
