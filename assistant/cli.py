@@ -35,12 +35,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("ask", parents=[common], help="answer one question")
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--publication", help="only articles whose publication contains this")
+    filters.add_argument("--since", help="only articles published on or after, e.g. 2022 or 2022-07")
+    filters.add_argument("--until", help="only articles published on or before, e.g. 2022-10")
+
+    p = sub.add_parser("ask", parents=[common, filters], help="answer one question")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("chat", parents=[common], help="a conversation in the terminal")
+    p = sub.add_parser("chat", parents=[common, filters], help="a conversation in the terminal")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("serve", parents=[common], help="chat page at / and OpenAI-compatible API at /v1")
@@ -116,7 +121,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.engine import Assistant
 
-    bot = Assistant.from_settings(settings_from(args))
+    bot = Assistant.from_settings(settings_from(args, **filter_settings(args)))
     answer = bot.ask(args.question)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -133,10 +138,15 @@ def format_answer(answer) -> str:
     return "\n".join(lines)
 
 
+def filter_settings(args: argparse.Namespace) -> dict:
+    return {"filter_publication": args.publication, "filter_published_from": args.since,
+            "filter_published_to": args.until}
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from assistant.chat import run_chat
 
-    return run_chat(settings_from(args))
+    return run_chat(settings_from(args, **filter_settings(args)))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

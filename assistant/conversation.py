@@ -36,6 +36,7 @@ class Rewrite:
     query: str
     carried: list[str] = field(default_factory=list)
     inherited_type: str | None = None
+    condensed: bool = False  # the query is an LLM's standalone rewrite of the follow-up
 
 
 def check_history(history, max_messages: int, max_chars: int) -> list[dict]:

@@ -139,14 +139,15 @@ class Assistant:
             condensed = self.llm.condense(question, history)
             if condensed:
                 offline = rewrite(question, history)
-                return Rewrite(condensed, offline.carried, offline.inherited_type)
+                return Rewrite(condensed, offline.carried, offline.inherited_type, condensed=True)
         return rewrite(question, history)
 
     def _llm_answer(self, turn: _Turn):
         """Generator: verified sentences from the LLM, or the extractive answer if none survive."""
         from assistant.answering.llm import generate_checked
 
-        answer = yield from generate_checked(self.llm, turn.question.text, turn.pick, self.extractive)
+        question = turn.rewrite.query if turn.rewrite.condensed else turn.question.text
+        answer = yield from generate_checked(self.llm, question, turn.pick, self.extractive)
         return answer
 
     def _articles_of(self, candidates: list[Candidate], snapshot: Snapshot) -> dict[str, ArticleText]:

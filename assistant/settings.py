@@ -76,6 +76,7 @@ class Settings:
     llm_gguf_path: Path | None = None
     llm_timeout_s: float = 30.0
     llm_max_tokens: int = 400
+    llm_passages: int = 6  # passages offered to the LLM, best first
     llm_min_overlap: float = 0.5  # answer check: share of a sentence's content words found in its passage
 
     # Serving

@@ -111,6 +111,23 @@ class ExtractiveAnswerer:
                 parts.append(with_marker(text, [citations.number(evidence)]))
         return " ".join(parts)
 
+    def evidence(self, pick: Pick, limit: int) -> list[Evidence]:
+        """The best sentences as exact spans for an LLM to write from: the chosen ones first, each
+        with its speaker and continuation, then runners-up; at most ``limit``."""
+        out: list[Evidence] = []
+        seen: set[tuple[str, int]] = set()
+        for s in pick.chosen + [s for s in pick.pool if s not in pick.chosen]:
+            if len(out) >= limit:
+                break
+            if s.key in seen:
+                continue
+            run = sorted({s.index, *self._speaker(s), *([s.follow] if s.follow is not None else [])})
+            seen.update((s.doc.article.source, i) for i in run)
+            for span in _contiguous([Sentence(s.doc, i, s.retrieval, s.rank) for i in run]):
+                doc = span[0].doc
+                out.append(Evidence(doc.article, doc.spans[span[0].index].start, doc.spans[span[-1].index].end))
+        return out[:limit]
+
     def answer(self, pick: Pick) -> Answer:
         citations = CitationList()
         text = self.compose(pick, citations)

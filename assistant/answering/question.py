@@ -123,6 +123,8 @@ def _head(focus: list[str]) -> str:
     return max(focus, key=lambda t: (t not in COMMON_NOUNS, len(t)), default="")
 
 
+_PARTITIVE = re.compile(r"^\s*of\s+(?:the|them|those|these|whom|which)\b.*?\b(?:were|was|are|is|came|come)\s+"
+                        r"(?:from\s+|in\s+)?([\w’'-]+)\W*$", re.I)
 _FOCUS_AFTER = {
     COUNT: re.compile(r"\b(?:how (?:many|much)|number of|total of)\b(.*)", re.I),
     WHO: re.compile(r"\bwho(?:m)?\b(?:\s+(?:was|were|is|are|has|have|had|did|does|will|would))?(.*)", re.I),
@@ -136,6 +138,9 @@ def _focus(text: str, qtype: str) -> list[str]:
     m = pattern.search(text) if pattern else None
     if not m:
         return []
+    partitive = _PARTITIVE.search(m.group(1)) if qtype == COUNT else None
+    if partitive:  # "how many of the people involved were Vietnamese": Vietnamese is what is counted
+        return stem_all(words(partitive.group(1)))
     focus: list[str] = []
     for raw in re.findall(r"[\w’'-]+", m.group(1)):
         word = (words(raw) or [""])[0]
