@@ -65,56 +65,53 @@ def ingest(
     needs embedding); ``on_article`` is called with each article's source once it is fully stored.
     """
     started = time.perf_counter()
-    corpus = Path(corpus)
+    articles, skipped = _scan(Path(corpus), settings)
+    report = IngestReport(skipped=skipped)
+    with ingest_lock(settings):
+        store = Store.open(settings, create=True)
+        articles_col, chunks_col = store.articles(create=True), store.chunks(create=True)
+        store.check_model()
+        existing = _existing_hashes(articles_col)
+        todo = [(a, d) for a in articles if existing.get(a.source) != (d := _doc_hash(a, settings))]
+        sources = {a.source for a in articles}
+        gone = sorted(set(existing) - sources)
+        run = _Run(articles_col)
+        if run.recovering:
+            run.begin()
+        _remove(gone, chunks_col, articles_col, run)
+        writer = _Writer(chunks_col, articles_col, settings, embedder, existing, run,
+                         purge_all=run.recovering, on_article=on_article, quiet=not progress)
+        with _progress(len(todo), progress) as bar:
+            for article, digest in todo:
+                writer.add(article, digest)
+                bar.update(writer.flush_if_full())
+            bar.update(writer.flush())
+        if run.recovering:
+            _sweep_orphans(chunks_col, sources)
+        run.end()
+        report.chunks = chunks_col.count()
+    report.documents = len(articles) - len(writer.no_text)
+    report.unchanged = len(articles) - len(todo)
+    report.added, report.updated = writer.added, writer.updated
+    report.removed = len(gone) + writer.emptied
+    report.skipped += [{"path": source, "reason": NO_TEXT} for source in writer.no_text]
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _scan(corpus: Path, settings: Settings) -> tuple[list[RawArticle], list[dict[str, str]]]:
+    """The corpus's readable articles and the files skipped, with reasons; bad input if there are none."""
     if not corpus.exists():
         raise InputError(f"corpus directory not found: {corpus}")
     if not corpus.is_dir():
         raise InputError(f"corpus is not a directory: {corpus}")
     found = list(iter_corpus(corpus, settings.max_file_bytes))
     articles = [a for a in found if isinstance(a, RawArticle)]
-    report = IngestReport(skipped=[{"path": s.path, "reason": s.reason} for s in found if isinstance(s, Skipped)])
+    skipped = [{"path": s.path, "reason": s.reason} for s in found if isinstance(s, Skipped)]
     if not articles:
-        detail = f" ({len(report.skipped)} file(s) skipped)" if report.skipped else ""
+        detail = f" ({len(skipped)} file(s) skipped)" if skipped else ""
         raise InputError(f"no articles found in {corpus}{detail}")
-
-    with ingest_lock(settings):
-        store = Store.open(settings, create=True)
-        articles_col = store.articles(create=True)
-        chunks_col = store.chunks(create=True)
-        store.check_model()
-        existing = _existing_hashes(articles_col)
-        todo = []
-        for article in articles:
-            digest = _doc_hash(article, settings)
-            if existing.get(article.source) == digest:
-                report.unchanged += 1
-            else:
-                todo.append((article, digest))
-        sources = {a.source for a in articles}
-        gone = sorted(set(existing) - sources)
-        run = _Run(articles_col)
-        recovering = run.dirty
-        if recovering:
-            run.begin()
-        _remove(gone, chunks_col, articles_col, run)
-        report.removed += len(gone)
-        writer = _Writer(chunks_col, articles_col, settings, embedder, existing, run,
-                         purge_all=recovering, on_article=on_article, quiet=not progress)
-        with _progress(len(todo), progress) as bar:
-            for article, digest in todo:
-                writer.add(article, digest)
-                bar.update(writer.flush_if_full())
-            bar.update(writer.flush())
-        report.added, report.updated = writer.added, writer.updated
-        report.removed += writer.emptied
-        report.skipped += [{"path": source, "reason": NO_TEXT} for source in writer.no_text]
-        report.documents = len(articles) - len(writer.no_text)
-        if recovering:
-            _sweep_orphans(chunks_col, sources)
-        run.end()
-        report.chunks = chunks_col.count()
-    report.seconds = round(time.perf_counter() - started, 3)
-    return report
+    return articles, skipped
 
 
 def _existing_hashes(articles_col) -> dict[str, str]:
@@ -136,12 +133,13 @@ class _Run:
     """The store-level state of one ingest: marked dirty just before its first write, clean at the end.
 
     Marking lazily keeps a run that changes nothing (all articles unchanged, or only files with no
-    text) from touching the store at all, so readers see the same ``generation``.
+    text) from touching the store at all, so readers see the same ``generation``. ``recovering`` means
+    the flag was already set: the previous run died and its leftovers must be cleaned up.
     """
 
     def __init__(self, articles_col) -> None:
         self.articles_col = articles_col
-        self.dirty = bool((articles_col.metadata or {}).get("dirty"))
+        self.recovering = bool((articles_col.metadata or {}).get("dirty"))
         self.started = False
 
     def begin(self) -> None:
