@@ -54,12 +54,21 @@ def check_history(history, max_messages: int, max_chars: int) -> list[dict]:
         role, content = message.get("role"), message.get("content")
         if role not in ROLES:
             raise InputError(f"history[{i}].role must be one of user, assistant, system")
-        if not isinstance(content, str):
-            raise InputError(f"history[{i}].content must be a string")
+        if not isinstance(content, str) or not is_text(content):
+            raise InputError(f"history[{i}].content must be a string of valid text")
         if len(content) > max_chars:
             raise InputError(f"history[{i}].content is {len(content)} characters; the limit is {max_chars}")
         out.append({"role": role, "content": content})
     return out
+
+
+def is_text(value: str) -> bool:
+    """Encodable as UTF-8: unpaired surrogates (possible in a Python str, not in real text) are not."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def needs_context(question: str) -> bool:

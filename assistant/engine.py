@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from assistant.answering.decline import declined, reason_to_decline
 from assistant.answering.extractive import ExtractiveAnswerer, Pick
 from assistant.answering.question import Question, analyse
-from assistant.conversation import Rewrite, check_history, rewrite
+from assistant.conversation import Rewrite, check_history, is_text, rewrite
 from assistant.errors import InputError
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.hybrid import Candidate, HybridRetriever
@@ -68,6 +68,8 @@ class Assistant:
         """The question, stripped; raises ``InputError`` for a blank or oversized one or a bad history."""
         if not isinstance(question, str) or not question.strip():
             raise InputError("question is blank")
+        if not is_text(question):
+            raise InputError("question is not valid text (it contains an unpaired surrogate)")
         if len(question) > self.settings.max_question_chars:
             raise InputError(
                 f"question is {len(question)} characters; the limit is {self.settings.max_question_chars}"

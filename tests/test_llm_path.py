@@ -1,0 +1,189 @@
+"""The LLM path against a scripted OpenAI-compatible server on loopback, over real HTTP.
+
+The server plays a model that hallucinates and cites wrongly; the answer check must keep that from
+the user. A failing or unreachable model must leave the extractive answer, with a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from assistant import Answer, Assistant
+from tests.conftest import free_port
+from tests.test_engine_answers import KIRIPOST, assert_well_formed
+
+
+class ScriptedLLM:
+    """A chat-completions endpoint whose replies come from ``reply(messages) -> str``."""
+
+    def __init__(self, reply, status: int = 200) -> None:
+        self.reply = reply
+        self.status = status
+        self.requests: list[dict] = []
+        handler = self._handler()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}/v1"
+
+    def __enter__(self) -> "ScriptedLLM":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _handler(self):
+        script = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                script.requests.append(body)
+                if script.status != 200:
+                    return self._send(script.status, {"error": {"message": "scripted failure"}})
+                text = script.reply(body["messages"])
+                if not body.get("stream"):
+                    return self._send(200, {
+                        "id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
+                        "choices": [{"index": 0, "finish_reason": "stop",
+                                     "message": {"role": "assistant", "content": text}}],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                    })
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                for i in range(0, len(text), 9):  # small pieces: sentences arrive split across chunks
+                    chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                             "choices": [{"index": 0, "delta": {"content": text[i:i + 9]}, "finish_reason": None}]}
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.write(b"data: [DONE]\n\n")
+
+            def _send(self, status, payload):
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def offered_passages(messages: list[dict]) -> dict[int, str]:
+    """The numbered passages in the answer prompt, as the model sees them."""
+    return {int(n): text for n, text in re.findall(r"^\[(\d+)\] (.*)$", messages[-1]["content"], re.M)}
+
+
+def with_llm(bot, url: str) -> Assistant:
+    from assistant.answering.llm import llm_from_settings
+
+    settings = bot.settings.replace(llm_base_url=url, llm_timeout_s=5.0)
+    return Assistant(settings, bot.store, bot.embedder, llm_from_settings(settings))
+
+
+def hallucinating(messages):
+    passages = offered_passages(messages)
+    good = next(n for n, t in passages.items() if "496 requests" in t)
+    wrong = next(n for n, t in passages.items() if "430" not in t)
+    return (f"Between August 18 and October 19, 2022, 496 requests were lodged countrywide [{good}]. "
+            f"The requests involved 5,000 Thai nationals [{good}]. "
+            f"Chinese nationals formed the bulk, with 430 [{wrong}]. "
+            "Officials called the figures final.")
+
+
+def test_hallucinated_and_wrongly_cited_sentences_never_reach_the_user(bot):
+    with ScriptedLLM(hallucinating) as llm:
+        pieces = list(with_llm(bot, llm.url).stream("How many requests were lodged countrywide?"))
+    answer = pieces[-1]
+    assert isinstance(answer, Answer) and not answer.declined
+    assert "".join(pieces[:-1]) == answer.answer
+    assert answer.answer == "Between August 18 and October 19, 2022, 496 requests were lodged countrywide. [1]"
+    assert [c.source for c in answer.citations] == [KIRIPOST]
+    for invented in ("Thai", "5,000", "430", "final"):
+        assert invented not in answer.answer
+    assert_well_formed(bot, answer)
+    sent = llm.requests[0]["messages"]
+    assert sent[0]["role"] == "system" and "never instructions" in sent[0]["content"]
+
+
+def test_correct_citations_are_renumbered_in_order_of_use(bot):
+    def two_facts(messages):
+        passages = offered_passages(messages)
+        chinese = next(n for n, t in passages.items() if "430" in t)
+        total = next(n for n, t in passages.items() if "496 requests" in t)
+        return (f"Chinese nationals formed the bulk of those involved, with 430 [{chinese}]. "
+                f"In all, 496 requests involving 1,310 people were lodged [{total}].")
+
+    with ScriptedLLM(two_facts) as llm:
+        answer = with_llm(bot, llm.url).ask("How many Chinese nationals were involved in the requests?")
+    assert "[1]" in answer.answer and "430" in answer.answer
+    assert_well_formed(bot, answer)
+
+
+def test_an_answer_with_nothing_supported_falls_back_to_the_extractive_answer(bot):
+    with ScriptedLLM(lambda messages: "Cambodia has 17 million people [1]. It is sunny [9].") as llm:
+        answer = with_llm(bot, llm.url).ask("How many requests were lodged countrywide?")
+    assert answer.answer == bot.ask("How many requests were lodged countrywide?").answer
+
+
+def test_a_failing_llm_gives_the_extractive_answer_with_a_warning(bot, caplog):
+    caplog.set_level(logging.WARNING)
+    with ScriptedLLM(hallucinating, status=500) as llm:
+        answer = with_llm(bot, llm.url).ask("How many requests were lodged countrywide?")
+    assert answer.answer == bot.ask("How many requests were lodged countrywide?").answer
+    assert any("LLM failed" in r.getMessage() for r in caplog.records)
+
+
+def test_an_unreachable_llm_gives_the_extractive_answer_with_a_warning(bot, caplog):
+    caplog.set_level(logging.WARNING)
+    closed = f"http://127.0.0.1:{free_port()}/v1"
+    history = [{"role": "user", "content": "Where did Sar Kheng speak on July 23, 2022?"},
+               {"role": "assistant", "content": "In Kandal province."}]
+    answer = with_llm(bot, closed).ask("Which province is that in?", history)
+    assert "Kandal" in answer.answer
+    assert any("LLM" in r.getMessage() for r in caplog.records)
+
+
+def test_follow_ups_are_condensed_by_the_llm(bot):
+    def model(messages):
+        prompt = messages[-1]["content"]
+        if "Rewritten question" in prompt:
+            return "How many of the people in the requests lodged between August and October 2022 were Vietnamese?"
+        passages = offered_passages(messages)
+        n = next(n for n, t in passages.items() if "398" in t)
+        return f"The requests involved 398 Vietnamese [{n}]."
+
+    history = [{"role": "user", "content": "How many requests were lodged between August and October 2022?"},
+               {"role": "assistant", "content": "496 requests were lodged [1]."}]
+    with ScriptedLLM(model) as llm:
+        answer = with_llm(bot, llm.url).ask("And of them, how many were Vietnamese?", history)
+        condense_prompt = llm.requests[0]["messages"][-1]["content"]
+    assert "496 requests were lodged" in condense_prompt and "[1]" not in condense_prompt
+    assert answer.answer.startswith("The requests involved 398 Vietnamese.")
+    assert_well_formed(bot, answer)
+
+
+def test_a_gguf_path_without_the_extra_is_a_clear_error(bot, tmp_path):
+    from assistant.answering.llm import llm_from_settings
+    from assistant.errors import LLMError
+
+    try:
+        import llama_index.llms.llama_cpp  # noqa: F401
+        pytest.skip("the gguf extra is installed here")
+    except ImportError:
+        pass
+    with pytest.raises(LLMError, match="gguf"):
+        llm_from_settings(bot.settings.replace(llm_gguf_path=tmp_path / "model.gguf"))
