@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from assistant.answering.citations import CitationList, Evidence, with_marker
 from assistant.answering.extractive import Pick
-from assistant.answering.question import COUNT, WHEN
+from assistant.answering.question import COUNT, WHEN, WHO
 from assistant.retrieval.hybrid import Candidate
 from assistant.retrieval.snapshot import ArticleText
 from assistant.types import Answer
@@ -31,6 +31,8 @@ def reason_to_decline(pick: Pick, qtype: str, settings) -> str | None:
         return f"none of the passages that match the question mentions {names}"
     if qtype in NEEDS_TYPE and not pick.type_met:
         return NEEDS_TYPE[qtype]
+    if qtype == WHO and not pick.focus_ok:
+        return "none of the passages that match the question says who"
     if pick.best_score < settings.decline_threshold or (
             pick.has_predicate and pick.predicate < settings.decline_min_predicate):
         return "the closest passages do not answer this question"

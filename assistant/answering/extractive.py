@@ -27,7 +27,8 @@ FOCUS_WEIGHT = 2.0
 FOLLOW_MIN_COVERAGE = 0.2
 # How much a sentence lacking what the question type asks for is marked down (score x (1 - strength)).
 TYPE_STRENGTH = {COUNT: 0.6, WHEN: 0.6, WHO: 0.4, WHERE: 0.4, WHY: 0.4, ROLE: 0.4, WHAT: 0.0}
-_POINTS_BACK = re.compile(r"^[“\"]?(?:This|That|These|Those|It|They|He|She|Some|Others|Such|Most|Many|The rest)\b")
+_POINTS_BACK = re.compile(r"^[“\"]?(?:This|That|These|Those|It|They|He|She|Some|Others|Such|Most|Many|The rest)\b"
+                          r"|^\S+(?: \S+)? also\b")
 MIN_WORDS = 4
 
 
@@ -41,7 +42,8 @@ class Sentence:
     predicate: float = 0.0
     fit: float = 0.0
     type_met: bool = False
-    follow: int | None = None
+    focus_ok: bool = True
+    follow: int | None = None  # a neighbouring sentence (next or previous) that completes the answer
     missing: list[Key] = field(default_factory=list)
 
     @property
@@ -64,6 +66,7 @@ class Pick:
     predicate: float = 0.0
     type_met: bool = False
     has_predicate: bool = True
+    focus_ok: bool = True
 
 
 class ExtractiveAnswerer:
@@ -91,7 +94,7 @@ class ExtractiveAnswerer:
                 chosen, _ = self._cover(chosen, local, ranked, lambda s: self._local_missing(s, question))
             chosen = self._complement(chosen, ranked, weights.all)
         return Pick(chosen, best.score, missing, ranked, best.predicate,
-                    best.type_met, bool(question.predicate_terms or question.focus))
+                    best.type_met, bool(question.predicate_terms or question.focus), best.focus_ok)
 
     def compose(self, pick: Pick, citations: CitationList) -> str:
         """Answer text from the picked sentences, speakers added, one marker per contiguous span."""
@@ -167,11 +170,17 @@ class ExtractiveAnswerer:
         if speaker and question.qtype == WHO:
             fit = max(fit, type_fit(question, doc.sentence(speaker[0])))
         s.type_met = fit >= 1.0
-        follow = i + 1
+        follow, lead = i + 1, i - 1
         if fit < 1.0 and follow < len(doc.spans) and s.predicate > 0 and self._continues(s, follow, weights):
             follow_fit = type_fit(question, doc.sentence(follow))
             if cfg.follow_fit_discount * follow_fit > fit:
                 fit, s.follow, s.type_met = cfg.follow_fit_discount * follow_fit, follow, follow_fit >= 1.0
+        if fit < 1.0 and lead >= 0 and s.predicate > 0 and _POINTS_BACK.search(doc.sentence(i)):
+            lead_fit = type_fit(question, doc.sentence(lead))
+            if cfg.follow_fit_discount * lead_fit > fit:
+                fit, s.follow, s.type_met = cfg.follow_fit_discount * lead_fit, lead, lead_fit >= 1.0
+        context_of_answer = own.union(*(doc.stems(j) for j in [*speaker, *([s.follow] if s.follow is not None else [])]))
+        s.focus_ok = all(term_present(t, context_of_answer) for t in question.focus)
         s.fit = fit
         names = 0.5 * (_coverage(weights.names, own) + _coverage(weights.names, context))
         s.score = (cfg.w_lexical * s.predicate + cfg.w_names * names
@@ -184,7 +193,7 @@ class ExtractiveAnswerer:
         """The next sentence carries on from this one: it opens by pointing back ("This was due to",
         "Some did so because") or it shares the question's terms."""
         text = s.doc.sentence(follow)
-        return bool(_POINTS_BACK.match(text)) or _coverage(weights.predicate, s.doc.stems(follow)) >= FOLLOW_MIN_COVERAGE
+        return bool(_POINTS_BACK.search(text)) or _coverage(weights.predicate, s.doc.stems(follow)) >= FOLLOW_MIN_COVERAGE
 
     def _local_missing(self, s: Sentence, question: Question) -> list[Key]:
         """Years and names the question pairs ("in 2019 and in 2022") that the sentence's own
@@ -270,7 +279,9 @@ def type_fit(question: Question, text: str) -> float:
     if qtype == ROLE:
         return 1.0 if features.has_role(text) else 0.0
     if qtype == WHO:
-        return 1.0 if features.has_person(text) else 0.6 if features.names(text) else 0.0
+        if features.has_person(text):
+            return 1.0
+        return (1.0 if question.asks_for_group else 0.6) if features.proper_names(text) else 0.0
     if qtype == WHY:
         return 1.0 if features.has_reason(text) else 0.0
     if qtype == WHERE:

@@ -133,6 +133,12 @@ def names(text: str) -> list[str]:
     return out
 
 
+def proper_names(text: str) -> list[str]:
+    """Name runs that are not just a month or weekday ("October" names no one)."""
+    calendar = set(MONTHS) | set(WEEKDAYS)
+    return [n for n in names(text) if not all(t.lower().strip(".,") in calendar for t in n.split())]
+
+
 def people(text: str) -> list[str]:
     """Name runs that look like people: two to four capitalised words, none of them institutional."""
     found = [m.group() for m in _TITLED.finditer(text)]

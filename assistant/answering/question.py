@@ -38,6 +38,8 @@ _NAME_RUN = re.compile(r"[A-Z][\wâ€™'.-]*(?:\s+(?:of\s+|for\s+|on\s+)?[A-Z][\wâ€
 COMMON_NOUNS = frozenset(stem_all("""people person persons national nationals citizen citizens worker workers
     victim victims case cases member members official officials time times year years month months day days
     percent percentage number total""".split()))
+_GROUP = re.compile(r"\b(?:which|what) (?:groups?|organi[sz]ations?|ngos?|bod(?:y|ies)|agenc(?:y|ies)|offices?|"
+                    r"ministr(?:y|ies)|departments?|institutions?|committees?|countr(?:y|ies))\b", re.I)
 _LEAD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
@@ -68,6 +70,7 @@ class Question:
     keys: list[Key] = field(default_factory=list)
     wants_speech: bool = False
     focus: list[str] = field(default_factory=list)
+    asks_for_group: bool = False  # "which organisation ...": an institution's name answers it
     head: str = ""  # the focus word that tells the counted things apart ("Vietnamese" in "Vietnamese nationals")
 
     @property
@@ -97,6 +100,7 @@ def analyse(text: str) -> Question:
         wants_speech=bool(_SPEECH.search(text)),
         focus=focus,
         head=_head(focus),
+        asks_for_group=bool(_GROUP.search(text)),
     )
 
 
