@@ -49,7 +49,7 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(---|\.\.\.)[ \t]*(\r?\n|\
 SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
 LINE_BREAKS = re.compile(r"\r\n?|[\x0c\u2028\u2029\x85]")
-SENTENCE_END = ("." , "!", "?", ":", ";", "”", '"', "’", "'", ")")
+SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', "’", "'", ")")
 MIN_DEDUP_WORDS = 4
 
 
@@ -97,7 +97,6 @@ def split_front_matter(raw: str) -> tuple[str, dict[str, Any]]:
             if data.get(k) not in (None, "")}
     if "date" in meta:
         meta.setdefault("published", meta.pop("date"))
-        meta.pop("date", None)
     return raw.lstrip("\ufeff")[match.end():], meta
 
 

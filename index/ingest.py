@@ -204,7 +204,8 @@ class _Writer:
         self.pending_chunks += len(chunks)
 
     def flush_if_full(self) -> int:
-        return self.flush() if self.pending_chunks >= self.settings.ingest_batch_chunks else 0
+        full = self.pending_chunks >= self.settings.ingest_batch_chunks or len(self.pending) >= MAX_WRITE_BATCH
+        return self.flush() if full else 0
 
     def flush(self) -> int:
         """Store the pending articles; return how many."""

@@ -17,7 +17,7 @@ import pytest
 from assistant.settings import Settings
 from index import ingest as ingest_module
 from index.ingest import ingest
-from tests.conftest import CORPUS, ROOT, run_byline
+from tests.conftest import ROOT, run_byline
 from tests.ingest_helpers import CountingEmbedder, assert_same_store, generated_corpus, store_contents
 
 ARTICLES = 30
