@@ -36,6 +36,7 @@ class Settings:
     chunk_tokens: int = 180
     chunk_overlap: int = 30
     max_file_bytes: int = 2_000_000
+    ingest_batch_chunks: int = 256
 
     # Questions and retrieval
     max_question_chars: int = 2000
