@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answering import features
+from assistant.answering.citations import strip_markers
 from assistant.answering.question import WHAT, analyse
 from assistant.errors import InputError
 from assistant.retrieval.terms import query_terms
@@ -25,6 +26,8 @@ _ANAPHORA = re.compile(
 )
 _CONTINUATION = re.compile(r"^\s*(?:and|but|also|so|then|what about|how about|and what about|what else|or)\b",
                            re.IGNORECASE)
+_ABOUT = re.compile(r"\b(?:what|how) about\b", re.IGNORECASE)
+_OWN_WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 FEW_TERMS = 2
 LOOKBACK_TURNS = 3
 
@@ -37,6 +40,8 @@ class Rewrite:
     carried: list[str] = field(default_factory=list)
     inherited_type: str | None = None
     condensed: bool = False  # the query is an LLM's standalone rewrite of the follow-up
+    recalled: list[str] = field(default_factory=list)  # terms of the previous answer ("that" may mean it)
+    shown: str = ""  # the previous answer's text: repeating it is rarely what a follow-up wants
 
 
 def check_history(history, max_messages: int, max_chars: int) -> list[dict]:
@@ -78,7 +83,8 @@ def needs_context(question: str) -> bool:
 
 
 def rewrite(question: str, history: list[dict]) -> Rewrite:
-    """Offline rewrite: carry the topic of the previous turns into a follow-up that needs it."""
+    """Offline rewrite: carry the topic of the previous turns into a follow-up that needs it: the
+    previous questions' words, and at a lower weight the previous answer's."""
     users = [m["content"] for m in history if m["role"] == "user" and m["content"].strip()]
     if not users or not needs_context(question):
         return Rewrite(question)
@@ -91,10 +97,22 @@ def rewrite(question: str, history: list[dict]) -> Rewrite:
     carried_text = " ".join(borrowed + people)
     own = set(query_terms(question))
     carried = [t for t in dict.fromkeys(query_terms(carried_text)) if t not in own]
+    last = _last_answer(history)
+    recalled = [t for t in dict.fromkeys(query_terms(last)) if t not in own and t not in carried]
     inherited = None
-    if analyse(question).qtype == WHAT and _CONTINUATION.search(question):
-        inherited = analyse(borrowed[-1]).qtype
-    return Rewrite(f"{question} {carried_text}".strip(), carried, inherited)
+    if analyse(question).qtype == WHAT and _CONTINUATION.search(question) and not _OWN_WH.search(
+            _ABOUT.sub(" ", question)):
+        inherited = analyse(borrowed[-1]).qtype  # "And in 2019?" asks what the last question asked
+    return Rewrite(f"{question} {carried_text}".strip(), carried, inherited, recalled=recalled, shown=last)
+
+
+def _last_answer(history: list[dict]) -> str:
+    """The previous answer's text without markers; nothing if it was a decline."""
+    for message in reversed(history):
+        if message["role"] == "assistant":
+            text = strip_markers(message["content"])
+            return "" if text.startswith("The articles don't say") else text
+    return ""
 
 
 def _people_in_last_answer(history: list[dict]) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 from assistant.answering.decline import declined, reason_to_decline
@@ -128,7 +128,7 @@ class Assistant:
         if turn_rewrite.inherited_type:
             analysed = Question(analysed.text, turn_rewrite.inherited_type, analysed.terms, analysed.keys,
                                 analysed.wants_speech)
-        pick = self.extractive.pick(analysed, turn_rewrite.carried, candidates, docs, snapshot.keyword)
+        pick = self.extractive.pick(analysed, turn_rewrite, candidates, docs, snapshot.keyword)
         reason = reason_to_decline(pick, analysed.qtype, self.settings)
         timings = {"rewrite": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000,
                    "select": (time.perf_counter() - t2) * 1000}
@@ -141,7 +141,7 @@ class Assistant:
             condensed = self.llm.condense(question, history)
             if condensed:
                 offline = rewrite(question, history)
-                return Rewrite(condensed, offline.carried, offline.inherited_type, condensed=True)
+                return replace(offline, query=condensed, condensed=True)
         return rewrite(question, history)
 
     def _llm_answer(self, turn: _Turn):

@@ -10,21 +10,23 @@ name or year the first one lacks (the two-article case) and when a quote needs i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.answering import features
 from assistant.answering.citations import CitationList, Evidence, strip_markers, with_marker
+from assistant.conversation import Rewrite
 from assistant.answering.question import COUNT, ROLE, WHAT, WHEN, WHERE, WHO, WHY, Key, Question
 from assistant.retrieval.hybrid import Candidate
 from assistant.retrieval.keyword import KeywordIndex
 from assistant.retrieval.snapshot import ArticleText
-from assistant.retrieval.terms import term_present, years_covered
+from assistant.retrieval.terms import index_terms, term_present, years_covered
 from assistant.settings import Settings
 from assistant.types import Answer
 
 SPEAKER_LOOKBACK = 4
 FOCUS_WEIGHT = 2.0
 FOLLOW_MIN_COVERAGE = 0.2
+RECALLED_WEIGHT = 0.5  # previous answer's terms, relative to the previous question's
 # How much a sentence lacking what the question type asks for is marked down (score x (1 - strength)).
 TYPE_STRENGTH = {COUNT: 0.6, WHEN: 0.6, WHO: 0.4, WHERE: 0.4, WHY: 0.4, ROLE: 0.4, WHAT: 0.0}
 _POINTS_BACK = re.compile(r"^[“\"]?(?:This|That|These|Those|It|They|He|She|Some|Others|Such|Most|Many|The rest)\b"
@@ -73,13 +75,17 @@ class ExtractiveAnswerer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def pick(self, question: Question, carried: list[str], candidates: list[Candidate],
+    def pick(self, question: Question, context: Rewrite, candidates: list[Candidate],
              docs: dict[str, ArticleText], keyword: KeywordIndex) -> Pick:
         pool = self._pool(candidates, docs)
-        weights = _Weights.of(question, carried, keyword, self.settings.carried_term_weight)
+        weights = _Weights.of(question, context, keyword, self.settings.carried_term_weight)
+        fresh_weights = _Weights.of(question, replace(context, recalled=[]), keyword, self.settings.carried_term_weight)
         for s in pool:
             s.missing = [k for k in question.keys if not k.found_in(s.doc)]
-            self._score(s, question, weights)
+            if context.shown and s.text in context.shown:
+                self._score(s, question, fresh_weights)  # its own words must not vouch for it again
+            else:
+                self._score(s, question, weights)
         ranked = sorted(pool, key=lambda s: (-s.score, s.rank, s.index))
         if not ranked:
             return Pick([], 0.0, list(question.keys), [])
@@ -254,11 +260,17 @@ class _Weights:
     predicate: dict[str, float]
 
     @classmethod
-    def of(cls, question: Question, carried: list[str], keyword: KeywordIndex, carried_weight: float) -> "_Weights":
+    def of(cls, question: Question, context: Rewrite, keyword: KeywordIndex, carried_weight: float) -> "_Weights":
         names = question.name_terms
         own = {t: keyword.idf(t) * (FOCUS_WEIGHT if t in question.focus else 1.0) for t in question.terms}
         own.update({t: FOCUS_WEIGHT * keyword.idf(t) for t in question.focus if t not in own})
-        borrowed = {t: carried_weight * keyword.idf(t) for t in carried if t not in own}
+        borrowed = {t: carried_weight * keyword.idf(t) for t in context.carried if t not in own}
+        borrowed.update({t: RECALLED_WEIGHT * carried_weight * keyword.idf(t) for t in context.recalled
+                         if t not in own and t not in borrowed})
+        own_total, borrowed_total = sum(own.values()), sum(borrowed.values())
+        if own_total and borrowed_total > own_total:  # the context must not outvote the question itself
+            scale = own_total / borrowed_total
+            borrowed = {t: w * scale for t, w in borrowed.items()}
         every = {**own, **borrowed}
         return cls(
             all=every,
@@ -273,7 +285,9 @@ def type_fit(question: Question, text: str) -> float:
     if qtype == COUNT:
         if not features.counts(text):
             return 0.0
-        return 1.0 if not question.focus or features.count_near(text, [question.head]) else 0.4
+        if not question.focus or features.count_near(text, [question.head]):
+            return 1.0
+        return 0.4 if term_present(question.head, frozenset(index_terms(text))) else 0.1
     if qtype == WHEN:
         return 1.0 if features.has_date(text) else 0.0
     if qtype == ROLE:
@@ -283,7 +297,7 @@ def type_fit(question: Question, text: str) -> float:
             return 1.0
         return (1.0 if question.asks_for_group else 0.6) if features.proper_names(text) else 0.0
     if qtype == WHY:
-        return 1.0 if features.has_reason(text) else 0.0
+        return features.reason_strength(text)
     if qtype == WHERE:
         return 1.0 if features.has_place(text) else 0.0
     if question.wants_speech:

@@ -55,10 +55,13 @@ _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
 _LABEL_BEFORE = re.compile(r"\b[A-Z][\w]*[ -]$")
 _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
 _REASON = re.compile(
-    r"\b(?:because|due to|owing to|as a result|in order to|so that|since|therefore|thus|hence|reason|"
-    r"citing|cited|spurred by|blamed|caused|led to|result of|in response to|after|so as to|aimed at|"
-    r"in an effort to|to (?:find|stop|curb|combat|prevent|protect|address|promote|ensure|eliminate))\b",
-    re.IGNORECASE,
+    r"\b(?:because|due to|owing to|as a result|therefore|thus|hence|reasons?|caused|led to|result of|"
+    r"so that|blamed)\b", re.IGNORECASE,
+)
+# Purposes and circumstances: often the answer to "why", but weaker evidence of one.
+_PURPOSE = re.compile(
+    r"\b(?:in order to|since|citing|cited|spurred by|in response to|after|so as to|aimed at|in an effort to|"
+    r"to (?:find|stop|curb|combat|prevent|protect|address|promote|ensure|eliminate))\b", re.IGNORECASE,
 )
 _PLACE = re.compile(
     r"\b(?:province|district|commune|village|city|capital|country|countries|border|region|town|street|"
@@ -111,8 +114,9 @@ def count_near(text: str, focus: list[str], reach: int = 8) -> bool:
     return any(abs(i - j) <= reach for i in count_at for j in focus_at)
 
 
-def has_reason(text: str) -> bool:
-    return bool(_REASON.search(text))
+def reason_strength(text: str) -> float:
+    """1 for a stated cause ("because", "due to"), 0.7 for a purpose or circumstance, else 0."""
+    return 1.0 if _REASON.search(text) else 0.7 if _PURPOSE.search(text) else 0.0
 
 
 def has_place(text: str) -> bool:

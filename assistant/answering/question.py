@@ -25,7 +25,8 @@ _TYPES = [
                      r"|reasons?)\b", re.I)),
     (WHERE, re.compile(r"\b(?:where|which (?:province|country|city|district|village|place|location|countries)"
                        r"|what (?:province|country|city|district|village|place|location))\b", re.I)),
-    (WHO, re.compile(r"\b(?:who|whom|whose|which (?:official|minister|person|group|organi[sz]ation|ngo|body|agency)"
+    (WHO, re.compile(r"\b(?:who|whom|whose|which (?:official|minister|person|group|organi[sz]ation|ngo|body|agency|"
+                     r"department|ministry|ministries|office|institution|committee)"
                      r"|what (?:is the name|official|organi[sz]ation))\b", re.I)),
 ]
 _SPEECH = re.compile(r"\b(?:say|said|says|tell|told|quote|quoted|comment|react|respond|describe|call(?:ed)?)\b", re.I)
