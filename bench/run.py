@@ -50,7 +50,9 @@ PLANS = {
 
 
 def run_cli(args, settings: Settings) -> int:
-    report = run_bench(settings, PLANS["quick" if args.quick else "full"], log=_stderr)
+    started = time.monotonic()
+    report = run_bench(settings, PLANS["quick" if args.quick else "full"],
+                       log=lambda message: _stderr(f"[{time.monotonic() - started:5.0f} s] {message}"))
     print(format_table(report))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -61,13 +63,14 @@ def run_bench(settings: Settings, plan: Plan, log: Callable[[str], None] = lambd
     go_offline()
     if not SAMPLE_CORPUS.is_dir():
         raise InputError(f"the sample corpus is missing: {SAMPLE_CORPUS}")
-    from assistant.embedding import load_embedder, load_encoder
+    from assistant.embedding import load_embedder
 
     work = Path(tempfile.mkdtemp(prefix="byline-bench-"))
     stores = _Stores(settings, work)
     try:
         log("loading the embedding model (exports it once if needed)")
-        embedder, encoder = load_embedder(settings), load_encoder(settings)
+        embedder = load_embedder(settings)
+        encoder = getattr(embedder, "encoder", embedder)  # the onnx backend's llama-index-free core
         sample = stores.new("sample")
         _ingest(SAMPLE_CORPUS, sample, embedder)
         questions = _questions()
@@ -98,6 +101,7 @@ def run_bench(settings: Settings, plan: Plan, log: Callable[[str], None] = lambd
             scaled = stores.new(f"scale{size}")
             write_s = fill_store(pool, scaled, size, _RawEncoder(encoder, settings))
             report["scale"].append({**_queries_at_scale(scaled, questions, plan), "write_s": round(write_s, 1)})
+        log("done")
         return report
     finally:
         stores.drop()

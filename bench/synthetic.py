@@ -51,6 +51,13 @@ class SentencePool:
         if len(self.sentences) < 10:
             raise ValueError("the sample corpus has too few sentences to recombine")
         self.rng = random.Random(seed)
+        self._vectors = None
+
+    def vectors(self, encoder) -> np.ndarray:
+        """Each sentence's real vector (``encoder.encode(texts) -> ndarray``), computed once."""
+        if self._vectors is None:
+            self._vectors = np.asarray(encoder.encode(self.sentences), dtype=np.float32)
+        return self._vectors
 
     def article(self, number: int, chunks: int | None = None) -> SyntheticArticle:
         rng = self.rng
@@ -77,17 +84,17 @@ def write_corpus(pool: SentencePool, directory: Path, articles: int) -> Path:
 def fill_store(pool: SentencePool, settings: Settings, chunks: int, encoder) -> float:
     """Write ``chunks`` synthetic chunks (and their articles) into the configured, empty store.
 
-    ``encoder`` embeds the pool's sentences once (``encode(texts) -> ndarray``). Returns the seconds
-    spent writing to Chroma.
+    ``encoder`` embeds the pool's sentences (once per pool). Returns the seconds spent writing to Chroma.
     """
     import time
 
-    sentence_vectors = np.asarray(encoder.encode(pool.sentences), dtype=np.float32)
+    sentence_vectors = pool.vectors(encoder)
     store = Store.open(settings, create=True)
     articles_col = store.articles(create=True)
     chunks_col = store.chunks(create=True)
-    batch = min(store.client.get_max_batch_size(), 2000)
-    pending: dict[str, list] = {"ids": [], "documents": [], "metadatas": [], "embeddings": []}
+    batch = min(store.client.get_max_batch_size(), 5000)
+    chunk_rows = _Rows(chunks_col, batch)
+    article_rows = _Rows(articles_col, batch)
     written, number = 0, 0
     started = time.perf_counter()
     while written < chunks:
@@ -97,23 +104,17 @@ def fill_store(pool: SentencePool, settings: Settings, chunks: int, encoder) -> 
         digest = hashlib.sha256(text.encode()).hexdigest()
         for index, (paragraph, (start, end)) in enumerate(zip(article.chunks, offsets)):
             vector = sentence_vectors[paragraph].mean(axis=0)
-            pending["ids"].append(f"{article.source}#{index}")
-            pending["documents"].append(text[start:end])
-            pending["embeddings"].append(vector / np.linalg.norm(vector))
-            pending["metadatas"].append({
+            chunk_rows.add(f"{article.source}#{index}", text[start:end], vector / np.linalg.norm(vector), {
                 "source": article.source, "title": article.title, "publication": article.publication,
                 "published": article.published, "start": start, "end": end, "chunk_index": index,
                 "doc_hash": digest,
             })
-        articles_col.add(
-            ids=[article.source], documents=[text], embeddings=[ARTICLE_PLACEHOLDER_VECTOR],
-            metadatas=[{"doc_hash": digest, "chunks": len(article.chunks), "title": article.title,
-                        "publication": article.publication, "published": article.published, "notice": ""}],
-        )
+        article_rows.add(article.source, text, ARTICLE_PLACEHOLDER_VECTOR, {
+            "doc_hash": digest, "chunks": len(article.chunks), "title": article.title,
+            "publication": article.publication, "published": article.published, "notice": ""})
         written += len(article.chunks)
-        if len(pending["ids"]) >= batch:
-            _flush(chunks_col, pending)
-    _flush(chunks_col, pending)
+    chunk_rows.flush()
+    article_rows.flush()
     store.bump_generation()
     return time.perf_counter() - started
 
@@ -128,8 +129,22 @@ def _article_text(pool: SentencePool, article: SyntheticArticle) -> tuple[str, l
     return "".join(parts).rstrip("\n"), offsets
 
 
-def _flush(collection, pending: dict[str, list]) -> None:
-    if pending["ids"]:
-        collection.add(**pending)
-    for values in pending.values():
-        values.clear()
+class _Rows:
+    """Records gathered into large ``add`` calls: Chroma's cost per call dwarfs its cost per record."""
+
+    def __init__(self, collection, batch: int) -> None:
+        self.collection = collection
+        self.batch = batch
+        self.pending: dict[str, list] = {"ids": [], "documents": [], "embeddings": [], "metadatas": []}
+
+    def add(self, id_: str, document: str, embedding, metadata: dict) -> None:
+        for key, value in zip(("ids", "documents", "embeddings", "metadatas"), (id_, document, embedding, metadata)):
+            self.pending[key].append(value)
+        if len(self.pending["ids"]) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending["ids"]:
+            self.collection.add(**self.pending)
+        for values in self.pending.values():
+            values.clear()
