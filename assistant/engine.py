@@ -9,6 +9,7 @@ only mutable state is the keyword snapshot, whose rebuild alone is locked.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, replace
 from typing import Any, Iterator
@@ -26,6 +27,13 @@ from assistant.store import Store
 from assistant.types import Answer, Article, Passage
 
 log = logging.getLogger(__name__)
+_AFTER_MARKERS = re.compile(r"(?<=\])\s+(?=[^\[])")
+
+
+def _pieces(text: str) -> list[str]:
+    """An extractive answer in the pieces a reader sees arrive: one cited span at a time."""
+    parts = _AFTER_MARKERS.split(text)
+    return [p if i == 0 else f" {p}" for i, p in enumerate(parts)]
 
 
 @dataclass
@@ -110,7 +118,7 @@ class Assistant:
             answer = yield from self._llm_answer(turn)
         else:
             answer = self.extractive.answer(turn.pick)
-            yield answer.answer
+            yield from _pieces(answer.answer)
         answer.timings_ms = {**turn.timings, "answer": (time.perf_counter() - t0) * 1000}
         yield answer
 

@@ -77,10 +77,6 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z’'-]+(?:\s+[A-Z][a-zA-Z’'-]+)*")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Minister|Director|Chairman|Spokesperson|President)\.?\s+[A-Z][a-z]+")
 
 
-def dates(text: str) -> list[str]:
-    return _DATE.findall(text)
-
-
 def has_date(text: str) -> bool:
     return bool(_DATE.search(text))
 

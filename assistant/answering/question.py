@@ -25,8 +25,8 @@ _TYPES = [
                      r"|reasons?)\b", re.I)),
     (WHERE, re.compile(r"\b(?:where|which (?:province|country|city|district|village|place|location|countries)"
                        r"|what (?:province|country|city|district|village|place|location))\b", re.I)),
-    (WHO, re.compile(r"\b(?:who|whom|whose|which (?:official|minister|person|group|organi[sz]ation|ngo|body|agency|"
-                     r"department|ministry|ministries|office|institution|committee)"
+    (WHO, re.compile(r"\b(?:who|whom|whose|which (?:officials?|ministers?|persons?|people|groups?|organi[sz]ations?|"
+                     r"ngos?|bod(?:y|ies)|agenc(?:y|ies)|departments?|ministr(?:y|ies)|offices?|institutions?|committees?)"
                      r"|what (?:is the name|official|organi[sz]ation))\b", re.I)),
 ]
 _SPEECH = re.compile(r"\b(?:say|said|says|tell|told|quote|quoted|comment|react|respond|describe|call(?:ed)?)\b", re.I)

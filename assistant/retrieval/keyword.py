@@ -22,7 +22,6 @@ class KeywordIndex:
         self._bm25 = bm25s.BM25(method="lucene")
         self._bm25.index(documents or [[]], show_progress=False)
         self._df = Counter(term for terms in documents for term in set(terms))
-        self.vocabulary = frozenset(self._df)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses weighs most."""

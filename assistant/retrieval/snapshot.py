@@ -50,7 +50,6 @@ class Snapshot:
     generation: int
     chunks: list[Chunk]
     keyword: KeywordIndex
-    position: dict[str, int]
     _articles: dict[str, ArticleText] = field(default_factory=dict)
 
     @classmethod
@@ -61,7 +60,7 @@ class Snapshot:
             raise StoreMissingError(f"{NO_ARTICLES} (store: {store.settings.store_label})")
         chunks.sort(key=lambda c: (c.source, c.start))
         documents = [index_terms(f"{c.title or ''}\n{c.text}") for c in chunks]
-        return cls(generation, chunks, KeywordIndex(documents), {c.id: i for i, c in enumerate(chunks)})
+        return cls(generation, chunks, KeywordIndex(documents))
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         if not filters or not filters.active:
