@@ -104,38 +104,34 @@ class ExtractiveAnswerer:
 
     def compose(self, pick: Pick, citations: CitationList) -> str:
         """Answer text from the picked sentences, speakers added, one marker per contiguous span."""
-        groups: list[list[Sentence]] = []
-        for s in pick.chosen:
-            run = sorted({s.index, *self._speaker(s), *([s.follow] if s.follow is not None else [])})
-            groups.append([Sentence(s.doc, i, s.retrieval, s.rank) for i in run])
         parts = []
         seen: set[tuple[str, int]] = set()
-        for group in groups:
-            group = [s for s in group if s.key not in seen]
-            seen.update(s.key for s in group)
-            for span in _contiguous(group):
-                doc = span[0].doc
-                evidence = Evidence(doc.article, doc.spans[span[0].index].start, doc.spans[span[-1].index].end)
-                text = strip_markers(" ".join(s.text for s in span))
-                parts.append(with_marker(text, [citations.number(evidence)]))
+        for s in pick.chosen:
+            for span in self._spans(s, seen):
+                text = strip_markers(" ".join(span.doc.sentence(i) for i in span.indexes))
+                parts.append(with_marker(text, [citations.number(span.evidence)]))
         return " ".join(parts)
 
     def evidence(self, pick: Pick, limit: int) -> list[Evidence]:
         """The best sentences as exact spans for an LLM to write from: the chosen ones first, each
         with its speaker and continuation, then runners-up; at most ``limit``."""
-        out: list[Evidence] = []
         seen: set[tuple[str, int]] = set()
-        for s in pick.chosen + [s for s in pick.pool if s not in pick.chosen]:
-            if len(out) >= limit:
-                break
-            if s.key in seen:
-                continue
-            run = sorted({s.index, *self._speaker(s), *([s.follow] if s.follow is not None else [])})
-            seen.update((s.doc.article.source, i) for i in run)
-            for span in _contiguous([Sentence(s.doc, i, s.retrieval, s.rank) for i in run]):
-                doc = span[0].doc
-                out.append(Evidence(doc.article, doc.spans[span[0].index].start, doc.spans[span[-1].index].end))
-        return out[:limit]
+        chosen = {id(s) for s in pick.chosen}
+        ordered = pick.chosen + [s for s in pick.pool if id(s) not in chosen]
+        return [span.evidence for s in ordered for span in self._spans(s, seen)][:limit]
+
+    def _spans(self, s: Sentence, seen: set[tuple[str, int]]) -> list["_Span"]:
+        """The sentence with its speaker and continuation, as runs of adjacent sentences not yet used."""
+        wanted = {s.index, *self._speaker(s), *([s.follow] if s.follow is not None else [])}
+        fresh = sorted(i for i in wanted if (s.doc.article.source, i) not in seen)
+        seen.update((s.doc.article.source, i) for i in fresh)
+        runs: list[list[int]] = []
+        for i in fresh:
+            if runs and runs[-1][-1] + 1 == i:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        return [_Span(s.doc, run) for run in runs]
 
     def answer(self, pick: Pick) -> Answer:
         citations = CitationList()
@@ -322,11 +318,14 @@ def _around(doc: ArticleText, index: int, width: int) -> range:
     return range(max(0, index - width), min(len(doc.spans), index + width + 1))
 
 
-def _contiguous(group: list[Sentence]) -> list[list[Sentence]]:
-    runs: list[list[Sentence]] = []
-    for s in sorted(group, key=lambda s: s.index):
-        if runs and runs[-1][-1].index + 1 == s.index:
-            runs[-1].append(s)
-        else:
-            runs.append([s])
-    return runs
+@dataclass(frozen=True)
+class _Span:
+    """Adjacent sentences of one article, cited as one passage."""
+
+    doc: ArticleText
+    indexes: list[int]
+
+    @property
+    def evidence(self) -> Evidence:
+        spans = self.doc.spans
+        return Evidence(self.doc.article, spans[self.indexes[0]].start, spans[self.indexes[-1]].end)
