@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from assistant.answering.decline import declined, reason_to_decline
 from assistant.answering.extractive import ExtractiveAnswerer, Pick
 from assistant.answering.question import Question, analyse
-from assistant.conversation import Rewrite, check_history, is_text, rewrite
+from assistant.conversation import Rewrite, check_history, is_text, needs_context, rewrite
 from assistant.errors import InputError
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.hybrid import Candidate, HybridRetriever
@@ -134,8 +134,7 @@ class Assistant:
         docs = self._articles_of(candidates, snapshot)
         analysed = analyse(question)
         if turn_rewrite.inherited_type:
-            analysed = Question(analysed.text, turn_rewrite.inherited_type, analysed.terms, analysed.keys,
-                                analysed.wants_speech)
+            analysed = replace(analysed, qtype=turn_rewrite.inherited_type)
         pick = self.extractive.pick(analysed, turn_rewrite, candidates, docs, snapshot.keyword)
         reason = reason_to_decline(pick, analysed.qtype, self.settings)
         timings = {"rewrite": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000,
@@ -143,7 +142,7 @@ class Assistant:
         return _Turn(analysed, turn_rewrite, candidates, docs, pick, reason, timings)
 
     def _rewrite(self, question: str, history: list[dict]) -> Rewrite:
-        if not history:
+        if not history or not needs_context(question):
             return Rewrite(question)
         if self.llm is not None:
             condensed = self.llm.condense(question, history)

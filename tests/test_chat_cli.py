@@ -41,3 +41,16 @@ def test_chat_on_a_missing_store_says_so_and_exits_2(tmp_path):
     done = run_byline("chat", "--store", str(tmp_path / "nowhere"), input="/quit\n", timeout=240)
     assert done.returncode == 2
     assert "no articles ingested" in done.stderr
+
+
+def test_ask_filters_by_date_and_rejects_a_bad_date(sample_store):
+    import json
+
+    done = run_byline("ask", "Who chaired the National Committee for Counter Trafficking?", "--until", "2019",
+                      "--store", str(sample_store), "--json")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert {c["source"] for c in answer["citations"]} == {"003_4d63d15f2f6ef595.txt"}
+
+    bad = run_byline("ask", "Who chaired it?", "--since", "last year", "--store", str(sample_store))
+    assert bad.returncode == 2 and "published_from" in bad.stderr
