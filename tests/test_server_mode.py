@@ -160,3 +160,24 @@ def test_another_apps_ingest_reaches_this_assistants_keyword_search(chroma, tmp_
 
     passages = bot.retrieve(question, k=5)
     assert passages[0].source == "zorvath.txt"
+
+
+def test_a_running_byline_serve_answers_503_while_chroma_is_away_and_recovers(chroma, tmp_path):
+    from tests.byline_server import byline_server
+
+    def ask(server) -> httpx.Response:
+        return httpx.post(f"{server.api}/ask", json={"question": QUESTION}, timeout=60)
+
+    with byline_server(tmp_path / "unused", tmp_path / "serve.log", env={"BYLINE_CHROMA_URL": chroma.url}) as server:
+        assert "496" in ask(server).json()["answer"]
+        chroma.stop()
+        try:
+            away = ask(server)
+            assert away.status_code == 503
+            assert away.json()["error"]["code"] == "store_unavailable"
+            assert "unreachable" in away.json()["error"]["message"]
+        finally:
+            chroma.start()
+        back = ask(server)
+        assert back.status_code == 200 and "496" in back.json()["answer"]
+        assert server.alive()
