@@ -43,12 +43,12 @@ def weights_file() -> Path:
 
 def find_cached(settings: Settings) -> Path | None:
     """The cached ONNX file for the bundled weights, or None; costs a stat, not a hash, when unchanged."""
-    path = _cache_dir(settings) / f"{settings.embed_model}-{_weights_digest(settings)}-r{EXPORT_RECIPE}.onnx"
+    path = _target(settings)
     return path if path.is_file() else None
 
 
 def ensure_exported(settings: Settings) -> Path:
-    """The cached ONNX file, exporting it first if needed (a few seconds, once per machine)."""
+    """The cached ONNX file, exporting it first if needed (10-20 s, once per machine)."""
     return find_cached(settings) or export(settings)
 
 
@@ -61,7 +61,7 @@ def export(settings: Settings) -> Path:
         raise ExportUnavailable(f"cannot export the ONNX embedding model: {exc}") from exc
     from assistant.embedding import model_dir
 
-    target = _cache_dir(settings) / f"{settings.embed_model}-{_weights_digest(settings)}-r{EXPORT_RECIPE}.onnx"
+    target = _target(settings)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, tmp_name = tempfile.mkstemp(dir=target.parent, suffix=".onnx.tmp")
@@ -142,6 +142,10 @@ def _quiet():
         except ImportError:
             pass
         yield
+
+
+def _target(settings: Settings) -> Path:
+    return _cache_dir(settings) / f"{settings.embed_model}-{_weights_digest(settings)}-r{EXPORT_RECIPE}.onnx"
 
 
 def _cache_dir(settings: Settings) -> Path:

@@ -75,6 +75,17 @@ def test_auto_backend_uses_the_cached_onnx_export():
     assert cached.stat().st_mtime_ns == before, "a cached export must be reused, not redone"
 
 
+def test_a_missing_export_is_made_from_the_bundled_weights_and_verified(tmp_path, torch_vectors):
+    settings = Settings.load(cache_dir=tmp_path / "cache", embed_backend="onnx")
+    assert find_cached(settings) is None
+    embedder = load_embedder(settings)
+    made = find_cached(settings)
+    assert made is not None and made.parent == tmp_path / "cache" / "onnx"
+    assert [p.name for p in made.parent.iterdir() if p.suffix == ".tmp"] == []
+    got = np.array(embedder.get_text_embedding_batch(_texts()))
+    assert (got * torch_vectors).sum(axis=1).min() > 0.999
+
+
 def test_onnx_backend_without_a_writable_cache_fails_clearly(tmp_path):
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the cache directory should be")
