@@ -15,3 +15,20 @@ def test_ingest_then_ask_from_the_command_line(tmp_path):
     answer = json.loads(asked.stdout)
     assert "496" in answer["answer"]
     assert answer["citations"][0]["source"] == "002_7f55eb3e11389810.txt"
+
+
+def test_ask_whose_reader_has_gone_away_exits_quietly(sample_store):
+    """Like `byline ask … | head`: the pipe is closed before the answer is written."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ask", "Who is Keo Vanthan?", "--store", str(sample_store)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0
+    assert stderr == ""
