@@ -18,7 +18,6 @@ import time
 
 import httpx
 import openai
-import pytest
 from openai import OpenAI
 
 from tests.byline_server import byline_server, check_answer_fields, check_completion

@@ -7,17 +7,12 @@ measured time to first token / full answer go to artifacts/.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import ARTIFACTS, ROOT, free_port
+from tests.byline_server import byline_server
+from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.slow
 
@@ -54,37 +49,10 @@ TIMINGS: dict[str, dict[str, float]] = {}
 
 @pytest.fixture(scope="module")
 def server(sample_store, tmp_path_factory):
-    port = free_port()
     log_path = tmp_path_factory.mktemp("ui_server") / "serve.log"
-    env = {**os.environ, "BYLINE_UI_USER": USER, "BYLINE_UI_PASSWORD": PASSWORD}
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "serve", "--port", str(port), "--store", str(sample_store)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"byline serve exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"byline serve did not answer on {url}:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    env = {"BYLINE_UI_USER": USER, "BYLINE_UI_PASSWORD": PASSWORD}
+    with byline_server(sample_store, log_path, env=env) as running:
+        yield f"{running.url}/"
     assert "Traceback" not in log_path.read_text(), log_path.read_text()[-3000:]
 
 
