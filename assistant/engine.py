@@ -62,13 +62,16 @@ class Assistant:
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> "Assistant":
+        """The engine embeds only questions, so it takes the llama-index-free encoder: importing
+        ``llama_index.core`` would cost about a second of every cold start. llama-index is imported
+        only when an LLM is configured."""
         from assistant.answering.llm import llm_from_settings
-        from assistant.embedding import load_embedder
+        from assistant.embedding import load_encoder
 
         settings = settings.replace(**overrides) if settings else Settings.load(**overrides)
         store = Store.open(settings)
         store.check_model()
-        return cls(settings, store, load_embedder(settings), llm_from_settings(settings))
+        return cls(settings, store, load_encoder(settings), llm_from_settings(settings))
 
     # -- input ---------------------------------------------------------------------------------
 

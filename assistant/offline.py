@@ -17,7 +17,10 @@ def go_offline() -> None:
     if "TIKTOKEN_CACHE_DIR" not in os.environ:
         import importlib.util
 
-        spec = importlib.util.find_spec("llama_index.core")
-        if spec and spec.submodule_search_locations:
-            base = list(spec.submodule_search_locations)[0]
-            os.environ["TIKTOKEN_CACHE_DIR"] = os.path.join(base, "_static", "tiktoken_cache")
+        # The top-level name only: finding "llama_index.core" would import the llama_index package.
+        spec = importlib.util.find_spec("llama_index")
+        for base in (spec.submodule_search_locations or []) if spec else []:
+            cache = os.path.join(base, "core", "_static", "tiktoken_cache")
+            if os.path.isdir(cache):
+                os.environ["TIKTOKEN_CACHE_DIR"] = cache
+                break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -98,16 +99,20 @@ def test_unknown_backend_is_refused():
         load_embedder(Settings.load(embed_backend="gpu"))
 
 
-def test_ask_never_imports_torch_transformers_or_gradio(sample_store):
-    """The cold start budget: `byline ask` must stay on the onnxruntime path."""
+def test_ask_never_imports_torch_transformers_gradio_or_llama_index(sample_store):
+    """The cold start budget: `byline ask` without an LLM stays on the onnxruntime path and never
+    loads llama-index (about a second of imports)."""
     probe = (
         "import sys, json\n"
         "from assistant.cli import main\n"
         f"code = main(['ask', 'How many requests were lodged?', '--store', {str(sample_store)!r}, '--json'])\n"
-        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'gradio') if m in sys.modules]\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in\n"
+        "                ('torch', 'sentence_transformers', 'transformers', 'gradio', 'llama_index')})\n"
         "print(json.dumps({'code': code, 'heavy': heavy}))\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BYLINE_LLM_")}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env=env)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report == {"code": 0, "heavy": []}
