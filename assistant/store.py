@@ -44,6 +44,13 @@ def open_client(settings: Settings, create: bool = False):
     try:
         return chromadb.PersistentClient(path=str(settings.store), settings=ChromaSettings(anonymized_telemetry=False))
     except Exception as exc:
+        if "readonly database" in str(exc).lower():
+            # Chroma writes to its SQLite file on every open (even for reads), so a store that is
+            # read-only before Byline starts cannot be opened at all; say so instead of SQLite's words.
+            raise StoreError(
+                f"store {settings.store} is read-only: Chroma needs write access to open it, even to answer; "
+                "make it writable or copy it to a writable place"
+            ) from exc
         raise StoreError(f"cannot open store {settings.store}: {exc}") from exc
 
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from assistant.errors import StoreLockedError
+from assistant.errors import StoreError, StoreLockedError
 from assistant.settings import Settings
 
 LOCK_NAME = ".byline-ingest.lock"
@@ -25,8 +25,11 @@ def ingest_lock(settings: Settings) -> Iterator[None]:
         yield
         return
     store = Path(settings.store)
-    store.mkdir(parents=True, exist_ok=True)
-    fd = os.open(store / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        fd = os.open(store / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError as exc:
+        raise StoreError(f"store {store} is read-only: ingest needs write access to it") from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
