@@ -68,7 +68,8 @@ class LLMClient:
             reply = self.llm.chat([ChatMessage(role="user", content=prompt("condense").format(
                 history=lines, question=question))])
         except Exception as exc:
-            log.warning("LLM unavailable for rewriting the follow-up (%s); using the offline rewrite", _brief(exc))
+            log.warning("LLM unavailable for rewriting the follow-up (%s); using the offline rewrite",
+                        _brief(exc, self.settings))
             return None
         text = (reply.message.content or "").strip().splitlines()
         condensed = text[0].strip().strip("\"'“”") if text else ""
@@ -113,7 +114,7 @@ def generate_checked(client: LLMClient, question: str, pick: Pick, extractive: E
                 buffer = buffer[buffer.rfind(sentences[-1]):]
         yield from release(answer_sentences(buffer))
     except Exception as exc:
-        log.warning("LLM failed (%s); answering from the articles directly", _brief(exc))
+        log.warning("LLM failed (%s); answering from the articles directly", _brief(exc, client.settings))
     if not shown:
         answer = extractive.answer(pick)
         yield answer.answer
@@ -126,8 +127,12 @@ def _defang(text: str) -> str:
     return MARKER.sub(r"(\1)", text)
 
 
-def _brief(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {str(exc)[:200]}"
+def _brief(exc: Exception, settings: Settings) -> str:
+    """The error in short, without the API key: some servers quote a refused key back in their error."""
+    text = str(exc)
+    if settings.llm_api_key:
+        text = text.replace(settings.llm_api_key, "<llm_api_key>")
+    return f"{type(exc).__name__}: {text[:200]}"
 
 
 __all__ = ["Evidence", "LLMClient", "generate_checked", "llm_from_settings"]
