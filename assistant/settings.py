@@ -49,6 +49,7 @@ class Settings:
     decline_min_predicate: float = 0.15  # least share of the question's non-name terms in that sentence
     max_history_chars: int = 20_000  # per history message
     generation_check_s: float = 1.0  # how often a reader checks whether the store changed
+    keyword_cache_mb: int = 1024  # disk under cache_dir for built keyword indexes (0 = off; see keyword_cache)
     fusion: str = "relative"  # "relative" (min-max scaled scores, summed) or "rrf" (reciprocal rank)
     dense_weight: float = 1.0  # weights of the two rankings in the fusion
     keyword_weight: float = 1.0

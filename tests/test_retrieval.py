@@ -77,7 +77,7 @@ def test_generation_is_checked_at_most_once_per_interval(bot, sample_settings):
     slow = Assistant(sample_settings.replace(generation_check_s=3600.0), store, bot.embedder)
     for _ in range(5):
         slow.retrieve("How many requests were lodged countrywide?")
-    assert len(calls) == 1
+    assert len(calls) <= 1  # none when the first snapshot comes from the keyword cache
 
 
 def test_concurrent_questions_get_the_same_answers_as_serial_ones(bot):

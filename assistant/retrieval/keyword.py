@@ -10,22 +10,43 @@ and the decline rules their term weights, so all three agree on which words are 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from pathlib import Path
 
 import bm25s
 import numpy as np
 
 
 class KeywordIndex:
-    def __init__(self, documents: list[list[str]]) -> None:
-        self.size = len(documents)
-        self._bm25 = bm25s.BM25(method="lucene")
-        self._bm25.index(documents or [[]], show_progress=False)
-        self._df = Counter(term for terms in documents for term in set(terms))
+    def __init__(self, bm25: bm25s.BM25, size: int) -> None:
+        self.size = size
+        self._bm25 = bm25
+        # Documents containing each term: the non-zero entries of its column (a BM25 score of a term
+        # that occurs is always positive), so no second pass over the corpus is needed.
+        self._df = np.diff(bm25.scores["indptr"])
+
+    @classmethod
+    def build(cls, documents: list[list[str]]) -> "KeywordIndex":
+        """An index of the documents' terms. The terms are numbered here and handed to bm25s as ids,
+        which skips bm25s's own, slower pass that collects and numbers them."""
+        vocab: dict[str, int] = {}
+        ids = [[vocab.setdefault(term, len(vocab)) for term in terms] for terms in documents]
+        if not vocab:
+            vocab[""] = 0  # bm25s cannot number its empty token in an empty vocabulary
+        bm25 = bm25s.BM25(method="lucene")
+        bm25.index((ids or [[]], vocab), show_progress=False)
+        return cls(bm25, len(documents))
+
+    def save(self, directory: Path) -> None:
+        self._bm25.save(str(directory), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path, size: int) -> "KeywordIndex":
+        return cls(bm25s.BM25.load(str(directory), show_progress=False), size)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses weighs most."""
-        df = self._df.get(term, 0)
+        index = self._bm25.vocab_dict.get(term)
+        df = int(self._df[index]) if index is not None and index < len(self._df) else 0
         return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
 
     def search(self, terms: list[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:

@@ -3,7 +3,8 @@
 The keyword index must mirror the chunks in Chroma. Every changing ingest bumps the ``generation``
 counter in the store, so each ``Assistant`` compares it (at most once per ``generation_check_s``) and
 rebuilds its own copy: several app servers sharing one Chroma server therefore never diverge. Only the
-rebuild is locked; requests keep reading the previous snapshot meanwhile.
+rebuild is locked; requests keep reading the previous snapshot meanwhile. A build is kept on local disk
+for the next process that opens the same store at the same generation (``keyword_cache``).
 """
 
 from __future__ import annotations
@@ -11,15 +12,18 @@ from __future__ import annotations
 import bisect
 import threading
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, fields
 from functools import cached_property
+from typing import Iterator
 
 import numpy as np
 
 from assistant.errors import StoreMissingError
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.keyword import KeywordIndex
-from assistant.retrieval.terms import acronym_expanded, index_terms, years_covered
+from assistant.retrieval.keyword_cache import KeywordCache
+from assistant.retrieval.terms import acronym_expanded, index_terms, index_terms_many, years_covered
 from assistant.sentences import Span, split_spans
 from assistant.store import NO_ARTICLES, Store
 from assistant.types import Article
@@ -54,13 +58,19 @@ class Snapshot:
 
     @classmethod
     def load(cls, store: Store) -> "Snapshot":
-        generation = store.generation()
-        chunks = _read_chunks(store)
-        if not chunks:
-            raise StoreMissingError(f"{NO_ARTICLES} (store: {store.settings.store_label})")
-        chunks.sort(key=lambda c: (c.source, c.start))
-        documents = [index_terms(f"{c.title or ''}\n{c.text}") for c in chunks]
-        return cls(generation, chunks, KeywordIndex(documents))
+        """The cached build for this generation if there is one, else a build from the chunks in Chroma
+        (cached unless an ingest is under way: see ``keyword_cache``)."""
+        meta = store.articles().metadata or {}
+        generation = int(meta.get("generation", 0))
+        cache = None if meta.get("dirty") else KeywordCache.of(store, generation)
+        cached = cache.load(store.chunk_count()) if cache else None
+        if cached:
+            columns, keyword = cached
+            return cls(generation, [Chunk(*values) for values in zip(*columns.values())], keyword)
+        chunks, keyword = _build(store)
+        if cache and store.generation() == generation:
+            cache.save({f.name: [getattr(c, f.name) for c in chunks] for f in fields(Chunk)}, keyword)
+        return cls(generation, chunks, keyword)
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         if not filters or not filters.active:
@@ -132,23 +142,44 @@ class ArticleText:
         return range(lo, hi)
 
 
-def _read_chunks(store: Store) -> list[Chunk]:
+def _build(store: Store) -> tuple[list[Chunk], KeywordIndex]:
+    """Every chunk in the store, ordered by article and position, and their keyword index."""
+    chunks: list[Chunk] = []
+
+    def texts() -> Iterator[str]:
+        for page in _read_chunks(store):
+            chunks.extend(page)
+            yield from (f"{c.title or ''}\n{c.text}" for c in page)
+
+    documents = list(index_terms_many(texts()))
+    if not chunks:
+        raise StoreMissingError(f"{NO_ARTICLES} (store: {store.settings.store_label})")
+    order = sorted(range(len(chunks)), key=lambda i: (chunks[i].source, chunks[i].start))
+    return [chunks[i] for i in order], KeywordIndex.build([documents[i] for i in order])
+
+
+def _read_chunks(store: Store) -> Iterator[list[Chunk]]:
+    """Every chunk in the store, a page at a time. The next page is fetched while the caller tokenises
+    this one: Chroma's core releases the GIL, so on two cores the two overlap."""
     collection = store.chunks()
-    out: list[Chunk] = []
-    offset = 0
-    while True:
-        got = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
-        for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-            meta = meta or {}
-            out.append(Chunk(
-                id=cid, source=str(meta.get("source", "")), text=text or "",
-                start=int(meta.get("start", 0)), end=int(meta.get("end", 0)),
-                title=meta.get("title") or None, publication=meta.get("publication") or None,
-                published=meta.get("published") or None,
-            ))
-        if len(got["ids"]) < PAGE:
-            return out
-        offset += PAGE
+
+    def fetch(offset: int) -> dict:
+        return collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        offset = 0
+        pending = pool.submit(fetch, offset)
+        while pending is not None:
+            got = pending.result()
+            offset += PAGE
+            pending = pool.submit(fetch, offset) if len(got["ids"]) == PAGE else None
+            yield [_chunk(cid, text, meta or {}) for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])]
+
+
+def _chunk(cid: str, text: str | None, meta: dict) -> Chunk:
+    return Chunk(id=cid, source=str(meta.get("source", "")), text=text or "", start=int(meta.get("start", 0)),
+                 end=int(meta.get("end", 0)), title=meta.get("title") or None,
+                 publication=meta.get("publication") or None, published=meta.get("published") or None)
 
 
 class SnapshotKeeper:
