@@ -24,6 +24,8 @@ def format_table(report: dict) -> str:
                      _pair(scale["query_p50_ms"], scale["query_p95_ms"]), ""))
         rows.append((f"{scale['chunks']:,} chunks: ask p50 / p95, ms", _pair(scale["ask_p50_ms"], scale["ask_p95_ms"]), ""))
         rows.append((f"{scale['chunks']:,} chunks: first question after start, s", _num(scale["first_query_s"], 2), ""))
+        rows.append((f"{scale['chunks']:,} chunks: the same after a restart (cached index), s",
+                     _num(scale.get("restart_first_query_s"), 2), ""))
     header = ("", "Byline", base["name"])
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(3)]
     lines = [f"bench ({report['plan']}, {report['embed_backend']}, {report['questions']} questions)"]
