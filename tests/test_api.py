@@ -137,3 +137,8 @@ def test_health_reports_the_served_store(server):
 def test_chat_page_is_still_served_next_to_the_api(server):
     page = httpx.get(server.url + "/", timeout=30)
     assert page.status_code == 200 and re.search(r"<html", page.text, re.I)
+
+
+def test_server_log_holds_no_library_debug_chatter(client, server):
+    ask(client, [{"role": "user", "content": "Who is Keo Vanthan?"}])
+    assert " DEBUG" not in server.log()

@@ -9,11 +9,15 @@ and the decline rules their term weights, so all three agree on which words are 
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 
 import bm25s
 import numpy as np
+
+# bm25s sets its own logger to DEBUG, which floods any log with a root handler (the server's).
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class KeywordIndex:
