@@ -77,6 +77,10 @@ class Assistant:
 
     def validate(self, question: str, history: list[dict] | None = None) -> str:
         """The question, stripped; raises ``InputError`` for a blank or oversized one or a bad history."""
+        return self._checked(question, history)[0]
+
+    def _checked(self, question: str, history: list[dict] | None) -> tuple[str, list[dict]]:
+        """The stripped question and the normalised history, both validated once."""
         if not isinstance(question, str) or not question.strip():
             raise InputError("question is blank")
         if not is_text(question):
@@ -85,19 +89,18 @@ class Assistant:
             raise InputError(
                 f"question is {len(question)} characters; the limit is {self.settings.max_question_chars}"
             )
-        check_history(history, self.settings.max_history_messages, self.settings.max_history_chars)
-        return question.strip()
+        history = check_history(history, self.settings.max_history_messages, self.settings.max_history_chars)
+        return question.strip(), history
 
     # -- retrieval -----------------------------------------------------------------------------
 
     def retrieve(self, question: str, k: int = 5, history: list[dict] | None = None,
                  filters: Filters | None = None) -> list[Passage]:
         """Scored passages for the question (a follow-up is read in the light of ``history``), best first."""
-        question = self.validate(question, history)
+        question, history = self._checked(question, history)
         if not isinstance(k, int) or k < 1:
             raise InputError("k must be a positive integer")
-        query = self._rewrite(question, check_history(history, self.settings.max_history_messages,
-                                                      self.settings.max_history_chars)).query
+        query = self._rewrite(question, history).query
         return [c.passage() for c in self.retriever.search(query, k, self._filters(filters))]
 
     # -- answering -----------------------------------------------------------------------------
@@ -127,8 +130,7 @@ class Assistant:
 
     def _prepare(self, question: str, history: list[dict] | None, filters: Filters | None) -> _Turn:
         t0 = time.perf_counter()
-        question = self.validate(question, history)
-        history = check_history(history, self.settings.max_history_messages, self.settings.max_history_chars)
+        question, history = self._checked(question, history)
         turn_rewrite = self._rewrite(question, history)
         t1 = time.perf_counter()
         candidates = self.retriever.search(turn_rewrite.query, self.settings.retrieve_k, self._filters(filters))
