@@ -42,6 +42,7 @@ class Rewrite:
     condensed: bool = False  # the query is an LLM's standalone rewrite of the follow-up
     recalled: list[str] = field(default_factory=list)  # terms of the previous answer ("that" may mean it)
     shown: str = ""  # the previous answer's text: repeating it is rarely what a follow-up wants
+    inherited_from: str | None = None  # the earlier question whose kind of answer this one wants
 
 
 def check_history(history, max_messages: int, max_chars: int) -> list[dict]:
@@ -99,11 +100,13 @@ def rewrite(question: str, history: list[dict]) -> Rewrite:
     carried = [t for t in dict.fromkeys(query_terms(carried_text)) if t not in own]
     last = _last_answer(history)
     recalled = [t for t in dict.fromkeys(query_terms(last)) if t not in own and t not in carried]
-    inherited = None
+    inherited = inherited_from = None
     if analyse(question).qtype == WHAT and _CONTINUATION.search(question) and not _OWN_WH.search(
             _ABOUT.sub(" ", question)):
-        inherited = analyse(borrowed[-1]).qtype  # "And in 2019?" asks what the last question asked
-    return Rewrite(f"{question} {carried_text}".strip(), carried, inherited, recalled=recalled, shown=last)
+        inherited_from = borrowed[-1]  # "And in 2019?" asks what the last question asked
+        inherited = analyse(inherited_from).qtype
+    return Rewrite(f"{question} {carried_text}".strip(), carried, inherited, recalled=recalled, shown=last,
+                   inherited_from=inherited_from)
 
 
 def _last_answer(history: list[dict]) -> str:

@@ -1,24 +1,34 @@
 """The ``Assistant``: the one public entry point that the CLI, the web page, the API and outside bots use.
 
-One request runs: check the input, rewrite a follow-up from the history, retrieve (dense + BM25), pick
-the answering sentences or decline, and, when an LLM is configured, let it phrase the answer from those
-passages and keep only what the answer check can verify. The Assistant is shared by server threads; its
-only mutable state is the keyword snapshot, whose rebuild alone is locked.
+One request runs, wired here in one place: check the input and the date it is asked (``as_of``),
+rewrite a follow-up from the history, retrieve (dense + BM25, articles published after ``as_of`` left
+out, recent ones preferred for questions about now), score the sentences of the best passages, find
+the typed short answer among them, decide whether the evidence supports an answer at all, and then
+either decline or let the answerer (extractive, or an LLM when one is configured) write it. The
+Assistant is shared by server threads; its only mutable state is the keyword snapshot, whose rebuild
+alone is locked.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, Iterator
 
-from assistant.answering.decline import declined, reason_to_decline
-from assistant.answering.extractive import ExtractiveAnswerer, Pick
-from assistant.answering.question import Question, analyse
+from assistant.answering.answer_type import AnswerType, answer_type, in_present_tense
+from assistant.answering.base import Answerer, Grounds
+from assistant.answering.candidates import ScoredSentence
+from assistant.answering.decline import declined
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.question import analyse
+from assistant.answering.short_answer import ShortAnswerFinder
+from assistant.answering.support import SupportCheck
 from assistant.conversation import Rewrite, check_history, is_text, needs_context, rewrite
 from assistant.errors import InputError
+from assistant.nlp import parse
+from assistant.retrieval.dates import Recency, asks_about_recent, parse_as_of
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.hybrid import Candidate, HybridRetriever
 from assistant.retrieval.snapshot import ArticleText, Snapshot
@@ -27,25 +37,16 @@ from assistant.store import Store
 from assistant.types import Answer, Article, Passage
 
 log = logging.getLogger(__name__)
-_AFTER_MARKERS = re.compile(r"(?<=\])\s+(?=[^\[])")
-
-
-def _pieces(text: str) -> list[str]:
-    """An extractive answer in the pieces a reader sees arrive: one cited span at a time."""
-    parts = _AFTER_MARKERS.split(text)
-    return [p if i == 0 else f" {p}" for i, p in enumerate(parts)]
 
 
 @dataclass
 class _Turn:
     """Everything one request has worked out before the answer is written."""
 
-    question: Question
-    rewrite: Rewrite
+    grounds: Grounds
     candidates: list[Candidate]
     docs: dict[str, ArticleText]
-    pick: Pick
-    decline_reason: str | None
+    as_of: date
     timings: dict[str, float]
 
 
@@ -58,7 +59,14 @@ class Assistant:
         self.embedder = embedder
         self.retriever = HybridRetriever(settings, store, embedder)
         self.extractive = ExtractiveAnswerer(settings)
+        self.finder = ShortAnswerFinder(settings, embedder)
+        self.support = SupportCheck(settings)
         self.llm = llm
+        self.answerer: Answerer = self.extractive
+        if llm is not None:
+            from assistant.answering.llm import LLMAnswerer
+
+            self.answerer = LLMAnswerer(llm, self.extractive)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> "Assistant":
@@ -95,56 +103,88 @@ class Assistant:
     # -- retrieval -----------------------------------------------------------------------------
 
     def retrieve(self, question: str, k: int = 5, history: list[dict] | None = None,
-                 filters: Filters | None = None) -> list[Passage]:
-        """Scored passages for the question (a follow-up is read in the light of ``history``), best first."""
+                 filters: Filters | None = None, as_of: str | date | None = None) -> list[Passage]:
+        """Scored passages for the question (a follow-up is read in the light of ``history``), best first,
+        from articles published by ``as_of`` (default today)."""
         question, history = self._checked(question, history)
         if not isinstance(k, int) or k < 1:
             raise InputError("k must be a positive integer")
+        day = parse_as_of(as_of)
         query = self._rewrite(question, history).query
-        return [c.passage() for c in self.retriever.search(query, k, self._filters(filters))]
+        snapshot = self.retriever.snapshot()
+        recency = self._recency(question, parse(question), day)
+        found = self.retriever.search(query, k, self._filters(filters, day, snapshot), recency=recency)
+        return [c.passage() for c in found]
 
     # -- answering -----------------------------------------------------------------------------
 
-    def ask(self, question: str, history: list[dict] | None = None, filters: Filters | None = None) -> Answer:
+    def ask(self, question: str, history: list[dict] | None = None, filters: Filters | None = None,
+            as_of: str | date | None = None) -> Answer:
         answer = None
-        for piece in self.stream(question, history, filters):
+        for piece in self.stream(question, history, filters, as_of):
             if isinstance(piece, Answer):
                 answer = piece
         return answer
 
-    def stream(self, question: str, history: list[dict] | None = None,
-               filters: Filters | None = None) -> Iterator[str | Answer]:
-        """Text pieces as they are ready, then the final ``Answer`` (whose text they add up to)."""
-        turn = self._prepare(question, history, filters)
+    def stream(self, question: str, history: list[dict] | None = None, filters: Filters | None = None,
+               as_of: str | date | None = None) -> Iterator[str | Answer]:
+        """Text pieces as they are ready, then the final ``Answer`` (whose text they add up to).
+        ``as_of`` is the date the question is asked (``YYYY-MM-DD``; default today)."""
+        turn = self._prepare(question, history, filters, as_of)
         t0 = time.perf_counter()
-        if turn.decline_reason:
-            answer = declined(turn.decline_reason, turn.candidates, turn.docs)
+        support = turn.grounds.support
+        if not support.supported:
+            answer = declined(support.reason, turn.candidates, turn.docs)
             yield answer.answer
-        elif self.llm is not None:
-            answer = yield from self._llm_answer(turn)
         else:
-            answer = self.extractive.answer(turn.pick)
-            yield from _pieces(answer.answer)
+            answer = None
+            for piece in self.answerer.run(turn.grounds):
+                if isinstance(piece, Answer):
+                    answer = piece
+                else:
+                    yield piece
         answer.timings_ms = {**turn.timings, "answer": (time.perf_counter() - t0) * 1000}
+        answer.as_of = turn.as_of.isoformat()
         yield answer
 
-    def _prepare(self, question: str, history: list[dict] | None, filters: Filters | None) -> _Turn:
+    def _prepare(self, question: str, history: list[dict] | None, filters: Filters | None,
+                 as_of: str | date | None) -> _Turn:
         t0 = time.perf_counter()
         question, history = self._checked(question, history)
+        day = parse_as_of(as_of)
         turn_rewrite = self._rewrite(question, history)
+        parsed = parse(question)
+        atype = self._answer_type(parsed, turn_rewrite)
+        vector = self.embedder.get_query_embedding(turn_rewrite.query)
+        recency = self._recency(question, parsed, day)
         t1 = time.perf_counter()
-        candidates = self.retriever.search(turn_rewrite.query, self.settings.retrieve_k, self._filters(filters))
-        t2 = time.perf_counter()
         snapshot = self.retriever.snapshot()
+        candidates = self.retriever.search(turn_rewrite.query, self.settings.retrieve_k,
+                                           self._filters(filters, day, snapshot), vector=vector, recency=recency)
+        t2 = time.perf_counter()
         docs = self._articles_of(candidates, snapshot)
         analysed = analyse(question)
         if turn_rewrite.inherited_type:
             analysed = replace(analysed, qtype=turn_rewrite.inherited_type)
         pick = self.extractive.pick(analysed, turn_rewrite, candidates, docs, snapshot.keyword)
-        reason = reason_to_decline(pick, analysed.qtype, self.settings)
+        sentences = [ScoredSentence(s.doc, s.index, s.score) for s in pick.pool]
+        finding = self.finder.run(atype, question, sentences, vector, recency)
+        support = self.support.run(analysed, pick, finding)
+        query = turn_rewrite.query if turn_rewrite.condensed else question
         timings = {"rewrite": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000,
                    "select": (time.perf_counter() - t2) * 1000}
-        return _Turn(analysed, turn_rewrite, candidates, docs, pick, reason, timings)
+        return _Turn(Grounds(analysed, query, pick, finding, support), candidates, docs, day, timings)
+
+    def _answer_type(self, parsed, turn_rewrite: Rewrite) -> AnswerType:
+        """A follow-up without a question word of its own ("And in 2019?") wants what the earlier one did."""
+        if turn_rewrite.inherited_from:
+            return answer_type(parse(turn_rewrite.inherited_from), self.finder.typer)
+        return answer_type(parsed, self.finder.typer)
+
+    def _recency(self, question: str, parsed, day: date) -> Recency | None:
+        if not asks_about_recent(question, in_present_tense(parsed)):
+            return None
+        return Recency(day, self.settings.recency_weight, self.settings.recency_half_life_days)
 
     def _rewrite(self, question: str, history: list[dict]) -> Rewrite:
         if not history or not needs_context(question):
@@ -156,14 +196,6 @@ class Assistant:
                 return replace(offline, query=condensed, condensed=True)
         return rewrite(question, history)
 
-    def _llm_answer(self, turn: _Turn):
-        """Generator: verified sentences from the LLM, or the extractive answer if none survive."""
-        from assistant.answering.llm import generate_checked
-
-        question = turn.rewrite.query if turn.rewrite.condensed else turn.question.text
-        answer = yield from generate_checked(self.llm, question, turn.pick, self.extractive)
-        return answer
-
     def _articles_of(self, candidates: list[Candidate], snapshot: Snapshot) -> dict[str, ArticleText]:
         docs = {}
         for cand in candidates:
@@ -174,8 +206,14 @@ class Assistant:
                     docs[source] = doc
         return docs
 
-    def _filters(self, filters: Filters | None) -> Filters | None:
-        return filters if filters is not None else Filters.from_settings(self.settings)
+    def _filters(self, filters: Filters | None, day: date, snapshot: Snapshot) -> Filters | None:
+        """The request's filters (else the settings' defaults), with ``as_of`` added only when some
+        article was published after it: an unneeded filter would cost every search a source list."""
+        chosen = filters if filters is not None else Filters.from_settings(self.settings)
+        newest = snapshot.newest_published
+        if newest and newest[:10] > day.isoformat()[:len(newest[:10])]:
+            chosen = replace(chosen, as_of=day)
+        return chosen
 
     # -- articles ------------------------------------------------------------------------------
 

@@ -70,6 +70,18 @@ class Settings:
     cover_min_ratio: float = 0.3
     complement_ratio: float = 0.85
     complement_min_gain: float = 0.25
+    # Short answers: candidate spans of the expected type, pooled across articles (answering/candidates)
+    answer_agreement: float = 0.3  # each further article that gives the same answer adds this x its best mention
+    answer_centrality: float = 0.15  # x log(times the article names the answer)
+    answer_headline: float = 0.3  # bonus for an answer named in its article's title
+    answer_rerank: int = 3  # best candidates whose sentences MiniLM compares with the question
+    w_sentence_similarity: float = 0.5  # MiniLM question-sentence cosine in a candidate's final score
+    w_head_similarity: float = 0.5  # candidate-to-head-noun cosine, when no entity label fits ("which sport")
+    support_min_similarity: float = 0.3  # least question-sentence cosine a short answer needs (else decline)
+    support_min_score: float = 0.2  # least pooled candidate score a short answer needs (else decline)
+    # Dates: passages published just before as_of gain weight for questions about recent news
+    recency_weight: float = 2.0
+    recency_half_life_days: float = 7.0
 
     # Optional LLM (OpenAI-compatible endpoint or local GGUF file)
     llm_base_url: str | None = None

@@ -12,6 +12,8 @@ Two collections per store:
 
 from __future__ import annotations
 
+import json
+
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -187,13 +189,29 @@ class Store:
         got = self.articles().get(ids=[source], include=["metadatas", "documents"])
         if not got["ids"]:
             return None
-        return _article(source, got["metadatas"][0] or {}, got["documents"][0] or "")
+        return _article(source, got["metadatas"][0] or {}, got["documents"][0] or "", with_entities=True)
 
     def chunk_count(self) -> int:
         return self.chunks().count()
 
 
-def _article(source: str, meta: dict[str, Any], text: str) -> Article:
+def encode_entities(entities: list[tuple[int, int, str]]) -> str:
+    """An article's entity spans in the record's ``entities`` field: compact JSON, since Chroma metadata
+    holds scalars only."""
+    return json.dumps(entities, separators=(",", ":"))
+
+
+def decode_entities(value: Any) -> tuple[tuple[int, int, str], ...]:
+    """The spans back; a record written before entities were stored has none (``byline ingest`` adds them)."""
+    if not value or not isinstance(value, str):
+        return ()
+    try:
+        return tuple((int(s), int(e), str(label)) for s, e, label in json.loads(value))
+    except (ValueError, TypeError):
+        return ()
+
+
+def _article(source: str, meta: dict[str, Any], text: str, with_entities: bool = False) -> Article:
     return Article(
         source=source,
         text=text,
@@ -202,6 +220,7 @@ def _article(source: str, meta: dict[str, Any], text: str) -> Article:
         published=meta.get("published") or None,
         chunks=int(meta.get("chunks", 0)),
         notice=meta.get("notice") or None,
+        entities=decode_entities(meta.get("entities")) if with_entities else (),
     )
 
 

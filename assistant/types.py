@@ -48,12 +48,28 @@ class Citation:
         }
 
 
+@dataclass(frozen=True)
+class ShortAnswer:
+    """The direct answer (a name, number, date, place or short phrase) as it stands in cited passage
+    ``n``: ``text == article_text[start:end]`` of ``citations[n-1].source``."""
+
+    text: str
+    n: int
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "n": self.n, "start": self.start, "end": self.end}
+
+
 @dataclass
 class Answer:
     answer: str
     declined: bool
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    short_answer: ShortAnswer | None = None
+    as_of: str | None = None  # the date the question was read against (YYYY-MM-DD)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +77,8 @@ class Answer:
             "declined": self.declined,
             "citations": [c.to_dict() for c in self.citations],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "short_answer": self.short_answer.to_dict() if self.short_answer else None,
+            "as_of": self.as_of,
         }
 
 
@@ -75,3 +93,5 @@ class Article:
     published: str | None = None
     chunks: int = 0
     notice: str | None = None
+    # Named entities found at ingest, ``(start, end, label)`` into ``text``; filled by ``Store.article``.
+    entities: tuple[tuple[int, int, str], ...] = ()

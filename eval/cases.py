@@ -7,10 +7,13 @@ because a typo in ``facts`` would otherwise show up as an engine regression.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import InputError
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class Case:
     sources: tuple[str, ...]
     answerable: bool
     kind: str = ""
+    as_of: str | None = None  # the date the question is asked (YYYY-MM-DD), passed to the engine
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -81,7 +85,10 @@ def _parse(raw: object, where: str) -> Case:
         raise InputError(f"{where}: answerable case {case_id} lists no facts")
     if not answerable and facts:
         raise InputError(f"{where}: unanswerable case {case_id} must not list facts")
-    known = {"id", "question", "turns", "facts", "sources", "answerable", "kind"}
+    as_of = raw.get("as_of")
+    if as_of is not None and (not isinstance(as_of, str) or not _ISO_DATE.match(as_of)):
+        raise InputError(f"{where}: case {case_id}: \"as_of\" must be a date like 2023-01-05")
+    known = {"id", "question", "turns", "facts", "sources", "answerable", "kind", "as_of"}
     return Case(
         id=case_id,
         turns=tuple(turns),
@@ -89,5 +96,6 @@ def _parse(raw: object, where: str) -> Case:
         sources=tuple(sources),
         answerable=answerable,
         kind=str(raw.get("kind", "")),
+        as_of=as_of,
         extra={k: v for k, v in raw.items() if k not in known},
     )

@@ -3,8 +3,10 @@
 The contract: an answer matches a fact group when it contains at least one alternative, compared
 case-insensitively after normalising whitespace, quotes and thousands separators. "Contains" is read
 the way a person reads it: an alternative must stand as whole words and whole numbers, so "49" is not
-found in "496" or "1,496", "7" not in "2,760" or "0.7", and "seven" not in "seventeen". Plain substring
-search would credit those wrong answers.
+found in "496" or "1,496", "7" not in "2,760" or "0.7". An alternative that ends in a letter may run on
+into the rest of a word, so a case can give a stem ("diplomat" matches "diplomats", "terroris" matches
+"terrorism"); it must still start where a word starts. Plain substring search would credit the wrong
+numbers.
 """
 
 from __future__ import annotations
@@ -43,8 +45,11 @@ def contains(answer: str, alternative: str) -> bool:
 
 
 def _clean_edge(hay: str, i: int, step: int, edge_char: str) -> bool:
-    """Whether the character beside a hit at index ``i`` ends the word or number there."""
+    """Whether the character beside a hit at index ``i`` ends the word or number there (or, after a
+    letter, lets the word run on: the contract's stem rule)."""
     if not edge_char.isalnum() or i < 0 or i >= len(hay):
+        return True
+    if step == 1 and edge_char.isalpha():
         return True
     if hay[i].isalnum():
         return False

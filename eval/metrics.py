@@ -40,6 +40,8 @@ class CaseResult:
     baseline_rank: int | None = None
     baseline_sources: list[str] = field(default_factory=list)
     baseline_ms: float | None = None
+    short_answer: str | None = None
+    short_correct: bool = False  # the short answer alone states every fact
     error: str | None = None
     retrieve_error: str | None = None
 
@@ -100,6 +102,7 @@ def engine_metrics(results: list[CaseResult]) -> dict[str, float | int | None]:
         "fact_accuracy": _share(correct_answerable, answerable),
         "decline_accuracy": _share([r for r in unanswerable if r.declined], unanswerable),
         "false_decline_rate": _share([r for r in answerable if r.declined], answerable),
+        "short_answer_accuracy": _share([r for r in answerable if r.short_correct], answerable),
         "citation_support": _share([r for r in correct_answerable if r.supported], correct_answerable),
         "source_recall": _share([r for r in answerable if set(r.cited_sources) & set(r.sources)], answerable),
         **retrieval_metrics([r.gold_rank for r in answerable if r.sources]),

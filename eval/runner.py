@@ -21,6 +21,7 @@ from assistant.errors import InputError
 from assistant.settings import Settings
 from eval.baseline import VectorBaseline
 from eval.cases import Case, load_cases
+from eval.matcher import missing_facts
 from eval.metrics import RANK_DEPTH, CaseResult, baseline_metrics, by_kind, engine_metrics, first_gold_rank, score_answer
 from eval.report import EvalRun, format_markdown, format_table
 from eval.thresholds import load_limits
@@ -64,32 +65,38 @@ def run_case(case: Case, engine: Any, baseline: VectorBaseline | None, articles:
         cited_sources=[], latency_ms=0.0, question=" / ".join(case.turns), kind=case.kind,
         answerable=case.answerable, sources=list(case.sources),
     )
+    dated = {"as_of": case.as_of} if case.as_of else {}
     try:
         for turn in case.turns[:-1]:
-            earlier = engine.ask(turn, list(history))
+            earlier = engine.ask(turn, list(history), **dated)
             history += [{"role": "user", "content": turn}, {"role": "assistant", "content": earlier.answer}]
         started = time.perf_counter()
-        answer = engine.ask(case.question, list(history))
+        answer = engine.ask(case.question, list(history), **dated)
         result.latency_ms = (time.perf_counter() - started) * 1000
     except Exception as exc:  # a crash on a case is a wrong answer, not the end of the run
         result.error = f"{type(exc).__name__}: {exc}"
         return result
     passages = [c.passage for c in answer.citations]
     result.answer, result.declined = answer.answer, bool(answer.declined)
+    short = getattr(answer, "short_answer", None)
+    result.short_answer = short.text if short else None
     result.cited_sources = sorted({c.source for c in answer.citations})
     result.citations_total = len(answer.citations)
     result.citations_exact = sum(articles.is_exact(c) for c in answer.citations)
     for key, value in score_answer(case, answer.answer, result.declined, passages).items():
         setattr(result, key, value)
+    result.short_correct = bool(case.answerable and short and not result.declined
+                                and not missing_facts(short.text, [list(g) for g in case.facts]))
     if case.answerable and case.sources:
-        _score_retrieval(case, history, engine, baseline, result)
+        _score_retrieval(case, history, engine, baseline, result, dated)
     return result
 
 
-def _score_retrieval(case: Case, history: list[dict], engine: Any, baseline, result: CaseResult) -> None:
+def _score_retrieval(case: Case, history: list[dict], engine: Any, baseline, result: CaseResult,
+                     dated: dict) -> None:
     try:
         started = time.perf_counter()
-        passages = engine.retrieve(case.question, k=RANK_DEPTH, history=list(history))
+        passages = engine.retrieve(case.question, k=RANK_DEPTH, history=list(history), **dated)
         result.retrieve_ms = (time.perf_counter() - started) * 1000
         result.retrieved_sources = [p.source for p in passages]
         result.gold_rank = first_gold_rank(result.retrieved_sources, case.sources)

@@ -24,14 +24,15 @@ from typing import Callable
 
 from assistant.errors import InputError
 from assistant.settings import Settings
-from assistant.store import ARTICLE_PLACEHOLDER_VECTOR, Store
+from assistant.store import ARTICLE_PLACEHOLDER_VECTOR, Store, encode_entities
 from index.chunker import Chunk, chunk_text
 from index.cleaner import clean
+from index.entities import find_entities
 from index.loader import RawArticle, Skipped, iter_corpus
 from index.lock import ingest_lock
 
 # Part of every doc_hash: bump it when cleaning or chunking changes, so stores re-clean everything.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 # Chroma refuses larger batches (its limit is near 5,461 records for an on-disk store).
 MAX_WRITE_BATCH = 5000
 NO_TEXT = "no article text left after removing boilerplate"
@@ -213,6 +214,7 @@ class _Writer:
             return 0
         group, self.pending, self.pending_chunks = self.pending, [], 0
         vectors = self._embedder().get_text_embedding_batch([c.text for *_, chunks, _ in group for c in chunks])
+        entities = find_entities(text for _, _, _, text, _, _ in group)
         self.run.begin()
         replaced = [source for source, *_ in group if source in self.existing]
         if replaced:
@@ -224,8 +226,8 @@ class _Writer:
         self.articles_col.upsert(
             ids=[source for source, *_ in group],
             documents=[text for _, _, _, text, _, _ in group],
-            metadatas=[_article_record(digest, meta, len(chunks), notice)
-                       for _, digest, meta, _, chunks, notice in group],
+            metadatas=[_article_record(digest, meta, len(chunks), notice, found)
+                       for (_, digest, meta, _, chunks, notice), found in zip(group, entities)],
             embeddings=[ARTICLE_PLACEHOLDER_VECTOR for _ in group],
         )
         self.updated += len(replaced)
@@ -274,8 +276,9 @@ def _chunk_metadata(source: str, digest: str, meta: dict, chunk: Chunk) -> dict:
     }
 
 
-def _article_record(digest: str, meta: dict, chunks: int, notice: str) -> dict:
+def _article_record(digest: str, meta: dict, chunks: int, notice: str, entities: list) -> dict:
     return {
+        "entities": encode_entities(entities),
         "doc_hash": digest,
         "chunks": chunks,
         "title": meta.get("title") or "",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Iterator
 
 from assistant.answering import features
 from assistant.answering.citations import CitationList, Evidence, strip_markers, with_marker
@@ -21,14 +22,20 @@ from assistant.retrieval.keyword import KeywordIndex
 from assistant.retrieval.snapshot import ArticleText
 from assistant.retrieval.terms import index_terms, term_present, years_covered
 from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.types import Answer, ShortAnswer
+
+if TYPE_CHECKING:
+    from assistant.answering.base import Grounds
+    from assistant.answering.short_answer import Finding
 
 SPEAKER_LOOKBACK = 4
+AGREEING_MENTION_RATIO = 0.3  # a second article's mention of the answer is cited when it scores this x the best
 FOCUS_WEIGHT = 2.0
 FOLLOW_MIN_COVERAGE = 0.2
 RECALLED_WEIGHT = 0.5  # previous answer's terms, relative to the previous question's
 # How much a sentence lacking what the question type asks for is marked down (score x (1 - strength)).
 TYPE_STRENGTH = {COUNT: 0.6, WHEN: 0.6, WHO: 0.4, WHERE: 0.4, WHY: 0.4, ROLE: 0.4, WHAT: 0.0}
+_AFTER_MARKERS = re.compile(r"(?<=\])\s+(?=[^\[])")
 _POINTS_BACK = re.compile(r"^[“\"]?(?:This|That|These|Those|It|They|He|She|Some|Others|Such|Most|Many|The rest)\b"
                           r"|^\S+(?: \S+)? also\b")
 MIN_WORDS = 4
@@ -137,6 +144,41 @@ class ExtractiveAnswerer:
         citations = CitationList()
         text = self.compose(pick, citations)
         return Answer(text, False, citations.citations())
+
+    def run(self, grounds: Grounds) -> Iterator[str | Answer]:
+        """The answerer interface: text pieces, one cited span at a time, then the ``Answer``."""
+        finding = grounds.finding
+        if finding.winner is not None:
+            answer = self.short_answer(finding, grounds.pick, grounds.question)
+        else:
+            answer = self.answer(grounds.pick)
+        yield from answer_pieces(answer.answer)
+        yield answer
+
+    def short_answer(self, finding: Finding, pick: Pick, question: Question) -> Answer:
+        """The winning candidate first, then the sentence it stands in, then the same answer in a second
+        article when one agrees; a question pairing years also gets the sentences that cover them."""
+        winner = finding.winner
+        best = winner.best
+        citations = CitationList()
+        seen: set[tuple[str, int]] = set()
+        sentences: list[tuple[ArticleText, int]] = [(best.doc, best.sentence)]
+        for other in [m for m in winner.best_in_each_article() if m.source != best.source]:
+            if other.score >= AGREEING_MENTION_RATIO * best.score:
+                sentences.append((other.doc, other.sentence))
+                break
+        if sum(1 for k in question.keys if k.kind == "year") >= 2:
+            sentences += [(s.doc, s.index) for s in pick.chosen]
+        parts = []
+        for doc, index in sentences[: self.settings.answer_max_sentences]:
+            for span in self._spans(Sentence(doc, index, 0.0, 0), seen):
+                text = strip_markers(" ".join(span.doc.sentence(i) for i in span.indexes))
+                parts.append(with_marker(text, [citations.number(span.evidence)]))
+        n = next(c.n for c in citations.citations()
+                 if c.source == best.source and c.start <= best.start and best.end <= c.end)
+        lead = best.text.rstrip(".")
+        return Answer(f"{lead}. " + " ".join(parts), False, citations.citations(),
+                      short_answer=ShortAnswer(best.text, n, best.start, best.end))
 
     # -- scoring -------------------------------------------------------------------------------
 
@@ -273,6 +315,12 @@ class _Weights:
             names={t: w for t, w in own.items() if t in names},
             predicate={t: w for t, w in every.items() if t not in names},
         )
+
+
+def answer_pieces(text: str) -> list[str]:
+    """An extractive answer in the pieces a reader sees arrive: one cited span at a time."""
+    parts = _AFTER_MARKERS.split(text)
+    return [p if i == 0 else f" {p}" for i, p in enumerate(parts)]
 
 
 def type_fit(question: Question, text: str) -> float:

@@ -14,6 +14,7 @@ import logging
 from importlib import resources
 from typing import Iterator
 
+from assistant.answering.base import Grounds
 from assistant.answering.citations import MARKER, CitationList, Evidence, strip_markers
 from assistant.answering.extractive import ExtractiveAnswerer, Pick
 from assistant.answering.verify import answer_sentences, check
@@ -86,6 +87,18 @@ class LLMClient:
                 yield chunk.delta
 
 
+class LLMAnswerer:
+    """The answerer interface over an LLM: checked sentences, with the extractive answer as fallback."""
+
+    def __init__(self, client: LLMClient, extractive: ExtractiveAnswerer) -> None:
+        self.client = client
+        self.extractive = extractive
+
+    def run(self, grounds: Grounds) -> Iterator[str | Answer]:
+        answer = yield from generate_checked(self.client, grounds.query, grounds.pick, self.extractive)
+        yield answer
+
+
 def generate_checked(client: LLMClient, question: str, pick: Pick, extractive: ExtractiveAnswerer):
     """Generator: yields checked sentences as they complete; returns the final ``Answer``."""
     offered = extractive.evidence(pick, client.settings.llm_passages)
@@ -135,4 +148,4 @@ def _brief(exc: Exception, settings: Settings) -> str:
     return f"{type(exc).__name__}: {text[:200]}"
 
 
-__all__ = ["Evidence", "LLMClient", "generate_checked", "llm_from_settings"]
+__all__ = ["Evidence", "LLMAnswerer", "LLMClient", "generate_checked", "llm_from_settings"]

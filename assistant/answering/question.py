@@ -55,10 +55,15 @@ class Key:
     kind: str
 
     def found_in(self, doc) -> bool:
-        """Whether an article (``ArticleText``) mentions this key; an acronym may be spelled out there."""
+        """Whether an article (``ArticleText``) mentions this key: every word of it (stems, so
+        inflections and possessives meet), or the last word of a longer name ("Lilly" for "Eli Lilly",
+        "McCarthy" for "Kevin McCarthy"); an acronym may be spelled out there."""
         if self.kind == "year":
             return self.surface in doc.years
         if all(term_present(t, doc.vocabulary) for t in self.stems):
+            return True
+        if self.kind == "name" and len(self.stems) > 1 and len(self.stems[-1]) > 3 \
+                and term_present(self.stems[-1], doc.vocabulary):
             return True
         return _ACRONYM.fullmatch(self.surface) is not None and doc.spells_out(self.surface)
 

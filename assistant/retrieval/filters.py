@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from assistant.errors import InputError
+from assistant.retrieval.dates import published_by
 
 _DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -20,6 +22,7 @@ class Filters:
     publication: str | None = None
     published_from: str | None = None
     published_to: str | None = None
+    as_of: date | None = None  # articles published after it are out; undated ones stay (see dates.py)
 
     def __post_init__(self) -> None:
         for name in ("published_from", "published_to"):
@@ -29,7 +32,7 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.publication or self.published_from or self.published_to)
+        return bool(self.publication or self.published_from or self.published_to or self.as_of)
 
     def allows(self, meta: dict[str, Any]) -> bool:
         if self.publication and self.publication.lower() not in str(meta.get("publication") or "").lower():
@@ -39,7 +42,7 @@ class Filters:
             return False
         if self.published_to and (not published or published[:len(self.published_to)] > self.published_to):
             return False
-        return True
+        return self.as_of is None or published_by(published, self.as_of)
 
     @classmethod
     def from_settings(cls, settings) -> "Filters":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.retrieval.dates import Recency
 from assistant.retrieval.dense import dense_search
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.fusion import reciprocal_rank, relative_score
@@ -39,11 +40,16 @@ class HybridRetriever:
     def snapshot(self) -> Snapshot:
         return self.keeper.current()
 
-    def search(self, query: str, k: int, filters: Filters | None = None) -> list[Candidate]:
+    def search(self, query: str, k: int, filters: Filters | None = None, vector: list[float] | None = None,
+               recency: Recency | None = None) -> list[Candidate]:
+        """The top ``k`` chunks; ``vector`` is the query's embedding when the caller has it already, and
+        ``recency`` boosts chunks published shortly before the question's date."""
         snapshot = self.keeper.current()
         sources = snapshot.allowed_sources(filters) if filters and filters.active else None
-        vector = self.embedder.get_query_embedding(query)
-        dense = dense_search(self.store, vector, min(self.settings.dense_k, len(snapshot.chunks)), sources)
+        if vector is None:
+            vector = self.embedder.get_query_embedding(query)
+        dense = dense_search(self.store, vector, min(self.settings.dense_k, len(snapshot.chunks)), sources,
+                             total=len(snapshot.chunks))
         keyword = snapshot.keyword.search(query_terms(query), self.settings.keyword_k, snapshot.mask(filters))
         chunks = {hit.id: _chunk_from_hit(hit) for hit in dense}
         similarity = {hit.id: hit.similarity for hit in dense}
@@ -58,6 +64,8 @@ class HybridRetriever:
                                     self.settings.rrf_k, weights)
         else:
             fused = relative_score([similarity, bm25], weights)
+        if recency is not None:
+            fused = {cid: score * recency.factor(chunks[cid].published) for cid, score in fused.items()}
         ranked = sorted(fused, key=lambda cid: (-fused[cid], -similarity.get(cid, -1.0)))
         return [Candidate(chunks[cid], fused[cid], similarity.get(cid), bm25.get(cid, 0.0)) for cid in ranked[:k]]
 

@@ -13,23 +13,25 @@ import bisect
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Iterator
 
 import numpy as np
 
 from assistant.errors import StoreMissingError
+from assistant.retrieval.dates import published_date
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.keyword import KeywordIndex
 from assistant.retrieval.keyword_cache import KeywordCache
-from assistant.retrieval.terms import acronym_expanded, index_terms, index_terms_many, years_covered
+from assistant.retrieval.terms import acronym_expanded, index_terms, index_terms_many, name_key, years_covered
 from assistant.sentences import Span, split_spans
 from assistant.store import NO_ARTICLES, Store
 from assistant.types import Article
 
 PAGE = 5000
 MAX_CACHED_ARTICLES = 512
+MAX_CACHED_FILTERS = 64
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Snapshot:
     chunks: list[Chunk]
     keyword: KeywordIndex
     _articles: dict[str, ArticleText] = field(default_factory=dict)
+    _filter_cache: dict[Filters, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: Store) -> "Snapshot":
@@ -75,10 +78,37 @@ class Snapshot:
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         if not filters or not filters.active:
             return None
-        return np.array([1.0 if filters.allows(c.meta) else 0.0 for c in self.chunks], dtype=np.float32)
+        return self._filtered(filters)[0]
 
     def allowed_sources(self, filters: Filters) -> list[str]:
-        return sorted({c.source for c in self.chunks if filters.allows(c.meta)})
+        return self._filtered(filters)[1]
+
+    def _filtered(self, filters: Filters) -> tuple[np.ndarray, list[str]]:
+        """The chunk mask and the sources a filter allows, worked out once per filter: a dated question
+        filters every time, and the same dates come back (a day's questions share their ``as_of``)."""
+        found = self._filter_cache.get(filters)
+        if found is None:
+            undated = replace(filters, as_of=None)
+            allowed = np.array([undated.allows(c.meta) for c in self.chunks] if undated.active
+                               else np.ones(len(self.chunks), dtype=bool), dtype=bool)
+            if filters.as_of is not None:
+                allowed &= self._published_days <= filters.as_of.toordinal()
+            found = (allowed.astype(np.float32), sorted({c.source for c, ok in zip(self.chunks, allowed) if ok}))
+            if len(self._filter_cache) >= MAX_CACHED_FILTERS:
+                self._filter_cache.clear()
+            self._filter_cache[filters] = found
+        return found
+
+    @cached_property
+    def _published_days(self) -> np.ndarray:
+        """Each chunk's publication day as an ordinal (undated: never after any ``as_of``)."""
+        days = [published_date(c.published) for c in self.chunks]
+        return np.array([d.toordinal() if d else 0 for d in days], dtype=np.int64)
+
+    @cached_property
+    def newest_published(self) -> str:
+        """The latest ``published`` value of any chunk ("" if none is dated)."""
+        return max((c.published or "" for c in self.chunks), default="")
 
     def article(self, store: Store, source: str) -> "ArticleText | None":
         """The cleaned article and its sentences (cached for this generation): answers cite sentences,
@@ -103,6 +133,27 @@ class ArticleText:
         self._starts = [s.start for s in spans]
         self._ends = [s.end for s in spans]
         self._stems: dict[int, frozenset[str]] = {}
+        self._entity_starts = [e[0] for e in article.entities]
+
+    def mentions_of(self, key: tuple[str, ...]) -> int:
+        """How many of the article's entities read ``key`` or end with it ("Bills" in "Buffalo Bills");
+        at least 1."""
+        counts = self._key_counts
+        return max(1, sum(n for k, n in counts.items() if k[-len(key):] == key or key[-len(k):] == k))
+
+    @cached_property
+    def _key_counts(self) -> dict[tuple[str, ...], int]:
+        from collections import Counter
+
+        text = self.article.text
+        return Counter(name_key(text[s:e]) for s, e, _ in self.article.entities)
+
+    def entities_in(self, i: int) -> list[tuple[int, int, str]]:
+        """The named entities (found at ingest) that lie wholly inside sentence ``i``."""
+        span = self.spans[i]
+        lo = bisect.bisect_left(self._entity_starts, span.start)
+        hi = bisect.bisect_left(self._entity_starts, span.end)
+        return [e for e in self.article.entities[lo:hi] if e[1] <= span.end]
 
     def sentence(self, i: int) -> str:
         return self.article.text[self.spans[i].start:self.spans[i].end]

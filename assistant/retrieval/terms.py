@@ -53,6 +53,15 @@ def words(text: str) -> list[str]:
     return [w for w in _TOKEN.findall(normalise(text).lower()) if len(w) > 1 or w.isdigit()]
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"[’']s$")
+
+
+def name_key(text: str) -> tuple[str, ...]:
+    """What makes two mentions of a name the same: their words, lower-cased, without "the" or "'s"."""
+    return tuple(words(_POSSESSIVE.sub("", _LEADING_ARTICLE.sub("", text.strip()))))
+
+
 def stem_all(tokens: list[str]) -> list[str]:
     return _stemmer().stemWords(tokens)
 

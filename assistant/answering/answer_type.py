@@ -1,0 +1,242 @@
+"""What kind of thing answers a question: entity labels from the wh-word and the head noun.
+
+The question is parsed by spaCy. Its wh-word decides most types ("who" wants a PERSON, "when" a DATE,
+"how many" a CARDINAL); "which"/"what" take their type from the noun they determine ("which team",
+"what breed of dog", "the name of the volcano"). That noun is open vocabulary, so it is typed by
+MiniLM: the head phrase's similarity to one description per entity label. A head that resembles no
+label ("which sport", "what colour") is answered with a noun phrase, and "why", "how" and "what did X
+say" questions have no short answer at all: they are answered with sentences.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+PEOPLE = frozenset({"PERSON"})
+GROUPS = frozenset({"ORG", "NORP"})
+PLACES = frozenset({"GPE", "LOC", "FAC"})
+DATES = frozenset({"DATE", "TIME"})
+AMOUNTS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
+NAMED = PEOPLE | GROUPS | PLACES | frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+
+# Head nouns whose type is a measure, not a name: MiniLM's sentence similarity is unreliable on them.
+MEASURE_HEADS = {
+    "percentage": {"PERCENT"}, "percent": {"PERCENT"}, "share": {"PERCENT"}, "proportion": {"PERCENT"},
+    "number": {"CARDINAL", "QUANTITY"}, "total": {"CARDINAL", "MONEY", "QUANTITY"},
+    "amount": {"MONEY", "QUANTITY", "CARDINAL"}, "sum": {"MONEY", "CARDINAL"}, "price": {"MONEY"},
+    "cost": {"MONEY"}, "year": DATES, "date": DATES, "day": DATES, "month": DATES, "decade": DATES,
+    "century": DATES, "time": DATES, "age": {"DATE", "CARDINAL"},
+}
+# One description per label, compared with the head phrase by MiniLM (see ``HeadTyper``).
+LABEL_DESCRIPTIONS = {
+    "PERSON": "a person such as a player, star, actor, singer, politician or official",
+    "ORG": "an organization such as a company, team, club, agency, airline, party, network or platform",
+    "GPE": "a country, state, province or city",
+    "LOC": "a geographic place such as a region, mountain, volcano, river, sea or continent",
+    "FAC": "a facility such as a building, airport, bridge, stadium or landmark",
+    "NORP": "a nationality, religious group or political group",
+    "PRODUCT": "a product such as a device, vehicle, phone, drink or food brand",
+    "EVENT": "a named event such as a war, hurricane, festival, tournament or summit",
+    "WORK_OF_ART": "the title of a book, film, television show, song, album or musical",
+    "LAW": "a law, act, bill or treaty",
+}
+HEAD_MIN_SIMILARITY = 0.3  # below this the head noun is typed as a plain noun phrase
+HEAD_MARGIN = 0.06  # labels this close to the best one are accepted too
+# Nouns that stand for the answer without saying what kind it is ("the name of ...", "what type of").
+_PLACEHOLDERS = frozenset({"name", "type", "kind", "sort", "form", "title"})
+_SPEECH_LEMMAS = frozenset({"say", "tell", "describe", "react", "respond", "feel", "comment", "think",
+                            "explain", "argue", "warn"})
+_SUBORDINATE = ("relcl", "advcl", "acl")
+_WH_WORDS = ("which", "what", "who", "whom", "whose", "when", "where", "why", "how")
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """``labels``: entity labels that can answer (empty: a noun phrase); ``short``: whether the question
+    has a short answer at all; ``head``: the head noun phrase ("NFL star"); ``wh``: the cue word(s)."""
+
+    wh: str
+    labels: frozenset[str] = frozenset()
+    head: str = ""
+    short: bool = True
+    secondary: frozenset[str] = field(default_factory=frozenset)  # accepted at a discount ("who" → ORG)
+
+    def weight(self, label: str) -> float:
+        """How well an entity of ``label`` fits: 1 for the expected labels, less for the rest. With no
+        label to expect, a noun phrase ("NP") is as good a guess as a name when the question names the
+        kind of thing it wants ("which sport": "skateboarding"), and a weaker one when it does not."""
+        if not self.labels:
+            if label == "NP":
+                return 1.0 if self.head else 0.5
+            return 0.6 if label in NAMED else 0.3
+        if label in self.labels:
+            return 1.0
+        return 0.5 if label in self.secondary else 0.0
+
+
+class HeadTyper:
+    """Types a head noun phrase by MiniLM similarity to each label's description; results are cached."""
+
+    def __init__(self, encoder) -> None:
+        self._encoder = encoder
+        self._labels = list(LABEL_DESCRIPTIONS)
+        self._vectors: np.ndarray | None = None
+        self._cache: dict[str, frozenset[str]] = {}
+        self._lock = threading.Lock()
+
+    def labels(self, head: str) -> frozenset[str]:
+        found = self._cache.get(head)
+        if found is None:
+            with self._lock:
+                if self._vectors is None:
+                    self._vectors = np.asarray(self._encoder.encode(list(LABEL_DESCRIPTIONS.values())))
+            similarity = self._vectors @ np.asarray(self._encoder.encode([head]))[0]
+            best = float(similarity.max())
+            if best < HEAD_MIN_SIMILARITY:
+                found = frozenset()
+            else:
+                found = frozenset(l for l, s in zip(self._labels, similarity) if s >= best - HEAD_MARGIN)
+            if len(self._cache) < 4096:
+                self._cache[head] = found
+        return found
+
+
+def in_present_tense(doc) -> bool:
+    """The question's main verb is in the present ("Which state is considering ..."): it asks about now."""
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    return any(t.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") and c.dep_ in ("aux", "auxpass")
+                                               for c in t.children) for t in roots)
+
+
+def answer_type(doc, typer: HeadTyper | None) -> AnswerType:
+    """The answer type of a parsed question (a spaCy ``Doc``)."""
+    wh = _wh_token(doc)
+    if wh is None:
+        return _headless(doc, typer)
+    word = wh.lower_
+    nxt = doc[wh.i + 1] if wh.i + 1 < len(doc) else None
+    if word == "why":
+        return AnswerType("why", short=False)
+    if word == "how":
+        follower = nxt.lower_ if nxt is not None else ""
+        if _asks_speech(wh):
+            return AnswerType("how", short=False)
+        if follower in ("many", "much"):
+            labels = {"CARDINAL", "QUANTITY"} if follower == "many" else AMOUNTS
+            return AnswerType(f"how {follower}", frozenset(labels), _counted(nxt))
+        if follower in ("long", "old", "often", "far", "big", "large", "tall", "high"):
+            return AnswerType(f"how {follower}", frozenset(DATES | AMOUNTS))
+        return AnswerType("how", short=False)
+    if word == "when":
+        return AnswerType("when", DATES)
+    if word == "where":
+        return AnswerType("where", PLACES)
+    if word in ("who", "whom"):
+        if _asks_speech(wh):
+            return AnswerType(word, short=False)
+        return AnswerType(word, PEOPLE, secondary=GROUPS)
+    if word == "whose":
+        return AnswerType(word, PEOPLE, secondary=GROUPS)
+    # which / what
+    head = _determined_noun(wh)
+    if head is None and _asks_speech(wh):
+        return AnswerType(word, short=False)
+    if head is None:
+        return _headless(doc, typer, word)
+    return _typed_head(word, head, typer)
+
+
+def _typed_head(word: str, head, typer: HeadTyper | None) -> AnswerType:
+    lemma = head.lemma_.lower()
+    if lemma in MEASURE_HEADS:
+        return AnswerType(word, frozenset(MEASURE_HEADS[lemma]), head.text)
+    phrase = _phrase(head)
+    labels = typer.labels(phrase) if typer is not None else frozenset()
+    secondary = GROUPS if labels == PEOPLE else (PEOPLE if "ORG" in labels else frozenset())
+    return AnswerType(word, labels, phrase, secondary=secondary)
+
+
+def _headless(doc, typer: HeadTyper | None, word: str = "") -> AnswerType:
+    """"What is it?", "... since at least:": the thing the question names with "the name of", or "X
+    called", decides; else any named entity or noun phrase may answer."""
+    for token in doc:
+        if token.lemma_.lower() == "call" and token.tag_ == "VBN":
+            subjects = [c for c in token.children if c.dep_ in ("nsubjpass", "nsubj")]
+            if subjects and subjects[0].pos_ in ("NOUN", "PROPN") and subjects[0].lower_ not in _PLACEHOLDERS:
+                return _typed_head(word or "what", subjects[0], typer)
+    tail = [t.lower_ for t in doc[-5:]]
+    if tail and tail[-1] == ":" and any(w in ("since", "until", "before", "year") for w in tail):
+        return AnswerType(word or ":", DATES)  # "... since at least:"
+    return AnswerType(word or "what")
+
+
+def _wh_token(doc):
+    """The question's wh-word: in "He is a valued member of which team?", "which". Quiz questions often
+    carry a subordinate "when" or "who" ("... this week when it announced it would part ways with which
+    host?"), so words that open a relative or adverbial clause give way to another, and of the rest the
+    last one asks the question; "how many" always does."""
+    found = [t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB") and t.lower_ in _WH_WORDS
+             and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to")]  # "learn how to use"
+    for token in found:
+        if token.lower_ == "how" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("many", "much"):
+            return token
+    main = [t for t in found if not any(a.dep_ in _SUBORDINATE for a in [t, *t.ancestors])]
+    chosen = main or found
+    return chosen[-1] if chosen else None
+
+
+def _determined_noun(wh):
+    """The noun a "which"/"what" points at; a placeholder ("the name of the X", "what type of Y") gives
+    way to what it names. The small parser often attaches "which" wrongly, so the words right after it
+    come first: the last noun of the run of adjectives, numbers and nouns that follows it."""
+    head = None
+    doc = wh.doc
+    for token in doc[wh.i + 1: wh.i + 7]:
+        if token.pos_ in ("NOUN", "PROPN"):
+            head = token
+        elif token.pos_ in ("ADJ", "NUM", "ADV") or token.tag_ == "HYPH" or token.dep_ == "compound":
+            if head is not None and token.pos_ != "ADJ":
+                break
+            continue
+        else:
+            break
+    if head is None and wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
+        head = wh.head
+    if head is None and wh.dep_ in ("nsubj", "attr", "dobj", "pobj", "nsubjpass"):
+        verb = wh.head
+        attrs = [c for c in verb.children if c.dep_ in ("attr", "nsubj") and c.i != wh.i and c.pos_ == "NOUN"]
+        head = attrs[0] if attrs and attrs[0].lemma_.lower() in _PLACEHOLDERS else None
+    if head is None:
+        return None
+    if head.lemma_.lower() in _PLACEHOLDERS:
+        named = [t for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for t in c.children if t.dep_ == "pobj" and t.pos_ in ("NOUN", "PROPN")]
+        return named[0] if named else head
+    return head
+
+
+def _phrase(head) -> str:
+    """The head noun with its compounds and adjectives: "NFL star", "social media platform"."""
+    left = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod") and t.i >= head.i - 3
+            and t.pos_ != "NUM"]
+    of = [t for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+          for t in c.children if t.dep_ == "pobj"]
+    words = [t.text for t in left] + [head.text] + ([f"of {of[0].text}"] if of else [])
+    return " ".join(words)
+
+
+def _counted(token) -> str:
+    """What "how many" counts: the noun after it."""
+    nxt = token.head if token is not None and token.head.pos_ == "NOUN" else None
+    return nxt.text if nxt is not None else ""
+
+
+def _asks_speech(wh) -> bool:
+    """"What did he say about ...", "How did Sar Kheng describe ...": the verb the wh-word belongs to is
+    one of saying, so the answer is what was said."""
+    verb = wh.head
+    return verb.lemma_.lower() in _SPEECH_LEMMAS or any(
+        c.lemma_.lower() in _SPEECH_LEMMAS for c in verb.children if c.dep_ in ("xcomp", "ccomp"))

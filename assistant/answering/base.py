@@ -1,0 +1,38 @@
+"""The answerer interface: what every answerer is given, and what it gives back.
+
+An answerer (the extractive one, the LLM one) takes the ``Grounds`` of one question (the analysed
+question, the scored sentences, the typed candidate answers and the support decision) and yields text
+pieces as they are ready, then the final ``Answer`` (whose text they add up to). Whether to answer at all
+is decided before, by ``support.SupportCheck``; the engine wires the parts together in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator, Protocol
+
+from assistant.types import Answer
+
+if TYPE_CHECKING:
+    from assistant.answering.extractive import Pick
+    from assistant.answering.question import Question
+    from assistant.answering.short_answer import Finding
+    from assistant.answering.support import Support
+
+
+@dataclass(frozen=True)
+class Grounds:
+    """Everything known about one question when it is answered. ``query`` is the question as it was
+    retrieved: a follow-up rewritten to stand alone."""
+
+    question: "Question"
+    query: str
+    pick: "Pick"
+    finding: "Finding"
+    support: "Support"
+
+
+class Answerer(Protocol):
+    def run(self, grounds: Grounds) -> Iterator[str | Answer]:
+        """Text pieces, then the ``Answer``."""
+        ...

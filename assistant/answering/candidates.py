@@ -1,0 +1,196 @@
+"""Candidate short answers: spans of the expected type in the best sentences, pooled across articles.
+
+A mention is an entity (found at ingest) of a label the question can be answered with, in one of the
+sentences the picker scored, that is not already part of the question ("Kevin McCarthy" does not answer
+"Which state does Kevin McCarthy represent?"). Its score is its sentence's score, how well its label fits
+and how close it sits to the question's words in that sentence. Mentions of the same answer are pooled
+("McCarthy" joins "Kevin McCarthy"), and news repeats facts, so an answer that several articles give
+outweighs one lucky sentence: each further article adds ``agreement`` times its best mention.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from assistant.answering.answer_type import AnswerType
+from assistant.retrieval.snapshot import ArticleText
+from assistant.retrieval.terms import name_key, stem_all, term_present, words
+
+FULL_FORM_RATIO = 0.5
+MAX_FURTHER_ARTICLES = 3  # agreement counts at most this many articles besides the best one
+PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of a candidate answer: ``doc.article.text[start:end]`` in sentence ``sentence``."""
+
+    doc: ArticleText
+    sentence: int
+    start: int
+    end: int
+    label: str
+    score: float
+    key: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.doc.article.text[self.start:self.end]
+
+    @property
+    def source(self) -> str:
+        return self.doc.article.source
+
+
+@dataclass
+class CandidateAnswer:
+    """All mentions of one answer, best first, and the pooled score."""
+
+    key: tuple[str, ...]
+    mentions: list[Mention] = field(default_factory=list)
+    score: float = 0.0
+
+    @property
+    def best(self) -> Mention:
+        """The mention to show: the best one that gives the answer in full ("Buffalo Bills", not
+        "Bills"), unless it scores far below the best short form."""
+        top = self.mentions[0]
+        full = next((m for m in self.mentions if m.key == self.key), top)
+        return full if full.score >= FULL_FORM_RATIO * top.score else top
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(m.source for m in self.mentions))
+
+    def best_in_each_article(self) -> list[Mention]:
+        seen: dict[str, Mention] = {}
+        for m in self.mentions:
+            seen.setdefault(m.source, m)
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """A sentence as the candidate finder sees it: where it is and how well it answers the question."""
+
+    doc: ArticleText
+    index: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How mentions are weighed: ``agreement`` per further article, ``centrality`` for an answer its
+    article keeps naming (news is about its main actors), ``headline`` for one in the article's title,
+    and ``recency`` (a ``Recency`` or None) for articles published just before the question's date."""
+
+    agreement: float = 0.5
+    centrality: float = 0.15
+    headline: float = 0.3
+    recency: object | None = None
+
+
+def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question_stems: frozenset[str],
+                    scoring: Scoring, extra_spans: dict[tuple[str, int], list[tuple[int, int, str]]] | None = None,
+                    ) -> list[CandidateAnswer]:
+    """Candidates best first. ``extra_spans`` adds spans (noun phrases) to chosen sentences."""
+    best_sentence = max((s.score for s in sentences), default=0.0) or 1.0
+    pooled: dict[tuple[str, ...], CandidateAnswer] = {}
+    for s in sentences:
+        spans = list(s.doc.entities_in(s.index)) + list((extra_spans or {}).get((s.doc.article.source, s.index), []))
+        if not spans:
+            continue
+        anchors = _anchor_positions(s.doc, s.index, question_stems)
+        for start, end, label in spans:
+            fit = atype.weight(label)
+            if fit <= 0:
+                continue
+            text = s.doc.article.text[start:end]
+            key = name_key(text)
+            if not key or _in_question(key, question_stems):
+                continue
+            fit *= _date_precision(label, text)
+            closeness = _proximity(s.doc, s.index, start, anchors)
+            score = (s.score / best_sentence) * fit * (0.6 + 0.4 * closeness) * _prominence(s.doc, key, scoring)
+            found = pooled.setdefault(key, CandidateAnswer(key))
+            found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key))
+    merged = _merge_short_forms(pooled)
+    for cand in merged:
+        cand.mentions.sort(key=lambda m: -m.score)
+        cand.score = pooled_score(cand, scoring.agreement)
+    return sorted(merged, key=lambda c: (-c.score, c.key))
+
+
+def pooled_score(cand: CandidateAnswer, agreement: float) -> float:
+    """The best mention, plus ``agreement`` times the best mention of each further article."""
+    per_article = [m.score for m in cand.best_in_each_article()]
+    return per_article[0] + agreement * sum(per_article[1:1 + MAX_FURTHER_ARTICLES])
+
+
+def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[CandidateAnswer]:
+    """A key that is the tail of a longer one ("mccarthy" of "kevin mccarthy", "bills" of "buffalo
+    bills") is the same answer: its mentions join the longest such key."""
+    keys = sorted(pooled, key=len, reverse=True)
+    into: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for short in keys:
+        for long in keys:
+            if len(long) > len(short) and long[-len(short):] == short and long not in into:
+                into[short] = long
+                break
+    for short, long in into.items():
+        pooled[long].mentions += pooled[short].mentions
+    return [c for k, c in pooled.items() if k not in into]
+
+
+def _prominence(doc: ArticleText, key: tuple[str, ...], scoring: Scoring) -> float:
+    """How much the article is about this answer: times it names it, in its title, and how recent it is."""
+    factor = 1.0 + scoring.centrality * math.log(doc.mentions_of(key))
+    if scoring.headline and _in_title(doc, key):
+        factor *= 1.0 + scoring.headline
+    if scoring.recency is not None:
+        factor *= scoring.recency.factor(doc.article.published)
+    return factor
+
+
+def _in_title(doc: ArticleText, key: tuple[str, ...]) -> bool:
+    title = words(doc.article.title or "")
+    n = len(key)
+    return any(tuple(title[i:i + n]) == key for i in range(len(title) - n + 1))
+
+
+def _in_question(key: tuple[str, ...], question_stems: frozenset[str]) -> bool:
+    """Every word of the candidate is already in the question: it cannot be what the question asks."""
+    stems = stem_all(list(key))
+    return all(term_present(t, question_stems) for t in stems)
+
+
+def _date_precision(label: str, text: str) -> float:
+    """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023"."""
+    if label in ("DATE", "TIME") and not any(ch.isdigit() for ch in text):
+        return 0.5
+    return 1.0
+
+
+def _anchor_positions(doc: ArticleText, index: int, question_stems: frozenset[str]) -> list[int]:
+    """Character offsets of the sentence's words that are question words."""
+    sentence_start = doc.spans[index].start
+    text = doc.sentence(index)
+    out = []
+    for m in re.finditer(r"[^\W_]+", text):
+        stem = stem_all([m.group().lower()])[0]
+        if len(stem) > 1 and stem in question_stems:
+            out.append(sentence_start + m.start())
+    return out
+
+
+def _proximity(doc: ArticleText, index: int, start: int, anchors: list[int]) -> float:
+    """1 beside a question word, falling to 0.5 at ``PROXIMITY_REACH`` words; 0.3 with none around."""
+    if not anchors:
+        return 0.3
+    text = doc.article.text
+    nearest = min(anchors, key=lambda a: abs(a - start))
+    lo, hi = sorted((nearest, start))
+    gap_words = len(text[lo:hi].split())
+    return 1.0 / (1.0 + gap_words / PROXIMITY_REACH)

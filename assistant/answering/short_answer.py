@@ -1,0 +1,96 @@
+"""Finding the short answer: type the question, pool candidate spans, re-rank the best with MiniLM.
+
+The picker's sentence scores say which sentences talk about what the question asks; the candidates say
+which spans in them can be the answer (``candidates``). The few best are then re-ranked by how similar
+their sentence is to the question in MiniLM's space, which tells "Kheng chairs the committee" from
+"Chou Bun Eng, its vice-chair, said" better than shared words do. When the question names no kind of
+thing ("which sport", "what colour"), noun phrases of the best sentences compete too, and how much a
+candidate resembles the head noun ("purple" a colour) joins its score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.answering.answer_type import AnswerType, HeadTyper, answer_type
+from assistant.answering.candidates import CandidateAnswer, ScoredSentence, Scoring, find_candidates
+from assistant.nlp import parse
+from assistant.retrieval.dates import Recency
+from assistant.retrieval.terms import index_terms
+from assistant.settings import Settings
+
+NOUN_PHRASE = "NP"
+NOUN_PHRASE_SENTENCES = 3  # sentences parsed for noun phrases when no entity label fits
+
+
+@dataclass
+class Finding:
+    """The typed question and its candidate answers, best first; ``winner`` is None when none fits.
+    ``similarity`` is the MiniLM cosine between the question and the winner's sentence."""
+
+    atype: AnswerType
+    candidates: list[CandidateAnswer] = field(default_factory=list)
+    winner: CandidateAnswer | None = None
+    similarity: float = 0.0
+
+
+class ShortAnswerFinder:
+    def __init__(self, settings: Settings, encoder) -> None:
+        self.settings = settings
+        self.encoder = encoder
+        self.typer = HeadTyper(encoder)
+
+    def type_of(self, question_text: str) -> AnswerType:
+        return answer_type(parse(question_text), self.typer)
+
+    def run(self, atype: AnswerType, question_text: str, sentences: list[ScoredSentence],
+            query_vector: list[float] | None, recency: Recency | None = None) -> Finding:
+        if not atype.short or not sentences:
+            return Finding(atype)
+        cfg = self.settings
+        question_stems = frozenset(index_terms(question_text))
+        extra = self._noun_phrases(sentences) if not atype.labels else None
+        scoring = Scoring(cfg.answer_agreement, cfg.answer_centrality, cfg.answer_headline, recency)
+        found = find_candidates(atype, sentences, question_stems, scoring, extra)
+        if not found:
+            return Finding(atype)
+        top = found[: self.settings.answer_rerank]
+        similarity = self._sentence_similarity(top, query_vector)
+        head_fit = self._head_fit(top, atype) if not atype.labels and atype.head else [0.0] * len(top)
+        w_sim, w_head = self.settings.w_sentence_similarity, self.settings.w_head_similarity
+        final = [c.score + w_sim * sim + w_head * fit for c, sim, fit in zip(top, similarity, head_fit)]
+        order = sorted(range(len(top)), key=lambda i: -final[i])
+        ranked = [top[i] for i in order] + found[len(top):]
+        return Finding(atype, ranked, ranked[0], similarity[order[0]])
+
+    def _sentence_similarity(self, top: list[CandidateAnswer], query_vector) -> list[float]:
+        if query_vector is None:
+            return [0.0] * len(top)
+        keys = list(dict.fromkeys((c.best.doc.article.source, c.best.sentence) for c in top))
+        texts = {k: next(c.best.doc.sentence(c.best.sentence) for c in top
+                         if (c.best.doc.article.source, c.best.sentence) == k) for k in keys}
+        vectors = np.asarray(self.encoder.encode([texts[k] for k in keys]))
+        sims = dict(zip(keys, (vectors @ np.asarray(query_vector)).tolist()))
+        return [sims[(c.best.doc.article.source, c.best.sentence)] for c in top]
+
+    def _head_fit(self, top: list[CandidateAnswer], atype: AnswerType) -> list[float]:
+        """How much each candidate resembles the head noun: "purple" is a colour, "skateboarding" a sport."""
+        vectors = np.asarray(self.encoder.encode([atype.head] + [c.best.text for c in top]))
+        return np.clip(vectors[1:] @ vectors[0], 0.0, 1.0).tolist()
+
+    def _noun_phrases(self, sentences: list[ScoredSentence]) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
+        """Noun phrases of the best few sentences, as spans of their articles."""
+        out: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+        for s in sorted(sentences, key=lambda s: -s.score)[:NOUN_PHRASE_SENTENCES]:
+            base = s.doc.spans[s.index].start
+            doc = parse(s.doc.sentence(s.index))
+            spans = []
+            for chunk in doc.noun_chunks:
+                words = [t for t in chunk if t.pos_ not in ("DET", "PRON", "PUNCT")]
+                if not words or chunk.root.pos_ not in ("NOUN", "PROPN"):
+                    continue
+                spans.append((base + words[0].idx, base + words[-1].idx + len(words[-1].text), NOUN_PHRASE))
+            out[(s.doc.article.source, s.index)] = spans
+        return out

@@ -1,0 +1,86 @@
+"""Whether the evidence supports an answer at all: a typed, scored decision, made before any answering.
+
+Two kinds of question, two kinds of evidence:
+- A question with a short answer (who, which team, how many, when) is supported by its winning
+  candidate: there must be one of the expected type, its pooled score must reach ``support_min_score``
+  and its sentence must resemble the question in MiniLM's space (``support_min_similarity``); a
+  sentence that merely shares the topic does not.
+- A question answered in sentences (why, how, what did X say) is supported by its best sentence: it
+  must carry enough of what the question says (``decline_min_predicate``) and score above
+  ``decline_threshold``; a "why" needs a reason in it or next to it.
+For both, a name the question hinges on (a person, organisation, place or title) must occur in the
+articles the answer comes from, matched through inflections, possessives, surnames and acronyms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.answering.extractive import Pick
+from assistant.answering.question import WHO, Key, Question
+from assistant.answering.short_answer import Finding
+from assistant.settings import Settings
+
+
+@dataclass(frozen=True)
+class Support:
+    """``supported`` or not, ``reason`` in words when not, and the ``score`` the decision rested on."""
+
+    supported: bool
+    score: float
+    reason: str | None = None
+
+    @classmethod
+    def no(cls, reason: str, score: float = 0.0) -> "Support":
+        return cls(False, score, reason)
+
+
+class SupportCheck:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def run(self, question: Question, pick: Pick, finding: Finding) -> Support:
+        if not pick.chosen:
+            return Support.no("nothing in them matches the question")
+        if finding.atype.short:
+            return self._short(question, finding)
+        return self._sentences(question, pick)
+
+    def _short(self, question: Question, finding: Finding) -> Support:
+        cfg = self.settings
+        winner = finding.winner
+        if winner is None:
+            return Support.no(f"none of the passages that match the question names {_wanted(finding)}")
+        docs = list({m.doc.article.source: m.doc for m in winner.mentions}.values())
+        missing = [k for k in question.keys if k.kind == "name" and not any(k.found_in(d) for d in docs)]
+        if missing:
+            return Support.no(f"none of the passages that match the question mentions {_listed(missing)}",
+                              winner.score)
+        score = min(winner.score, 1.0) * max(finding.similarity, 0.0)
+        if winner.score < cfg.support_min_score or finding.similarity < cfg.support_min_similarity:
+            return Support.no("the closest passages do not answer this question", score)
+        return Support(True, score)
+
+    def _sentences(self, question: Question, pick: Pick) -> Support:
+        cfg = self.settings
+        if pick.missing:
+            return Support.no(f"none of the passages that match the question mentions {_listed(pick.missing)}",
+                              pick.best_score)
+        if question.qtype == WHO and not pick.focus_ok:
+            return Support.no("none of the passages that match the question says who", pick.best_score)
+        if pick.best_score < cfg.decline_threshold or (
+                pick.has_predicate and pick.predicate < cfg.decline_min_predicate):
+            return Support.no("the closest passages do not answer this question", pick.best_score)
+        return Support(True, pick.best_score)
+
+
+def _listed(keys: list[Key]) -> str:
+    return ", ".join(f"“{k.surface}”" for k in keys)
+
+
+def _wanted(finding: Finding) -> str:
+    atype = finding.atype
+    if atype.head:
+        return f"a {atype.head}" if not atype.head[0].isdigit() else atype.head
+    return {"who": "a person", "whom": "a person", "when": "a date", "where": "a place",
+            "how many": "that number", "how much": "that amount"}.get(atype.wh, "an answer")
