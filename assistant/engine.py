@@ -22,13 +22,13 @@ from assistant.answering.base import Answerer, Grounds
 from assistant.answering.candidates import ScoredSentence
 from assistant.answering.decline import declined
 from assistant.answering.extractive import ExtractiveAnswerer
-from assistant.answering.question import analyse
+from assistant.answering.question import ROLE, WHY, analyse, confirmed_by_parse
 from assistant.answering.short_answer import ShortAnswerFinder
 from assistant.answering.support import SupportCheck
 from assistant.conversation import Rewrite, check_history, is_text, needs_context, rewrite
 from assistant.errors import InputError
 from assistant.nlp import parse
-from assistant.retrieval.dates import Recency, asks_about_recent, parse_as_of
+from assistant.retrieval.dates import Recency, parse_as_of, time_window
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.hybrid import Candidate, HybridRetriever
 from assistant.retrieval.snapshot import ArticleText, Snapshot
@@ -37,6 +37,9 @@ from assistant.store import Store
 from assistant.types import Answer, Article, Passage
 
 log = logging.getLogger(__name__)
+# Questions answered in sentences whatever their wording: reasons ("What reasons did the US give") and
+# positions ("What role does she have"), as the lexical analysis reads them.
+SENTENCE_TYPES = (WHY, ROLE)
 
 
 @dataclass
@@ -163,13 +166,15 @@ class Assistant:
                                            self._filters(filters, day, snapshot), vector=vector, recency=recency)
         t2 = time.perf_counter()
         docs = self._articles_of(candidates, snapshot)
-        analysed = analyse(question)
+        analysed = confirmed_by_parse(analyse(question), parsed)
         if turn_rewrite.inherited_type:
             analysed = replace(analysed, qtype=turn_rewrite.inherited_type)
+        if analysed.qtype in SENTENCE_TYPES:
+            atype = replace(atype, short=False)
         pick = self.extractive.pick(analysed, turn_rewrite, candidates, docs, snapshot.keyword)
-        sentences = [ScoredSentence(s.doc, s.index, s.score) for s in pick.pool]
-        finding = self.finder.run(atype, question, sentences, vector, recency)
-        support = self.support.run(analysed, pick, finding)
+        sentences = [ScoredSentence(s.doc, s.index, s.score, s.predicate) for s in pick.pool]
+        finding = self.finder.run(atype, question, sentences, vector, recency, turn_rewrite.carried)
+        support = self.support.run(analysed, pick, finding, recency)
         query = turn_rewrite.query if turn_rewrite.condensed else question
         timings = {"rewrite": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000,
                    "select": (time.perf_counter() - t2) * 1000}
@@ -182,9 +187,10 @@ class Assistant:
         return answer_type(parsed, self.finder.typer)
 
     def _recency(self, question: str, parsed, day: date) -> Recency | None:
-        if not asks_about_recent(question, in_present_tense(parsed)):
+        window = time_window(question, in_present_tense(parsed))
+        if window is None:
             return None
-        return Recency(day, self.settings.recency_weight, self.settings.recency_half_life_days)
+        return Recency(day, self.settings.recency_weight, self.settings.recency_half_life_days, *window)
 
     def _rewrite(self, question: str, history: list[dict]) -> Rewrite:
         if not history or not needs_context(question):

@@ -77,8 +77,10 @@ class Settings:
     answer_rerank: int = 3  # best candidates whose sentences MiniLM compares with the question
     w_sentence_similarity: float = 0.5  # MiniLM question-sentence cosine in a candidate's final score
     w_head_similarity: float = 0.5  # candidate-to-head-noun cosine, when no entity label fits ("which sport")
-    support_min_similarity: float = 0.3  # least question-sentence cosine a short answer needs (else decline)
-    support_min_score: float = 0.2  # least pooled candidate score a short answer needs (else decline)
+    # A short answer needs cosine(question, its sentence) + weight x predicate share >= threshold
+    support_threshold: float = 0.5
+    support_predicate_weight: float = 0.5
+    support_window_slack: float = 3.0  # "this week" accepts articles up to 3 x 7 days old (x2 for tense alone)
     # Dates: passages published just before as_of gain weight for questions about recent news
     recency_weight: float = 2.0
     recency_half_life_days: float = 7.0

@@ -133,7 +133,7 @@ def answer_type(doc, typer: HeadTyper | None) -> AnswerType:
     if word == "when":
         return AnswerType("when", DATES)
     if word == "where":
-        return AnswerType("where", PLACES)
+        return AnswerType("where", PLACES, secondary=frozenset({"ORG"}))  # "at the Police Academy"
     if word in ("who", "whom"):
         if _asks_speech(wh):
             return AnswerType(word, short=False)
@@ -170,7 +170,15 @@ def _headless(doc, typer: HeadTyper | None, word: str = "") -> AnswerType:
     tail = [t.lower_ for t in doc[-5:]]
     if tail and tail[-1] == ":" and any(w in ("since", "until", "before", "year") for w in tail):
         return AnswerType(word or ":", DATES)  # "... since at least:"
-    return AnswerType(word or "what")
+    if word == "what" and _copular(doc):
+        return AnswerType("what")  # "What is it?", "... sharks were what?": a thing, named or not
+    # "What will inspectors check ...?", "Did Cambodia ...?": answered in sentences
+    return AnswerType(word or "", short=False)
+
+
+def _copular(doc) -> bool:
+    """The question's main verb is "be": it asks what something is."""
+    return any(t.dep_ == "ROOT" and t.lemma_ == "be" for t in doc)
 
 
 def _wh_token(doc):

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answering.answer_type import AnswerType
+from assistant.retrieval.dates import Recency
 from assistant.retrieval.snapshot import ArticleText
 from assistant.retrieval.terms import name_key, stem_all, term_present, words
 
@@ -78,6 +79,7 @@ class ScoredSentence:
     doc: ArticleText
     index: int
     score: float
+    predicate: float = 0.0  # share of what the question says (beyond its names) that the sentence carries
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class Scoring:
     agreement: float = 0.5
     centrality: float = 0.15
     headline: float = 0.3
-    recency: object | None = None
+    recency: Recency | None = None
 
 
 def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question_stems: frozenset[str],

@@ -7,7 +7,7 @@ the evidence lacks one of them, the articles are about something else and the an
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.answering import features
 from assistant.retrieval.terms import QUESTION_WORDS, STOPWORDS, YEAR, query_terms, stem_all, term_present, words
@@ -108,6 +108,15 @@ def analyse(text: str) -> Question:
         head=_head(focus),
         asks_for_group=bool(_GROUP.search(text)),
     )
+
+
+def confirmed_by_parse(question: Question, parsed) -> Question:
+    """Keep the name keys that spaCy also reads as names (a proper noun or part of an entity): a
+    capitalised first word ("Because ...", "Since which year?") is not one."""
+    named = {t.text.lower() for t in parsed if t.pos_ == "PROPN" or t.ent_type_}
+    keys = [k for k in question.keys if k.kind != "name" or any(w.lower().strip("’'.,") in named
+                                                                for w in k.surface.split())]
+    return replace(question, keys=keys) if len(keys) != len(question.keys) else question
 
 
 def _question_type(text: str) -> tuple[str, set[str]]:

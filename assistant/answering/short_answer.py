@@ -34,6 +34,7 @@ class Finding:
     candidates: list[CandidateAnswer] = field(default_factory=list)
     winner: CandidateAnswer | None = None
     similarity: float = 0.0
+    predicate: float = 0.0  # the best predicate coverage among the sentences that give the winner
 
 
 class ShortAnswerFinder:
@@ -46,11 +47,14 @@ class ShortAnswerFinder:
         return answer_type(parse(question_text), self.typer)
 
     def run(self, atype: AnswerType, question_text: str, sentences: list[ScoredSentence],
-            query_vector: list[float] | None, recency: Recency | None = None) -> Finding:
+            query_vector: list[float] | None, recency: Recency | None = None,
+            context_terms: list[str] = ()) -> Finding:
+        """``context_terms``: stems a follow-up borrowed from earlier turns; like the question's own
+        words they name what is asked about ("he" in "Whom did he appoint?"), not the answer."""
         if not atype.short or not sentences:
             return Finding(atype)
         cfg = self.settings
-        question_stems = frozenset(index_terms(question_text))
+        question_stems = frozenset(index_terms(question_text)) | frozenset(context_terms)
         extra = self._noun_phrases(sentences) if not atype.labels else None
         scoring = Scoring(cfg.answer_agreement, cfg.answer_centrality, cfg.answer_headline, recency)
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
@@ -63,7 +67,10 @@ class ShortAnswerFinder:
         final = [c.score + w_sim * sim + w_head * fit for c, sim, fit in zip(top, similarity, head_fit)]
         order = sorted(range(len(top)), key=lambda i: -final[i])
         ranked = [top[i] for i in order] + found[len(top):]
-        return Finding(atype, ranked, ranked[0], similarity[order[0]])
+        winner = ranked[0]
+        coverage = {(s.doc.article.source, s.index): s.predicate for s in sentences}
+        predicate = max(coverage.get((m.source, m.sentence), 0.0) for m in winner.mentions)
+        return Finding(atype, ranked, winner, similarity[order[0]], predicate)
 
     def _sentence_similarity(self, top: list[CandidateAnswer], query_vector) -> list[float]:
         if query_vector is None:

@@ -2,9 +2,11 @@
 
 Two kinds of question, two kinds of evidence:
 - A question with a short answer (who, which team, how many, when) is supported by its winning
-  candidate: there must be one of the expected type, its pooled score must reach ``support_min_score``
-  and its sentence must resemble the question in MiniLM's space (``support_min_similarity``); a
-  sentence that merely shares the topic does not.
+  candidate: there must be one of the expected type, and its sentence must resemble the question in
+  MiniLM's space and carry what the question says about its names: cosine similarity plus
+  ``support_predicate_weight`` times that share must reach ``support_threshold``. A sentence that
+  merely shares the topic does not. A question that says when it is about ("this week") is not
+  answered from articles dated well before that period.
 - A question answered in sentences (why, how, what did X say) is supported by its best sentence: it
   must carry enough of what the question says (``decline_min_predicate``) and score above
   ``decline_threshold``; a "why" needs a reason in it or next to it.
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from assistant.answering.extractive import Pick
 from assistant.answering.question import WHO, Key, Question
 from assistant.answering.short_answer import Finding
+from assistant.retrieval.dates import Recency
 from assistant.settings import Settings
 
 
@@ -39,25 +42,32 @@ class SupportCheck:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def run(self, question: Question, pick: Pick, finding: Finding) -> Support:
+    def run(self, question: Question, pick: Pick, finding: Finding, recency: Recency | None = None) -> Support:
         if not pick.chosen:
             return Support.no("nothing in them matches the question")
         if finding.atype.short:
-            return self._short(question, finding)
+            return self._short(question, pick, finding, recency)
         return self._sentences(question, pick)
 
-    def _short(self, question: Question, finding: Finding) -> Support:
+    def _short(self, question: Question, pick: Pick, finding: Finding, recency: Recency | None) -> Support:
         cfg = self.settings
         winner = finding.winner
         if winner is None:
+            if recency is not None and recency.explicit:
+                return Support.no(f"none of the articles from the {recency.window_days} days before "
+                                  f"{recency.as_of.isoformat()} names {_wanted(finding)}")
             return Support.no(f"none of the passages that match the question names {_wanted(finding)}")
         docs = list({m.doc.article.source: m.doc for m in winner.mentions}.values())
-        missing = [k for k in question.keys if k.kind == "name" and not any(k.found_in(d) for d in docs)]
+        evidence = list({s.doc.article.source: s.doc for s in pick.pool}.values())
+        missing = [k for k in question.keys if k.kind in ("name", "year") and not any(k.found_in(d) for d in evidence)]
         if missing:
             return Support.no(f"none of the passages that match the question mentions {_listed(missing)}",
                               winner.score)
-        score = min(winner.score, 1.0) * max(finding.similarity, 0.0)
-        if winner.score < cfg.support_min_score or finding.similarity < cfg.support_min_similarity:
+        if recency is not None and _out_of_window(docs, recency, cfg.support_window_slack):
+            return Support.no(f"none of the articles that match the question is from the {recency.window_days} "
+                              f"days before {recency.as_of.isoformat()}", winner.score)
+        score = finding.similarity + cfg.support_predicate_weight * finding.predicate
+        if score < cfg.support_threshold:
             return Support.no("the closest passages do not answer this question", score)
         return Support(True, score)
 
@@ -72,6 +82,17 @@ class SupportCheck:
                 pick.has_predicate and pick.predicate < cfg.decline_min_predicate):
             return Support.no("the closest passages do not answer this question", pick.best_score)
         return Support(True, pick.best_score)
+
+
+def _out_of_window(docs, recency: Recency, slack: float) -> bool:
+    """The question is about the days before ``as_of`` ("this week", "recently") and every article the
+    answer comes from is dated well before them: what it says is older news, not the answer."""
+    if not recency.explicit:
+        return False  # the tense alone says too little: "Who chairs the committee?" may be read any time
+    ages = [recency.age_days(d.article.published) for d in docs]
+    if any(a is None for a in ages):
+        return False
+    return min(ages) > recency.window_days * slack
 
 
 def _listed(keys: list[Key]) -> str:

@@ -17,10 +17,19 @@ from assistant.errors import InputError
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PUBLISHED = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
-# Words that place a question in the days before it was asked; the present tense does so as well.
-_RECENT = re.compile(r"\b(?:this (?:week|weekend|month|year|season|spring|summer|autumn|fall|winter)|today|"
-                     r"yesterday|tonight|recent(?:ly)?|currently|now|latest|new|newly|just|last (?:week|month))\b",
-                     re.IGNORECASE)
+# Words that place a question in the days before it was asked, with the days they reach back; the
+# present tense does so too, less precisely.
+_WINDOWS = [
+    (re.compile(r"\b(?:today|yesterday|tonight)\b", re.I), 2),
+    (re.compile(r"\bthis (?:week|weekend)\b", re.I), 7),
+    (re.compile(r"\blast (?:week|weekend)\b", re.I), 14),
+    (re.compile(r"\b(?:recent(?:ly)?|currently|latest|newly|just)\b", re.I), 30),
+    (re.compile(r"\bthis month\b", re.I), 31),
+    (re.compile(r"\blast month\b", re.I), 62),
+    (re.compile(r"\bthis (?:season|spring|summer|autumn|fall|winter)\b", re.I), 92),
+    (re.compile(r"\bthis year\b", re.I), 366),
+]
+PRESENT_TENSE_WINDOW = 92
 
 
 def parse_as_of(value: str | date | None) -> date:
@@ -55,17 +64,29 @@ def published_by(published: str | None, as_of: date) -> bool:
     return day is None or day <= as_of
 
 
-def asks_about_recent(question: str, present_tense: bool) -> bool:
-    return present_tense or bool(_RECENT.search(question))
+def time_window(question: str, present_tense: bool) -> tuple[int, bool] | None:
+    """How many days before ``as_of`` the question is about, and whether a word says so ("this week":
+    7) rather than only the tense; None when it is not about recent news."""
+    found = [days for pattern, days in _WINDOWS if pattern.search(question)]
+    if found:
+        return min(found), True
+    return (PRESENT_TENSE_WINDOW, False) if present_tense else None
 
 
 @dataclass(frozen=True)
 class Recency:
-    """A boost for passages published shortly before ``as_of``: ``1 + weight * 2^(-days / half_life)``."""
+    """A boost for passages published shortly before ``as_of``: ``1 + weight * 2^(-days / half_life)``;
+    ``window_days`` is the period the question is about, ``explicit`` when a word set it."""
 
     as_of: date
     weight: float
     half_life_days: float
+    window_days: int = PRESENT_TENSE_WINDOW
+    explicit: bool = False
+
+    def age_days(self, published: str | None) -> int | None:
+        day = published_date(published)
+        return None if day is None else (self.as_of - day).days
 
     def factor(self, published: str | None) -> float:
         day = published_date(published)

@@ -34,6 +34,7 @@ _COUNTRY_US = re.compile(r"U(?<!\wU)(?:nited States(?: of America)?|\.S\.A\.?|\.
 _THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_DECADE = re.compile(r"\b((?:1[89]|20)\d)0[’']?s\b")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|through|and|until)\s*((?:19|20)\d\d)\b")
 
 
@@ -96,8 +97,11 @@ def query_terms(text: str) -> list[str]:
 
 
 def years_covered(text: str) -> set[str]:
-    """Years the text mentions, including those inside ranges ("from 2016-2018" covers 2017)."""
+    """Years the text mentions, including those inside ranges ("from 2016-2018" covers 2017) and
+    decades ("the 1880s" covers 1880 to 1889)."""
     years = set(YEAR.findall(text))
+    for decade in _DECADE.findall(text):
+        years.update(f"{decade}{d}" for d in range(10))
     for low, high in _YEAR_RANGE.findall(text):
         lo, hi = int(low), int(high)
         if 0 < hi - lo <= 30:
