@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=Path, dest="json_out", help="write the eval report here")
     p.add_argument("--markdown", type=Path, help="write a Markdown report here")
     p.add_argument("--thresholds", type=Path, help="thresholds TOML (default: eval/thresholds.toml)")
+    p.add_argument("--gate", help="which gate of the thresholds file to apply (default: the one it names "
+                                  "for the case file, e.g. sample or news)")
     p.add_argument("--engine", help="engine factory module:callable to evaluate (default: the Assistant)")
     p.set_defaults(func=cmd_eval)
 

@@ -35,7 +35,8 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     spec = getattr(args, "engine", None) or DEFAULT_ENGINE
     engine = load_factory(spec)(settings)
     baseline = VectorBaseline(settings)
-    run = evaluate(cases, engine, baseline, getattr(args, "thresholds", None))
+    run = evaluate(cases, engine, baseline, getattr(args, "thresholds", None), args.cases,
+                   getattr(args, "gate", None))
     run.info.update(cases_file=str(args.cases), store=settings.store_label, engine=spec,
                     seconds=round(time.perf_counter() - started, 1))
     print(format_table(run))
@@ -46,10 +47,12 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if run.passed else 1
 
 
-def evaluate(cases: list[Case], engine: Any, baseline: VectorBaseline | None, thresholds: Path | None) -> EvalRun:
-    """Score every case; the threshold file is read first so a typo in it fails before the slow part."""
+def evaluate(cases: list[Case], engine: Any, baseline: VectorBaseline | None, thresholds: Path | None,
+             cases_file: Path | None = None, gate: str | None = None) -> EvalRun:
+    """Score every case; the threshold file is read first so a typo in it fails before the slow part.
+    The limits are those of ``gate``, else of the gate ``thresholds`` names for ``cases_file``."""
     probe = engine_metrics([])
-    limits = load_limits(thresholds, set(probe))
+    limits = load_limits(thresholds, set(probe), cases_file, gate)
     _warm_up(engine, baseline, cases[0].turns[0])
     articles = _ArticleCache(engine)
     results = [run_case(case, engine, baseline, articles) for case in cases]

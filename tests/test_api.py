@@ -115,7 +115,7 @@ def test_native_ask_returns_the_contract_answer(server):
     response = httpx.post(f"{server.api}/ask", json={"question": LODGED}, timeout=120)
     assert response.status_code == 200
     answer = response.json()
-    assert set(answer) == {"answer", "declined", "citations", "timings_ms"}
+    assert set(answer) == {"answer", "declined", "citations", "timings_ms", "short_answer", "as_of"}
     check_answer_fields(answer["answer"], answer["declined"], answer["citations"])
     assert "496" in answer["answer"]
 

@@ -99,7 +99,7 @@ def check_reply(response: httpx.Response, native: bool) -> None:
         check_event_stream(response.text)
     elif native:
         answer = response.json()
-        assert set(answer) == {"answer", "declined", "citations", "timings_ms"}
+        assert set(answer) == {"answer", "declined", "citations", "timings_ms", "short_answer", "as_of"}
         check_answer_fields(answer["answer"], answer["declined"], answer["citations"])
     else:
         check_completion(response.json())

@@ -123,10 +123,10 @@ def crash_before_record_of(monkeypatch, source: str) -> None:
     """Die after an article's new chunks are written and before its record is (the widest window)."""
     write_record = ingest_module._article_record
 
-    def record(digest, meta, chunks, notice):
+    def record(digest, meta, *rest):
         if meta.get("title") == source:
             raise Crash(source)
-        return write_record(digest, meta, chunks, notice)
+        return write_record(digest, meta, *rest)
 
     monkeypatch.setattr(ingest_module, "_article_record", record)
 

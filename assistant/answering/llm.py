@@ -16,7 +16,7 @@ from typing import Iterator
 
 from assistant.answering.base import Grounds
 from assistant.answering.citations import MARKER, CitationList, Evidence, strip_markers
-from assistant.answering.extractive import ExtractiveAnswerer, Pick
+from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.verify import answer_sentences, check
 from assistant.errors import LLMError
 from assistant.settings import Settings
@@ -95,12 +95,14 @@ class LLMAnswerer:
         self.extractive = extractive
 
     def run(self, grounds: Grounds) -> Iterator[str | Answer]:
-        answer = yield from generate_checked(self.client, grounds.query, grounds.pick, self.extractive)
+        answer = yield from generate_checked(self.client, grounds, self.extractive)
         yield answer
 
 
-def generate_checked(client: LLMClient, question: str, pick: Pick, extractive: ExtractiveAnswerer):
-    """Generator: yields checked sentences as they complete; returns the final ``Answer``."""
+def generate_checked(client: LLMClient, grounds: Grounds, extractive: ExtractiveAnswerer):
+    """Generator: yields checked sentences as they complete; returns the final ``Answer`` (the
+    extractive one when no sentence passes)."""
+    question, pick = grounds.query, grounds.pick
     offered = extractive.evidence(pick, client.settings.llm_passages)
     passages = {i: e.text for i, e in enumerate(offered, start=1)}
     citations = CitationList()
@@ -129,8 +131,12 @@ def generate_checked(client: LLMClient, question: str, pick: Pick, extractive: E
     except Exception as exc:
         log.warning("LLM failed (%s); answering from the articles directly", _brief(exc, client.settings))
     if not shown:
-        answer = extractive.answer(pick)
-        yield answer.answer
+        answer = None
+        for piece in extractive.run(grounds):
+            if isinstance(piece, Answer):
+                answer = piece
+            else:
+                yield piece
         return answer
     return Answer(" ".join(shown), False, citations.citations())
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.answer_type import AnswerType, HeadTyper, answer_type
+from assistant.answering.answer_type import AnswerType, HeadTyper
 from assistant.answering.candidates import CandidateAnswer, ScoredSentence, Scoring, find_candidates
-from assistant.nlp import parse
+from assistant.nlp import parse_phrases
 from assistant.retrieval.dates import Recency
-from assistant.retrieval.terms import index_terms
+from assistant.retrieval.terms import index_terms, stem_all, words
 from assistant.settings import Settings
 
 NOUN_PHRASE = "NP"
@@ -43,9 +43,6 @@ class ShortAnswerFinder:
         self.encoder = encoder
         self.typer = HeadTyper(encoder)
 
-    def type_of(self, question_text: str) -> AnswerType:
-        return answer_type(parse(question_text), self.typer)
-
     def run(self, atype: AnswerType, question_text: str, sentences: list[ScoredSentence],
             query_vector: list[float] | None, recency: Recency | None = None,
             context_terms: list[str] = ()) -> Finding:
@@ -55,12 +52,15 @@ class ShortAnswerFinder:
             return Finding(atype)
         cfg = self.settings
         question_stems = frozenset(index_terms(question_text)) | frozenset(context_terms)
-        extra = self._noun_phrases(sentences) if not atype.labels else None
+        extra = self._noun_phrases(sentences, atype.head) if not atype.labels else None
         scoring = Scoring(cfg.answer_agreement, cfg.answer_centrality, cfg.answer_headline, recency)
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found:
             return Finding(atype)
-        top = found[: self.settings.answer_rerank]
+        # Cosines lie in [0, 1] here, so a candidate further than the re-rank weights below the best
+        # cannot overtake it: only the winner's own sentence is then compared (the support check needs it).
+        reach = cfg.w_sentence_similarity + (cfg.w_head_similarity if not atype.labels and atype.head else 0.0)
+        top = [c for c in found[: cfg.answer_rerank] if c.score > found[0].score - reach] or found[:1]
         similarity = self._sentence_similarity(top, query_vector)
         head_fit = self._head_fit(top, atype) if not atype.labels and atype.head else [0.0] * len(top)
         w_sim, w_head = self.settings.w_sentence_similarity, self.settings.w_head_similarity
@@ -87,17 +87,26 @@ class ShortAnswerFinder:
         vectors = np.asarray(self.encoder.encode([atype.head] + [c.best.text for c in top]))
         return np.clip(vectors[1:] @ vectors[0], 0.0, 1.0).tolist()
 
-    def _noun_phrases(self, sentences: list[ScoredSentence]) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
-        """Noun phrases of the best few sentences, as spans of their articles."""
+    def _noun_phrases(self, sentences: list[ScoredSentence], head: str) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
+        """Noun phrases of the best few sentences, as spans of their articles. A phrase that overlaps a
+        named entity is left to the entity (its label says more), and one built on the head noun itself
+        restates the question ("a canned drink" for "which drink"), so neither competes."""
+        head_stem = (stem_all(words(head)[-1:]) or [""])[0]
         out: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
-        for s in sorted(sentences, key=lambda s: -s.score)[:NOUN_PHRASE_SENTENCES]:
+        best = sorted(sentences, key=lambda s: -s.score)[:NOUN_PHRASE_SENTENCES]
+        for s, doc in zip(best, parse_phrases([s.doc.sentence(s.index) for s in best])):
             base = s.doc.spans[s.index].start
-            doc = parse(s.doc.sentence(s.index))
+            entities = s.doc.entities_in(s.index)
             spans = []
             for chunk in doc.noun_chunks:
-                words = [t for t in chunk if t.pos_ not in ("DET", "PRON", "PUNCT")]
-                if not words or chunk.root.pos_ not in ("NOUN", "PROPN"):
+                kept = [t for t in chunk if t.pos_ not in ("DET", "PRON", "PUNCT")]
+                if not kept or chunk.root.pos_ not in ("NOUN", "PROPN"):
                     continue
-                spans.append((base + words[0].idx, base + words[-1].idx + len(words[-1].text), NOUN_PHRASE))
+                if head_stem and stem_all([chunk.root.lower_])[0] == head_stem:
+                    continue
+                start, end = base + kept[0].idx, base + kept[-1].idx + len(kept[-1].text)
+                if any(a < end and start < b for a, b, _ in entities):
+                    continue
+                spans.append((start, end, NOUN_PHRASE))
             out[(s.doc.article.source, s.index)] = spans
         return out

@@ -7,6 +7,7 @@ Snowball stemmer, the one bm25s and llama-index's BM25 retriever use.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from typing import Iterable, Iterator
@@ -116,7 +117,19 @@ def term_present(term: str, vocabulary: set[str]) -> bool:
         return True
     if len(term) < 4 or term.isdigit():
         return False
-    return any(len(v) >= 4 and (v.startswith(term) or term.startswith(v)) for v in vocabulary)
+    if any(term[:i] in vocabulary for i in range(4, len(term))):
+        return True  # a shorter vocabulary term is a prefix of this one
+    if not isinstance(vocabulary, frozenset):
+        return any(len(v) >= 4 and v.startswith(term) for v in vocabulary)
+    ordered = _sorted(vocabulary)
+    at = bisect.bisect_left(ordered, term)
+    return at < len(ordered) and ordered[at].startswith(term)
+
+
+@lru_cache(maxsize=4096)
+def _sorted(vocabulary: frozenset[str]) -> tuple[str, ...]:
+    """A vocabulary in order, for prefix search; frozensets keep their hash, so this is cached per set."""
+    return tuple(sorted(vocabulary))
 
 
 _LINKING = frozenset("of the for and on in to against".split())

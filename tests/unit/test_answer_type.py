@@ -1,0 +1,77 @@
+"""The answer-type table: from a question's wh-word and head noun to the entity labels that answer it."""
+
+import pytest
+
+from assistant.answering.answer_type import DATES, PEOPLE, PLACES, answer_type, in_present_tense
+from assistant.nlp import parse
+
+
+def typed(question, typer):
+    return answer_type(parse(question), typer)
+
+
+@pytest.mark.parametrize("question, labels", [
+    ("Who chairs the National Committee for Counter Trafficking?", PEOPLE),
+    ("Whom did the minister appoint to lead the committee?", PEOPLE),
+    ("When did Sar Kheng speak at the Police Academy?", DATES),
+    ("Where were the suspects detained?", PLACES),
+    ("How many requests were lodged between August and October?", {"CARDINAL", "QUANTITY"}),
+    ("How much did the fine cost the airline?", {"CARDINAL", "MONEY", "QUANTITY", "PERCENT"}),
+    ("What percentage of Brits suffer from misophonia?", {"PERCENT"}),
+    ("In which year did women first compete in the modern Olympics?", DATES),
+    ("China has been the world's most populous nation since at least:", DATES),
+])
+def test_wh_words_and_measure_heads_map_to_labels(question, labels, typer):
+    found = typed(question, typer)
+    assert found.short
+    assert found.labels == frozenset(labels)
+
+
+@pytest.mark.parametrize("question, label", [
+    ("He is a valued member of which team?", "ORG"),
+    ("Which airline will begin weighing some passengers before flights?", "ORG"),
+    ("Which US state is considering exonerating accused witches?", "GPE"),
+    ("Which country is attempting to put people on the moon?", "GPE"),
+    ("Which Hollywood star was seen working at a Dunkin' Donuts this week?", "PERSON"),
+    ("What is the volcano called?", "LOC"),
+    ("Which product received a sweeping recall this week?", "PRODUCT"),
+])
+def test_open_head_nouns_are_typed_by_their_meaning(question, label, typer):
+    found = typed(question, typer)
+    assert label in found.labels, found
+
+
+def test_a_head_that_resembles_no_label_asks_for_a_noun_phrase(typer):
+    found = typed("Sky Brown has become the UK's first world champion in which sport?", typer)
+    assert found.short and not found.labels and found.head == "sport"
+    assert found.weight("NP") > found.weight("PERSON") > 0
+
+
+def test_a_subordinate_when_does_not_decide_the_type(typer):
+    found = typed("Fox News rocked the media world this week when it announced it would part ways "
+                  "with which top-rated host?", typer)
+    assert found.wh == "which"
+    assert not (found.labels & DATES)
+
+
+@pytest.mark.parametrize("question", [
+    "Why was Cambodia downgraded to Tier 3?",
+    "How did Sar Kheng say he felt about the downgrade?",
+    "What did Chou Bun Eng say about the report?",
+    "What will the inspectors check when they visit?",
+    "Did Cambodia get off the FATF grey list in October 2022?",
+])
+def test_questions_without_a_short_answer_are_answered_in_sentences(question, typer):
+    assert not typed(question, typer).short
+
+
+def test_who_accepts_organisations_at_a_discount(typer):
+    found = typed("Who signed the report?", typer)
+    assert found.weight("PERSON") == 1.0
+    assert 0 < found.weight("ORG") < 1.0
+    assert found.weight("DATE") == 0.0
+
+
+def test_present_tense_is_read_from_the_main_verb():
+    assert in_present_tense(parse("Which state is considering exonerating accused witches?"))
+    assert not in_present_tense(parse("Which state exonerated accused witches in 2022?"))
