@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     filters.add_argument("--publication", help="only articles whose publication contains this")
     filters.add_argument("--since", help="only articles published on or after, e.g. 2022 or 2022-07")
     filters.add_argument("--until", help="only articles published on or before, e.g. 2022-10")
+    filters.add_argument("--as-of", dest="as_of", help="the date the question is asked, e.g. 2023-01-05 "
+                         "(default today): later articles are not used, \"this week\" means the week before it")
 
     p = sub.add_parser("ask", parents=[common, filters], help="answer one question")
     p.add_argument("question")
@@ -143,7 +145,7 @@ def format_answer(answer) -> str:
 
 def filter_settings(args: argparse.Namespace) -> dict:
     return {"filter_publication": args.publication, "filter_published_from": args.since,
-            "filter_published_to": args.until}
+            "filter_published_to": args.until, "as_of": args.as_of}
 
 
 def cmd_chat(args: argparse.Namespace) -> int:

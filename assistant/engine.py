@@ -112,7 +112,7 @@ class Assistant:
         question, history = self._checked(question, history)
         if not isinstance(k, int) or k < 1:
             raise InputError("k must be a positive integer")
-        day = parse_as_of(as_of)
+        day = self._as_of(as_of)
         query = self._rewrite(question, history).query
         snapshot = self.retriever.snapshot()
         recency = self._recency(question, parse(question), day)
@@ -154,7 +154,7 @@ class Assistant:
                  as_of: str | date | None) -> _Turn:
         t0 = time.perf_counter()
         question, history = self._checked(question, history)
-        day = parse_as_of(as_of)
+        day = self._as_of(as_of)
         turn_rewrite = self._rewrite(question, history)
         parsed = parse(question)
         atype = self._answer_type(parsed, turn_rewrite)
@@ -179,6 +179,10 @@ class Assistant:
         timings = {"rewrite": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000,
                    "select": (time.perf_counter() - t2) * 1000}
         return _Turn(Grounds(analysed, query, pick, finding, support), candidates, docs, day, timings)
+
+    def _as_of(self, as_of: str | date | None) -> date:
+        """The call's date, else the settings' (``BYLINE_AS_OF``, ``--as-of``), else today."""
+        return parse_as_of(as_of if as_of is not None else self.settings.as_of)
 
     def _answer_type(self, parsed, turn_rewrite: Rewrite) -> AnswerType:
         """A follow-up without a question word of its own ("And in 2019?") wants what the earlier one did."""

@@ -56,6 +56,7 @@ class Settings:
     filter_publication: str | None = None  # default filters (ISO date prefixes for published)
     filter_published_from: str | None = None
     filter_published_to: str | None = None
+    as_of: str | None = None  # the date questions are asked (YYYY-MM-DD); none means today
 
     # Extractive answers: sentence score = weighted term coverage and retrieval, scaled by type fit
     answer_passages: int = 6
@@ -78,7 +79,7 @@ class Settings:
     w_sentence_similarity: float = 0.5  # MiniLM question-sentence cosine in a candidate's final score
     w_head_similarity: float = 0.5  # candidate-to-head-noun cosine, when no entity label fits ("which sport")
     # A short answer needs cosine(question, its sentence) + weight x predicate share >= threshold
-    support_threshold: float = 0.5
+    support_threshold: float = 0.45
     support_predicate_weight: float = 0.5
     support_window_slack: float = 3.0  # "this week" accepts articles up to 3 x 7 days old (x2 for tense alone)
     # Dates: passages published just before as_of gain weight for questions about recent news

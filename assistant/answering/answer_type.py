@@ -27,7 +27,8 @@ MEASURE_HEADS = {
     "percentage": {"PERCENT"}, "percent": {"PERCENT"}, "share": {"PERCENT"}, "proportion": {"PERCENT"},
     "number": {"CARDINAL", "QUANTITY"}, "total": {"CARDINAL", "MONEY", "QUANTITY"},
     "amount": {"MONEY", "QUANTITY", "CARDINAL"}, "sum": {"MONEY", "CARDINAL"}, "price": {"MONEY"},
-    "cost": {"MONEY"}, "year": DATES, "date": DATES, "day": DATES, "month": DATES, "decade": DATES,
+    "cost": {"MONEY"}, "money": {"MONEY"}, "cash": {"MONEY"}, "funding": {"MONEY"}, "aid": {"MONEY"},
+    "year": DATES, "date": DATES, "day": DATES, "month": DATES, "decade": DATES,
     "century": DATES, "time": DATES, "age": {"DATE", "CARDINAL"},
 }
 # One description per label, compared with the head phrase by MiniLM (see ``HeadTyper``).
@@ -43,6 +44,7 @@ LABEL_DESCRIPTIONS = {
     "WORK_OF_ART": "the title of a book, film, television show, song, album or musical",
     "LAW": "a law, act, bill or treaty",
 }
+SECONDARY_FIT = 0.35  # a label that can answer at a stretch ("who" answered by an organisation)
 HEAD_MIN_SIMILARITY = 0.3  # below this the head noun is typed as a plain noun phrase
 HEAD_MARGIN = 0.06  # labels this close to the best one are accepted too
 # Nouns that stand for the answer without saying what kind it is ("the name of ...", "what type of").
@@ -74,7 +76,7 @@ class AnswerType:
             return 0.6 if label in NAMED else 0.3
         if label in self.labels:
             return 1.0
-        return 0.5 if label in self.secondary else 0.0
+        return SECONDARY_FIT if label in self.secondary else 0.0
 
 
 class HeadTyper:
@@ -125,8 +127,10 @@ def answer_type(doc, typer: HeadTyper | None) -> AnswerType:
         if _asks_speech(wh):
             return AnswerType("how", short=False)
         if follower in ("many", "much"):
+            counted = _counted(nxt)
             labels = {"CARDINAL", "QUANTITY"} if follower == "many" else AMOUNTS
-            return AnswerType(f"how {follower}", frozenset(labels), _counted(nxt))
+            measured = MEASURE_HEADS.get(counted.split()[-1].lower()) if follower == "much" and counted else None
+            return AnswerType(f"how {follower}", frozenset(measured or labels), counted)
         if follower in ("long", "old", "often", "far", "big", "large", "tall", "high"):
             return AnswerType(f"how {follower}", frozenset(DATES | AMOUNTS))
         return AnswerType("how", short=False)
@@ -156,6 +160,8 @@ def _typed_head(word: str, head, typer: HeadTyper | None) -> AnswerType:
     phrase = _phrase(head)
     labels = typer.labels(phrase) if typer is not None else frozenset()
     secondary = GROUPS if labels == PEOPLE else (PEOPLE if "ORG" in labels else frozenset())
+    if "GPE" in labels:
+        secondary = secondary | {"NORP"}  # "nationals of which country": "398 Vietnamese"
     return AnswerType(word, labels, phrase, secondary=secondary)
 
 
@@ -229,17 +235,25 @@ def _determined_noun(wh):
 def _phrase(head) -> str:
     """The head noun with its compounds and adjectives: "NFL star", "social media platform"."""
     left = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod") and t.i >= head.i - 3
-            and t.pos_ != "NUM"]
+            and t.pos_ not in ("NUM", "PROPN")]  # "NFL star" is typed as "star"
     of = [t for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
-          for t in c.children if t.dep_ == "pobj"]
+          for t in c.children if t.dep_ == "pobj" and t.pos_ == "NOUN"]  # "breed of dog", not "of State"
     words = [t.text for t in left] + [head.text] + ([f"of {of[0].text}"] if of else [])
     return " ".join(words)
 
 
 def _counted(token) -> str:
-    """What "how many" counts: the noun after it."""
-    nxt = token.head if token is not None and token.head.pos_ == "NOUN" else None
-    return nxt.text if nxt is not None else ""
+    """What "how many" counts: the words after it up to their noun ("how many Chinese nationals")."""
+    if token is None:
+        return ""
+    run = []
+    for word in token.doc[token.i + 1: token.i + 5]:
+        if word.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM"):
+            break
+        run.append(word.text)
+        if word.pos_ in ("NOUN", "PROPN") and word.dep_ != "compound":
+            break
+    return " ".join(run)
 
 
 def _asks_speech(wh) -> bool:

@@ -17,9 +17,17 @@ from dataclasses import dataclass, field
 from assistant.answering.answer_type import AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.retrieval.snapshot import ArticleText
-from assistant.retrieval.terms import name_key, stem_all, term_present, words
+from assistant.retrieval.terms import YEAR, name_key, stem_all, term_present, words
 
 FULL_FORM_RATIO = 0.5
+# Words that make a role another role: the vice-chair does not chair, the former minister is not the
+# minister. spaCy's parse links a title to its holder but does not know that "vice" changes it, so the
+# qualifiers are listed here.
+ROLE_QUALIFIERS = frozenset("vice deputy former acting assistant co ex interim associate".split())
+QUALIFIED_ROLE_FIT = 0.3
+UNBOUND_COUNT_FIT = 0.4  # a number not followed by what the question counts ("hundreds of PRC nationals")
+COUNT_REACH = 4
+ROLE_REACH = 10  # words either side of a mention in which its title stands
 # A mention's score is a product of its signals, each raised to a power: the powers were fitted by
 # coordinate search on both dev case files at once (sample and news), for the share of questions whose
 # best candidate is right. Label fit counts less than its face value, closeness to the question's words
@@ -120,7 +128,11 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             key = name_key(text)
             if not key or _in_question(key, question_stems):
                 continue
-            fit *= _date_precision(label, text)
+            fit *= _date_precision(label, text, atype.head)
+            if _qualified_role(s.doc, start, end, question_stems):
+                fit *= QUALIFIED_ROLE_FIT
+            if atype.wh == "how many" and atype.head and not _counts(s.doc, end, atype.head):
+                fit *= UNBOUND_COUNT_FIT
             closeness = _proximity(s.doc, s.index, start, anchors)
             score = ((s.score / best_sentence) * fit ** FIT_EXPONENT * (0.6 + 0.4 * closeness) ** CLOSENESS_EXPONENT
                      * _prominence(s.doc, key, scoring))
@@ -170,17 +182,43 @@ def _in_title(doc: ArticleText, key: tuple[str, ...]) -> bool:
     return any(tuple(title[i:i + n]) == key for i in range(len(title) - n + 1))
 
 
+def _qualified_role(doc: ArticleText, start: int, end: int, question_stems: frozenset[str]) -> bool:
+    """The mention holds a qualified form of the role the question asks about ("vice-chair" next to
+    Chou Bun Eng, for "Who chairs the committee?")."""
+    text = doc.article.text
+    before = re.findall(r"[^\W_]+", text[max(0, start - 80):start])[-ROLE_REACH:]
+    after = re.findall(r"[^\W_]+", text[end:end + 80])[:ROLE_REACH]
+    for side in (before, after):
+        lowered = [w.lower() for w in side]
+        for i, word in enumerate(lowered):
+            qualifier = lowered[i - 1] if i else ""
+            if qualifier in ROLE_QUALIFIERS and qualifier not in question_stems \
+                    and term_present(stem_all([word])[0], question_stems):
+                return True
+    return False
+
+
 def _in_question(key: tuple[str, ...], question_stems: frozenset[str]) -> bool:
     """Every word of the candidate is already in the question: it cannot be what the question asks."""
     stems = stem_all(list(key))
     return all(term_present(t, question_stems) for t in stems)
 
 
-def _date_precision(label: str, text: str) -> float:
-    """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023"."""
-    if label in ("DATE", "TIME") and not any(ch.isdigit() for ch in text):
-        return 0.5
-    return 1.0
+def _date_precision(label: str, text: str, head: str) -> float:
+    """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", and "which year"
+    wants a year in it."""
+    if label not in ("DATE", "TIME"):
+        return 1.0
+    if head.lower() in ("year", "years") and not YEAR.search(text):
+        return 0.2
+    return 1.0 if any(ch.isdigit() for ch in text) else 0.5
+
+
+def _counts(doc: ArticleText, end: int, counted: str) -> bool:
+    """The number is followed, within a few words, by what the question counts ("496 requests", "430
+    Chinese" for "how many Chinese nationals")."""
+    after = frozenset(stem_all(words(doc.article.text[end:end + 60])[:COUNT_REACH]))
+    return any(term_present(t, after) for t in stem_all(words(counted)))
 
 
 def _anchor_positions(doc: ArticleText, index: int, question_stems: frozenset[str]) -> list[int]:

@@ -75,8 +75,8 @@ def build_api(app: FastAPI, bot, settings: Settings) -> None:
         question, history = conversation(request.messages, settings)
         check_store(settings)
         if not request.stream:
-            return chat_completion(call_engine(bot.ask, settings, question, history), model)
-        pieces = call_engine(start_stream, settings, bot, question, history)
+            return chat_completion(call_engine(bot.ask, settings, question, history, None, request.as_of), model)
+        pieces = call_engine(start_stream, settings, bot, question, history, request.as_of)
         return StreamingResponse(sse_events(pieces, model, settings), media_type="text/event-stream",
                                  headers=SSE_HEADERS)
 
@@ -89,7 +89,7 @@ def build_api(app: FastAPI, bot, settings: Settings) -> None:
             check_text(turn.content, f"history[{i}].content")
         check_store(settings)
         history = [{"role": t.role, "content": t.content} for t in request.history]
-        return call_engine(bot.ask, settings, request.question, history).to_dict()
+        return call_engine(bot.ask, settings, request.question, history, None, request.as_of).to_dict()
 
     routes = {route.path: route.methods for route in router.routes}
 
@@ -177,9 +177,9 @@ def engine_error(exc: Exception, settings: Settings) -> ApiError:
                     type_="server_error", code="internal_error")
 
 
-def start_stream(bot, question: str, history: list[dict]) -> Iterator[str | Answer]:
+def start_stream(bot, question: str, history: list[dict], as_of: str | None = None) -> Iterator[str | Answer]:
     """Take the first piece before the response starts, so input and store errors still get a status code."""
-    stream = bot.stream(question, history)
+    stream = bot.stream(question, history, None, as_of)
     first = next(stream)
     return itertools.chain([first], stream)
 

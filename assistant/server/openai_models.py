@@ -43,6 +43,7 @@ class ChatCompletionRequest(BaseModel):
     model: str | None = None
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
+    as_of: str | None = None  # Byline's: the date the question is asked (OpenAI clients send it in extra_body)
 
 
 class HistoryMessage(BaseModel):
@@ -57,6 +58,7 @@ class AskRequest(BaseModel):
 
     question: str
     history: list[HistoryMessage] = Field(default_factory=list)
+    as_of: str | None = None
 
 
 def error_body(message: str, type_: str = "invalid_request_error", param: str | None = None,
@@ -104,4 +106,6 @@ def chat_chunk(completion_id: str, created: int, model: str, delta: dict[str, An
 
 
 def byline_fields(answer: Answer) -> dict[str, Any]:
-    return {"citations": [c.to_dict() for c in answer.citations], "declined": answer.declined}
+    return {"citations": [c.to_dict() for c in answer.citations], "declined": answer.declined,
+            "short_answer": answer.short_answer.to_dict() if answer.short_answer else None,
+            "as_of": answer.as_of}
