@@ -131,7 +131,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             fit *= _date_precision(label, text, atype.head)
             if _qualified_role(s.doc, start, end, question_stems):
                 fit *= QUALIFIED_ROLE_FIT
-            if atype.wh == "how many" and atype.head and not _counts(s.doc, end, atype.head):
+            if atype.wh == "how many" and atype.head and not _counts(s.doc, start, end, atype.head):
                 fit *= UNBOUND_COUNT_FIT
             closeness = _proximity(s.doc, s.index, start, anchors)
             score = ((s.score / best_sentence) * fit ** FIT_EXPONENT * (0.6 + 0.4 * closeness) ** CLOSENESS_EXPONENT
@@ -214,11 +214,14 @@ def _date_precision(label: str, text: str, head: str) -> float:
     return 1.0 if any(ch.isdigit() for ch in text) else 0.5
 
 
-def _counts(doc: ArticleText, end: int, counted: str) -> bool:
-    """The number is followed, within a few words, by what the question counts ("496 requests", "430
-    Chinese" for "how many Chinese nationals")."""
-    after = frozenset(stem_all(words(doc.article.text[end:end + 60])[:COUNT_REACH]))
-    return any(term_present(t, after) for t in stem_all(words(counted)))
+def _counts(doc: ArticleText, start: int, end: int, counted: str) -> bool:
+    """What the question counts stands within a few words of the number: after it ("496 requests",
+    "430 Chinese") or before it in the same sentence ("Chinese nationals formed the bulk, with 430")."""
+    sentence_start = doc.spans[doc.index_at(start)].start
+    after = words(doc.article.text[end:end + 60])[:COUNT_REACH]
+    before = words(doc.article.text[max(sentence_start, start - 80):start])[-2 * COUNT_REACH:]
+    near = frozenset(stem_all(after + before))
+    return any(term_present(t, near) for t in stem_all(words(counted)))
 
 
 def _anchor_positions(doc: ArticleText, index: int, question_stems: frozenset[str]) -> list[int]:

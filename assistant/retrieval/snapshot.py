@@ -148,6 +148,10 @@ class ArticleText:
         text = self.article.text
         return Counter(name_key(text[s:e]) for s, e, _ in self.article.entities)
 
+    def index_at(self, offset: int) -> int:
+        """The sentence that holds character ``offset``."""
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)
+
     def entities_in(self, i: int) -> list[tuple[int, int, str]]:
         """The named entities (found at ingest) that lie wholly inside sentence ``i``."""
         span = self.spans[i]
