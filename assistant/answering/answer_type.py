@@ -107,9 +107,10 @@ class HeadTyper:
 
 
 def in_present_tense(doc) -> bool:
-    """The question's main verb is in the present ("Which state is considering ..."): it asks about now."""
+    """The question's main verb is in the present or future ("Which state is considering ...", "Which
+    airline will begin ..."): it asks about now."""
     roots = [t for t in doc if t.dep_ == "ROOT"]
-    return any(t.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") and c.dep_ in ("aux", "auxpass")
+    return any(t.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP", "MD") and c.dep_ in ("aux", "auxpass")
                                                for c in t.children) for t in roots)
 
 

@@ -25,7 +25,8 @@ FULL_FORM_RATIO = 0.5
 # qualifiers are listed here.
 ROLE_QUALIFIERS = frozenset("vice deputy former acting assistant co ex interim associate".split())
 QUALIFIED_ROLE_FIT = 0.3
-UNBOUND_COUNT_FIT = 0.4  # a number not followed by what the question counts ("hundreds of PRC nationals")
+UNBOUND_COUNT_FIT = 0.4
+OUT_OF_WINDOW_FIT = 0.3  # a number not followed by what the question counts ("hundreds of PRC nationals")
 COUNT_REACH = 4
 ROLE_REACH = 10  # words either side of a mention in which its title stands
 # A mention's score is a product of its signals, each raised to a power: the powers were fitted by
@@ -107,6 +108,7 @@ class Scoring:
     centrality: float = 0.15
     headline: float = 0.3
     recency: Recency | None = None
+    window_slack: float = 3.0
 
 
 def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question_stems: frozenset[str],
@@ -171,8 +173,12 @@ def _prominence(doc: ArticleText, key: tuple[str, ...], scoring: Scoring) -> flo
     factor = 1.0 + scoring.centrality * math.log(doc.mentions_of(key))
     if scoring.headline and _in_title(doc, key):
         factor *= 1.0 + scoring.headline
-    if scoring.recency is not None:
-        factor *= scoring.recency.factor(doc.article.published) ** RECENCY_EXPONENT
+    recency = scoring.recency
+    if recency is not None:
+        factor *= recency.factor(doc.article.published) ** RECENCY_EXPONENT
+        age = recency.age_days(doc.article.published)
+        if recency.explicit and age is not None and age > recency.window_days * scoring.window_slack:
+            factor *= OUT_OF_WINDOW_FIT  # "this week", and the article is months old
     return factor
 
 

@@ -53,7 +53,8 @@ class ShortAnswerFinder:
         cfg = self.settings
         question_stems = frozenset(index_terms(question_text)) | frozenset(context_terms)
         extra = self._noun_phrases(sentences, atype.head) if not atype.labels else None
-        scoring = Scoring(cfg.answer_agreement, cfg.answer_centrality, cfg.answer_headline, recency)
+        scoring = Scoring(cfg.answer_agreement, cfg.answer_centrality, cfg.answer_headline, recency,
+                          cfg.support_window_slack)
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found:
             return Finding(atype)
