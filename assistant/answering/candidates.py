@@ -25,6 +25,8 @@ FULL_FORM_RATIO = 0.5
 # qualifiers are listed here.
 ROLE_QUALIFIERS = frozenset("vice deputy former acting assistant co ex interim associate".split())
 QUALIFIED_ROLE_FIT = 0.3
+_ROLE_WORD = re.compile(r"(?:chair|president|minister|director|head|governor|secretary|leader|mayor|"
+                        r"premier|chancellor|commissioner|manager|editor|captain|coach)", re.IGNORECASE)
 UNBOUND_COUNT_FIT = 0.4
 OUT_OF_WINDOW_FIT = 0.3  # a number not followed by what the question counts ("hundreds of PRC nationals")
 COUNT_REACH = 4
@@ -189,19 +191,31 @@ def _in_title(doc: ArticleText, key: tuple[str, ...]) -> bool:
 
 
 def _qualified_role(doc: ArticleText, start: int, end: int, question_stems: frozenset[str]) -> bool:
-    """The mention holds a qualified form of the role the question asks about ("vice-chair" next to
-    Chou Bun Eng, for "Who chairs the committee?")."""
+    """The mention holds another form of the role the question asks about: a qualified one ("vice-chair"
+    next to Chou Bun Eng, for "Who chairs the committee?") or, when the question asks for the qualified
+    role ("Who is the vice-chair?"), the plain one ("chaired by Sar Kheng")."""
     text = doc.article.text
-    before = re.findall(r"[^\W_]+", text[max(0, start - 80):start])[-ROLE_REACH:]
-    after = re.findall(r"[^\W_]+", text[end:end + 80])[:ROLE_REACH]
+    sentence = doc.spans[doc.index_at(start)]
+    before = re.findall(r"[^\W_]+", text[max(sentence.start, start - 80):start])[-ROLE_REACH:]
+    after = re.findall(r"[^\W_]+", text[end:min(sentence.end, end + 80)])[:ROLE_REACH]
+    wanted = question_stems & ROLE_QUALIFIERS
     for side in (before, after):
         lowered = [w.lower() for w in side]
         for i, word in enumerate(lowered):
-            qualifier = lowered[i - 1] if i else ""
-            if qualifier in ROLE_QUALIFIERS and qualifier not in question_stems \
-                    and term_present(stem_all([word])[0], question_stems):
+            if word in ROLE_QUALIFIERS or not term_present(stem_all([word])[0], question_stems):
+                continue
+            qualifier = lowered[i - 1] if i and lowered[i - 1] in ROLE_QUALIFIERS else None
+            if wanted and qualifier is None and _is_role(word):
+                return True
+            if qualifier is not None and qualifier not in wanted:
                 return True
     return False
+
+
+def _is_role(word: str) -> bool:
+    """A word that names a position a qualifier can change: one that "vice", "deputy" or "acting"
+    commonly precede ("chair", "chairman", "president", "minister", "director", "head")."""
+    return bool(_ROLE_WORD.match(word))
 
 
 def _in_question(key: tuple[str, ...], question_stems: frozenset[str]) -> bool:
@@ -221,11 +235,11 @@ def _date_precision(label: str, text: str, head: str) -> float:
 
 
 def _counts(doc: ArticleText, start: int, end: int, counted: str) -> bool:
-    """What the question counts stands within a few words of the number: after it ("496 requests",
-    "430 Chinese") or before it in the same sentence ("Chinese nationals formed the bulk, with 430")."""
-    sentence_start = doc.spans[doc.index_at(start)].start
-    after = words(doc.article.text[end:end + 60])[:COUNT_REACH]
-    before = words(doc.article.text[max(sentence_start, start - 80):start])[-2 * COUNT_REACH:]
+    """What the question counts stands within a few words of the number in its sentence: after it
+    ("496 requests", "430 Chinese") or before it ("Chinese nationals formed the bulk, with 430")."""
+    sentence = doc.spans[doc.index_at(start)]
+    after = words(doc.article.text[end:min(sentence.end, end + 60)])[:COUNT_REACH]
+    before = words(doc.article.text[max(sentence.start, start - 80):start])[-2 * COUNT_REACH:]
     near = frozenset(stem_all(after + before))
     return any(term_present(t, near) for t in stem_all(words(counted)))
 

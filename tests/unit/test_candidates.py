@@ -1,0 +1,99 @@
+"""Candidate short answers: spans of the expected type, scored, pooled across articles."""
+
+from assistant.answering.answer_type import AnswerType, PEOPLE, PLACES
+from assistant.answering.candidates import ScoredSentence, Scoring, find_candidates
+from assistant.retrieval.dates import Recency, parse_as_of
+from assistant.retrieval.terms import index_terms
+
+from tests.unit.helpers import article
+
+WHO = AnswerType("who", PEOPLE)
+WHICH_STATE = AnswerType("which", frozenset({"GPE"}), "state")
+
+
+def every_sentence(*docs, score=1.0):
+    return [ScoredSentence(d, i, score) for d in docs for i in range(len(d.spans))]
+
+
+def candidates(atype, question, sentences, **scoring):
+    return find_candidates(atype, sentences, frozenset(index_terms(question)), Scoring(**scoring))
+
+
+def test_only_spans_of_the_expected_type_are_candidates():
+    doc = article("a.txt", "Kevin McCarthy of California lost the vote in Washington on Tuesday.")
+    found = candidates(WHICH_STATE, "Which state does the speaker represent?", every_sentence(doc))
+    assert [c.best.text for c in found] == ["California", "Washington"]
+    assert all(c.best.label == "GPE" for c in found)
+
+
+def test_a_name_from_the_question_is_not_its_answer():
+    doc = article("a.txt", "Kevin McCarthy, a Republican from California, lost three votes.")
+    found = candidates(WHICH_STATE, "Which state is represented by Kevin McCarthy?", every_sentence(doc))
+    people = candidates(WHO, "Who did Kevin McCarthy beat?", every_sentence(doc))
+    assert found[0].best.text == "California"
+    assert all("McCarthy" not in c.best.text for c in people)
+
+
+def test_mentions_keep_exact_offsets_into_the_article():
+    doc = article("a.txt", "Intro line.\n\nThe Buffalo Bills said Damar Hamlin was awake on Thursday.")
+    for cand in candidates(WHO, "Who was awake?", every_sentence(doc)):
+        for m in cand.mentions:
+            assert doc.article.text[m.start:m.end] == m.text
+
+
+def test_the_mention_beside_the_question_words_wins_within_a_sentence():
+    doc = article("a.txt", "Beyonce broke the record for most wins, while Harry Styles won album of the year.")
+    found = candidates(WHO, "Which artist won album of the year?", every_sentence(doc))
+    assert found[0].best.text == "Harry Styles"
+
+
+def test_agreement_across_articles_outweighs_one_stronger_sentence():
+    lone = article("a.txt", "Jane Doe was named chief executive of the company.")
+    first = article("b.txt", "The board named John Roe chief executive.")
+    second = article("c.txt", "John Roe becomes chief executive next week.")
+    sentences = [ScoredSentence(lone, 0, 1.0), ScoredSentence(first, 0, 0.8), ScoredSentence(second, 0, 0.8)]
+    alone = candidates(WHO, "Who was named chief executive?", sentences, agreement=0.0)
+    pooled = candidates(WHO, "Who was named chief executive?", sentences, agreement=0.5)
+    assert alone[0].best.text == "Jane Doe"
+    assert pooled[0].best.text == "John Roe"
+    assert set(pooled[0].sources) == {"b.txt", "c.txt"}
+
+
+def test_a_surname_joins_the_full_name_and_the_full_name_is_shown():
+    doc = article("a.txt", "Kevin McCarthy failed again. McCarthy lost a sixth vote. McCarthy said he would stay.")
+    found = candidates(WHO, "Who lost the vote for speaker?", every_sentence(doc))
+    assert [c.key for c in found] == [("kevin", "mccarthy")]
+    assert found[0].best.text == "Kevin McCarthy"
+    assert len(found[0].mentions) == 3
+
+
+def test_the_vice_chair_does_not_answer_who_chairs():
+    doc = article("a.txt", "Chou Bun Eng, the committee's vice-chair, said the report was unjust. "
+                           "The committee is chaired by Sar Kheng.")
+    found = candidates(WHO, "Who chairs the committee?", every_sentence(doc))
+    assert found[0].best.text == "Sar Kheng"
+    asked = candidates(WHO, "Who is the vice-chair of the committee?", every_sentence(doc))
+    assert asked[0].best.text == "Chou Bun Eng"
+
+
+def test_a_count_must_sit_with_what_is_counted():
+    doc = article("a.txt", "The 496 requests involved 1,310 people. Chinese nationals formed the bulk, with 430.")
+    atype = AnswerType("how many", frozenset({"CARDINAL"}), "Chinese nationals")
+    found = candidates(atype, "How many Chinese nationals were among the people?", every_sentence(doc))
+    assert found[0].best.text == "430"
+
+
+def test_recent_articles_outweigh_old_ones_for_questions_about_now():
+    old = article("old.txt", "Uzbekistan Airways will weigh passengers before flights.", published="2015-08-12")
+    new = article("new.txt", "Korean Air will weigh passengers before flights.", published="2023-08-24")
+    question = "Which airline will weigh passengers before flights?"
+    airline = AnswerType("which", frozenset({"ORG"}), "airline")
+    recency = Recency(parse_as_of("2023-08-25"), 2.0, 7.0, 7, True)
+    found = candidates(airline, question, every_sentence(old, new), recency=recency)
+    assert found[0].best.text == "Korean Air"
+
+
+def test_a_where_question_takes_places():
+    doc = article("a.txt", "On Monday, police said the suspects were detained in Phnom Penh.")
+    found = candidates(AnswerType("where", PLACES), "Where were the suspects detained?", every_sentence(doc))
+    assert [c.best.text for c in found] == ["Phnom Penh"]

@@ -1,0 +1,54 @@
+"""as_of: parsing, which articles it allows, and the time windows questions speak of."""
+
+from datetime import date
+
+import pytest
+
+from assistant.errors import InputError
+from assistant.retrieval.dates import Recency, parse_as_of, published_by, time_window
+from assistant.retrieval.filters import Filters
+
+
+def test_as_of_defaults_to_today_and_parses_iso_dates():
+    assert parse_as_of(None) == date.today()
+    assert parse_as_of("2023-01-05") == date(2023, 1, 5)
+
+
+@pytest.mark.parametrize("bad", ["2023-13-01", "2023-02-30", "05/01/2023", "2023", "tomorrow", "2023-1-5"])
+def test_a_malformed_as_of_is_bad_input(bad):
+    with pytest.raises(InputError):
+        parse_as_of(bad)
+
+
+def test_articles_published_after_as_of_are_not_allowed():
+    day = date(2023, 1, 5)
+    assert published_by("2023-01-05", day)
+    assert not published_by("2023-01-06", day)
+    assert published_by("2022-12", day)
+    assert published_by(None, day)  # undated articles stay usable
+    keep = Filters(as_of=day)
+    assert keep.allows({"published": "2023-01-04"}) and not keep.allows({"published": "2024-01-01"})
+
+
+@pytest.mark.parametrize("question, days, explicit", [
+    ("Which NFL star requested a trade this week?", 7, True),
+    ("Which airline was recently fined?", 30, True),
+    ("What happened last month?", 62, True),
+    ("Who won the election this year?", 366, True),
+])
+def test_words_set_the_window_a_question_is_about(question, days, explicit):
+    assert time_window(question, present_tense=False) == (days, explicit)
+
+
+def test_the_tense_alone_sets_a_loose_window_and_the_past_none():
+    assert time_window("Which state is considering it?", present_tense=True) == (92, False)
+    assert time_window("Which state considered it in 1692?", present_tense=False) is None
+
+
+def test_recency_favours_the_days_just_before_as_of():
+    recency = Recency(date(2023, 8, 25), weight=2.0, half_life_days=7.0)
+    assert recency.factor("2023-08-25") == pytest.approx(3.0)
+    assert recency.factor("2023-08-18") == pytest.approx(2.0)
+    assert recency.factor("2015-08-12") == pytest.approx(1.0, abs=1e-6)
+    assert recency.factor(None) == 1.0
+    assert recency.age_days("2023-08-20") == 5
