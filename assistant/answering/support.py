@@ -22,6 +22,7 @@ from assistant.answering.extractive import Pick
 from assistant.answering.question import WHO, Key, Question
 from assistant.answering.short_answer import Finding
 from assistant.retrieval.dates import Recency
+from assistant.retrieval.terms import term_present
 from assistant.settings import Settings
 
 
@@ -63,6 +64,8 @@ class SupportCheck:
         if missing:
             return Support.no(f"none of the passages that match the question mentions {_listed(missing)}",
                               winner.score)
+        if question.qtype == WHO and question.focus and not _says_who(winner, question.focus):
+            return Support.no("none of the passages that match the question says who", winner.score)
         if recency is not None and _out_of_window(docs, recency, cfg.support_window_slack):
             return Support.no(f"none of the articles that match the question is from the {recency.window_days} "
                               f"days before {recency.as_of.isoformat()}", winner.score)
@@ -82,6 +85,17 @@ class SupportCheck:
                 pick.has_predicate and pick.predicate < cfg.decline_min_predicate):
             return Support.no("the closest passages do not answer this question", pick.best_score)
         return Support(True, pick.best_score)
+
+
+def _says_who(winner, focus: list[str]) -> bool:
+    """A who-question's act or role ("signed", "ambassador") stands in or beside a sentence that names
+    the winner."""
+    for m in winner.mentions:
+        near = range(max(0, m.sentence - 1), min(len(m.doc.spans), m.sentence + 2))
+        stems = frozenset().union(*(m.doc.stems(i) for i in near))
+        if all(term_present(t, stems) for t in focus):
+            return True
+    return False
 
 
 def _out_of_window(docs, recency: Recency, slack: float) -> bool:

@@ -1,0 +1,144 @@
+"""Typed short answers, support decisions and as_of, through the public Assistant on real stores."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assistant import Assistant
+from assistant.errors import InputError
+from assistant.settings import Settings
+from index.ingest import ingest
+from tests.conftest import run_byline
+from tests.test_engine_answers import KIRIPOST, assert_well_formed
+
+
+def short_of(bot, question, **kw):
+    answer = bot.ask(question, **kw)
+    assert not answer.declined, answer.answer
+    assert answer.short_answer is not None, answer.answer
+    assert_well_formed(bot, answer)
+    return answer
+
+
+@pytest.mark.parametrize("question", [
+    "Who chairs the National Committee for Counter Trafficking?",
+    "How many Vietnamese nationals were involved in the requests?",
+    "When did Sar Kheng speak at the Police Academy of Cambodia?",
+    "Which nationality made up the largest group in the requests?",
+])
+def test_a_short_answer_is_an_exact_span_of_its_cited_passage_and_opens_the_answer(bot, question):
+    answer = short_of(bot, question)
+    short = answer.short_answer
+    cited = answer.citations[short.n - 1]
+    article = bot.article(cited.source)
+    assert article.text[short.start:short.end] == short.text
+    assert cited.start <= short.start and short.end <= cited.end
+    assert answer.answer.startswith(short.text.rstrip("."))
+    assert answer.to_dict()["short_answer"] == {"text": short.text, "n": short.n, "start": short.start,
+                                                "end": short.end}
+
+
+def test_the_chair_not_the_vice_chair_answers_who_chairs(bot):
+    answer = short_of(bot, "Who chairs the National Committee for Counter Trafficking?")
+    assert "Kheng" in answer.short_answer.text
+
+
+def test_a_count_comes_with_the_thing_counted(bot):
+    assert short_of(bot, "How many Vietnamese nationals were involved in the requests?").short_answer.text == "398"
+    assert short_of(bot, "How many Chinese nationals were among the people in the requests?").short_answer.text == "430"
+
+
+def test_why_and_what_did_they_say_are_answered_in_sentences(bot):
+    for question in ("Why does the report claim that not all complaints are genuine?",
+                     "What did Chou Bun Eng say about the downgrading?"):
+        answer = bot.ask(question)
+        assert not answer.declined
+        assert answer.short_answer is None
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Who chairs the anti-trafficking committee of Thailand?", "mentions “Thailand”"),
+    ("Which tier was Cambodia placed in by the 2023 Trafficking in Persons report?", "mentions “2023”"),
+    ("Who is the US ambassador to Cambodia?", "do not answer this question"),
+    ("What is the population of Cambodia?", None),
+])
+def test_each_decline_reason_is_said_in_plain_words(bot, question, reason):
+    answer = bot.ask(question)
+    assert answer.declined and answer.short_answer is None
+    assert answer.answer.startswith("The articles don't say")
+    if reason:
+        assert reason in answer.answer
+    assert_well_formed(bot, answer)
+
+
+def test_a_question_about_this_week_is_declined_when_every_match_is_months_old(bot):
+    answer = bot.ask("How many requests were lodged countrywide this week?", as_of="2023-06-01")
+    assert answer.declined
+    assert "7 days before 2023-06-01" in answer.answer
+    same = bot.ask("How many requests were lodged countrywide?", as_of="2023-06-01")
+    assert not same.declined and "496" in same.answer
+
+
+def test_the_answer_says_which_date_it_was_read_against(bot):
+    assert bot.ask("How many requests were lodged countrywide?", as_of="2022-11-01").as_of == "2022-11-01"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", bot.ask("How many requests were lodged countrywide?").as_of)
+
+
+# -- as_of over a corpus whose answer changes over time ---------------------------------------------
+
+ARTICLES = {
+    "early.md": ("2023-01-10", "Harbour City picks a mayor",
+                 "Harbour City voters chose Alice Moreno as mayor on Sunday. Alice Moreno takes office in "
+                 "February, the election board said."),
+    "late.md": ("2023-06-12", "Harbour City mayor resigns; council appoints successor",
+                "The Harbour City council appointed Brian Okafor as mayor on Monday after the resignation "
+                "of his predecessor. Brian Okafor will serve until the next election."),
+}
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("dated")
+    for name, (published, title, text) in ARTICLES.items():
+        (corpus / name).write_text(f"---\ntitle: \"{title}\"\npublished: {published}\n---\n\n{text}\n")
+    settings = Settings.load(store=corpus.parent / f"{corpus.name}-store")
+    ingest(corpus, settings)
+    return Assistant.from_settings(settings), settings
+
+
+def test_articles_published_after_as_of_are_not_used(dated):
+    bot, _ = dated
+    before = bot.ask("Who is the mayor of Harbour City?", as_of="2023-02-01")
+    assert "Alice Moreno" in before.short_answer.text
+    assert {c.source for c in before.citations} == {"early.md"}
+    passages = bot.retrieve("Who is the mayor of Harbour City?", k=5, as_of="2023-02-01")
+    assert {p.source for p in passages} == {"early.md"}
+
+
+def test_a_question_about_now_prefers_the_latest_article(dated):
+    bot, _ = dated
+    answer = bot.ask("Who is the mayor of Harbour City this week?", as_of="2023-06-14")
+    assert "Brian Okafor" in answer.short_answer.text
+
+
+def test_a_malformed_as_of_is_bad_input_everywhere(dated):
+    bot, settings = dated
+    with pytest.raises(InputError):
+        bot.ask("Who is the mayor?", as_of="2023-02-30")
+    done = run_byline("ask", "Who is the mayor?", "--store", str(settings.store), "--as-of", "02/01/2023")
+    assert done.returncode == 2
+    assert "as_of" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_cli_reads_questions_as_of_a_date(dated):
+    _, settings = dated
+    done = run_byline("ask", "Who is the mayor of Harbour City?", "--store", str(settings.store),
+                      "--as-of", "2023-02-01", "--json")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["as_of"] == "2023-02-01"
+    assert "Alice Moreno" in answer["short_answer"]["text"]
+    assert {c["source"] for c in answer["citations"]} == {"early.md"}
