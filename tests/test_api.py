@@ -142,3 +142,32 @@ def test_chat_page_is_still_served_next_to_the_api(server):
 def test_server_log_holds_no_library_debug_chatter(client, server):
     ask(client, [{"role": "user", "content": "Who is Keo Vanthan?"}])
     assert " DEBUG" not in server.log()
+
+
+def test_chat_completions_take_as_of_beside_messages_and_carry_the_short_answer(client):
+    completion = client.chat.completions.create(
+        model="byline", messages=[{"role": "user", "content": LODGED}], extra_body={"as_of": "2022-11-01"})
+    extra = extras(completion)
+    assert extra["as_of"] == "2022-11-01"
+    assert extra["short_answer"]["text"] == "496"
+    cited = extra["citations"][extra["short_answer"]["n"] - 1]
+    assert cited["passage"][extra["short_answer"]["start"] - cited["start"]:][:3] == "496"
+
+
+def test_as_of_before_every_article_leaves_nothing_to_answer_from(server):
+    response = httpx.post(f"{server.api}/ask", json={"question": LODGED, "as_of": "2020-01-01"}, timeout=120)
+    assert response.status_code == 200
+    assert response.json()["declined"] is True
+
+
+@pytest.mark.parametrize("as_of", ["2022-13-01", "01/11/2022", "soon"])
+def test_a_malformed_as_of_is_a_400_on_both_routes(client, server, as_of):
+    import openai
+
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.chat.completions.create(model="byline", messages=[{"role": "user", "content": LODGED}],
+                                       extra_body={"as_of": as_of})
+    assert "as_of" in str(caught.value)
+    response = httpx.post(f"{server.api}/ask", json={"question": LODGED, "as_of": as_of}, timeout=120)
+    assert response.status_code == 400
+    assert "as_of" in response.json()["error"]["message"]

@@ -62,7 +62,8 @@ def test_why_and_what_did_they_say_are_answered_in_sentences(bot):
 @pytest.mark.parametrize("question, reason", [
     ("Who chairs the anti-trafficking committee of Thailand?", "mentions “Thailand”"),
     ("Which tier was Cambodia placed in by the 2023 Trafficking in Persons report?", "mentions “2023”"),
-    ("Who is the US ambassador to Cambodia?", "do not answer this question"),
+    ("Who is the US ambassador to Cambodia?", "says who"),
+    ("Which hospital treated the rescued Cambodian workers?", "names a hospital"),
     ("What is the population of Cambodia?", None),
 ])
 def test_each_decline_reason_is_said_in_plain_words(bot, question, reason):
