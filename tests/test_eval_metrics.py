@@ -1,5 +1,7 @@
 """Scoring, metrics, threshold gate and report rendering on hand-made outcomes."""
 
+from pathlib import Path
+
 import pytest
 
 from assistant.errors import InputError
@@ -110,3 +112,37 @@ def test_table_and_markdown_show_baseline_threshold_and_failures(tmp_path):
     assert "missing: 1,310 / 1310" in table and "eval FAILED" in table
     markdown = format_markdown(run)
     assert "| fact_accuracy | 0.500 | - | >= 0.9 | FAIL |" in markdown and "| q1 |" in markdown
+
+
+GATED = """
+[gates]
+default = "sample"
+"dev.jsonl" = "news"
+[sample.min]
+fact_accuracy = 0.9
+[news.min]
+fact_accuracy = 0.4
+[news.max]
+false_decline_rate = 0.2
+"""
+
+
+def test_each_case_file_is_judged_by_its_own_gate(tmp_path):
+    path = write_limits(tmp_path, GATED)
+    known = {"fact_accuracy", "false_decline_rate"}
+    news = load_limits(path, known, Path("../shared/newsqa/dev.jsonl"))
+    assert {(lim.metric, lim.bound, lim.value) for lim in news} == {("fact_accuracy", "min", 0.4),
+                                                                    ("false_decline_rate", "max", 0.2)}
+    assert [lim.value for lim in load_limits(path, known, Path("mine.jsonl"))] == [0.9]
+    assert [lim.value for lim in load_limits(path, known, Path("mine.jsonl"), gate="news")][0] == 0.4
+    with pytest.raises(InputError, match="gate 'nope' has no table"):
+        load_limits(path, known, Path("mine.jsonl"), gate="nope")
+
+
+def test_the_committed_gates_cover_every_case_file_ci_runs():
+    from eval.thresholds import DEFAULT_PATH
+
+    known = set(engine_metrics([]))
+    for name in ("cases.jsonl", "heldout_sample.jsonl", "dev.jsonl", "heldout_news.jsonl"):
+        limits = load_limits(DEFAULT_PATH, known, Path(name))
+        assert {lim.metric for lim in limits} >= {"fact_accuracy", "decline_accuracy", "false_decline_rate"}
