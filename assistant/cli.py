@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", parents=[common], help="performance benchmark")
     p.add_argument("--quick", action="store_true")
     p.add_argument("--json", type=Path, dest="json_out", help="write the bench report here")
+    p.add_argument("--news-store", type=Path, help="also time warm asks on this store (ingested from "
+                                                   "the news corpus) over --news-cases, each as of its date")
+    p.add_argument("--news-cases", type=Path, default=Path("../shared/newsqa/dev.jsonl"),
+                   help="dated questions for --news-store (default ../shared/newsqa/dev.jsonl)")
     p.set_defaults(func=cmd_bench)
     return parser
 

@@ -9,6 +9,7 @@ def format_table(report: dict) -> str:
         ("ingest, chunks/s", _num(report["ingest_chunks_per_s"]), ""),
         ("raw encoder on the same chunks, chunks/s", _num(report["encoder_chunks_per_s"]), ""),
         ("ingest / raw encoder", _num(report["ingest_vs_encoder"], 3), ""),
+        ("ingest without spaCy entities, chunks/s", _num(report.get("ingest_chunks_per_s_without_entities")), ""),
         ("warm ask p50 / p95, ms", _pair(report["ask_p50_ms"], report["ask_p95_ms"]),
          f"{_num(base['ask_p50_ms'])} (retrieve p50)"),
         ("hit@1 / hit@5", _pair(report["hit_at_1"], report["hit_at_5"], 3),
@@ -17,6 +18,10 @@ def format_table(report: dict) -> str:
         ("  its CPU time (user + system), s", _num(report["cold_start_cpu_s"], 2), ""),
         ("peak RSS of `byline ask`, MB", _num(report["peak_rss_mb"], 0), ""),
     ]
+    news = report.get("news")
+    if news:
+        rows.append((f"news store ({news['chunks']:,} chunks): warm ask p50 / p95, ms",
+                     _pair(news["ask_p50_ms"], news["ask_p95_ms"]), ""))
     if "serve_ready_s" in report:
         rows.append(("`byline serve` spawn to first answer, s", _num(report["serve_ready_s"], 2), ""))
     for scale in report["scale"]:

@@ -51,15 +51,20 @@ PLANS = {
 
 def run_cli(args, settings: Settings) -> int:
     started = time.monotonic()
+    news = getattr(args, "news_store", None)
     report = run_bench(settings, PLANS["quick" if args.quick else "full"],
-                       log=lambda message: _stderr(f"[{time.monotonic() - started:5.0f} s] {message}"))
+                       log=lambda message: _stderr(f"[{time.monotonic() - started:5.0f} s] {message}"),
+                       news_store=news, news_cases=getattr(args, "news_cases", None))
     print(format_table(report))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
-def run_bench(settings: Settings, plan: Plan, log: Callable[[str], None] = lambda _: None) -> dict:
+def run_bench(settings: Settings, plan: Plan, log: Callable[[str], None] = lambda _: None,
+              news_store: Path | None = None, news_cases: Path | None = None) -> dict:
+    """The whole benchmark; with ``news_store`` (a store ingested from the news corpus) and its
+    ``news_cases``, also warm ask latency there, where answers are typed and pooled over 11k chunks."""
     go_offline()
     if not SAMPLE_CORPUS.is_dir():
         raise InputError(f"the sample corpus is missing: {SAMPLE_CORPUS}")
@@ -84,6 +89,10 @@ def run_bench(settings: Settings, plan: Plan, log: Callable[[str], None] = lambd
 
         log(f"warm ask over {len(questions)} questions x {plan.ask_passes}")
         report.update(_warm(sample, questions, plan))
+
+        if news_store:
+            log(f"warm ask on the news store {news_store}")
+            report["news"] = _warm_dated(settings.replace(store=Path(news_store)), Path(news_cases), plan)
 
         log("llama-index baseline")
         report["baseline"] = _baseline(sample, questions)
@@ -175,12 +184,14 @@ def _ingest_vs_encoder(pool, plan: Plan, stores: _Stores, work: Path, embedder, 
 
     corpus = write_corpus(pool, work / "synthetic_corpus", plan.ingest_articles)
     raw = _RawEncoder(encoder, stores.settings)
-    best_ingest, best_encoder, chunks = 0.0, 0.0, 0
+    best_ingest, best_bare, best_encoder, chunks = 0.0, 0.0, 0.0, 0
     for round_ in range(plan.ingest_rounds):
         target = stores.new(f"ingest{round_}")
         report = _ingest(corpus, target, embedder)
         chunks = report.chunks
         best_ingest = max(best_ingest, chunks / report.seconds)
+        bare = _ingest_without_entities(corpus, stores.new(f"bare{round_}"), embedder)
+        best_bare = max(best_bare, bare.chunks / bare.seconds)
         texts = _store(target).chunks().get(include=["documents"])["documents"]
         started = time.perf_counter()
         raw.encode(texts)
@@ -188,9 +199,39 @@ def _ingest_vs_encoder(pool, plan: Plan, stores: _Stores, work: Path, embedder, 
     return {
         "ingest_chunks": chunks,
         "ingest_chunks_per_s": round(best_ingest, 2),
+        "ingest_chunks_per_s_without_entities": round(best_bare, 2),
         "encoder_chunks_per_s": round(best_encoder, 2),
         "ingest_vs_encoder": round(best_ingest / best_encoder, 3),
     }
+
+
+def _ingest_without_entities(corpus: Path, settings: Settings, embedder):
+    """The same ingest with spaCy's entity step skipped: what the entities cost, in the same run."""
+    import index.ingest as ingest_module
+
+    find = ingest_module.find_entities
+    ingest_module.find_entities = lambda texts: [[] for _ in texts]
+    try:
+        return _ingest(corpus, settings, embedder)
+    finally:
+        ingest_module.find_entities = find
+
+
+def _warm_dated(settings: Settings, cases: Path, plan: Plan) -> dict:
+    """Warm ask p50/p95 over dated cases (each asked as of its date), on an existing store."""
+    from assistant import Assistant
+    from eval.cases import load_cases
+
+    bot = Assistant.from_settings(settings)
+    questions = [(c.question, c.as_of) for c in load_cases(cases) if len(c.turns) == 1]
+    for question, as_of in questions[:3]:
+        bot.ask(question, as_of=as_of)
+    times = []
+    for _ in range(plan.ask_passes):
+        for question, as_of in questions:
+            times += timed_ms(lambda: bot.ask(question, as_of=as_of), [None])
+    return {"store": settings.store_label, "chunks": _store(settings).chunk_count(), "questions": len(questions),
+            "ask_p50_ms": percentile(times, 50), "ask_p95_ms": percentile(times, 95)}
 
 
 def _warm(settings: Settings, questions: list[dict], plan: Plan) -> dict:
