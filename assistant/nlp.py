@@ -40,11 +40,13 @@ def pipeline():
 
 
 def parse(text: str):
-    """A fully analysed ``Doc`` of a short text (a question). spaCy's pipeline is not documented as
-    thread-safe, and server threads share it, so calls are serialised; each takes milliseconds."""
+    """A tagged, parsed and lemmatised ``Doc`` of a short text (a question), without entities: they
+    would cost more than the rest together (3 of 5 ms), and a question's names are its proper nouns.
+    spaCy's pipeline is not documented as thread-safe, and server threads share it, so calls are
+    serialised; each takes about 2 ms."""
     nlp = pipeline()
     with _LOCK:
-        return nlp(text)
+        return nlp(text, disable=[p for p in ("ner",) if p in nlp.pipe_names])
 
 
 def parse_phrases(texts: list[str]) -> list:

@@ -111,9 +111,11 @@ def analyse(text: str) -> Question:
 
 
 def confirmed_by_parse(question: Question, parsed) -> Question:
-    """Keep the name keys that spaCy also reads as names (a proper noun or part of an entity): a
-    capitalised first word ("Because ...", "Since which year?") is not one."""
-    named = {t.text.lower() for t in parsed if t.pos_ == "PROPN" or t.ent_type_}
+    """Keep the name keys that spaCy also reads as names: a proper noun, or a capitalised word that
+    does not open a sentence ("Chinese"); a capitalised first word ("Because ...", "Since which
+    year?") is not one."""
+    named = {t.text.lower() for t in parsed
+             if t.pos_ == "PROPN" or (t.text[:1].isupper() and not t.is_sent_start)}
     keys = [k for k in question.keys if k.kind != "name" or any(w.lower().strip("’'.,") in named
                                                                 for w in k.surface.split())]
     return replace(question, keys=keys) if len(keys) != len(question.keys) else question

@@ -134,12 +134,17 @@ class ArticleText:
         self._ends = [s.end for s in spans]
         self._stems: dict[int, frozenset[str]] = {}
         self._entity_starts = [e[0] for e in article.entities]
+        self._mentions: dict[tuple[str, ...], int] = {}
 
     def mentions_of(self, key: tuple[str, ...]) -> int:
         """How many of the article's entities read ``key`` or end with it ("Bills" in "Buffalo Bills");
         at least 1."""
-        counts = self._key_counts
-        return max(1, sum(n for k, n in counts.items() if k[-len(key):] == key or key[-len(k):] == k))
+        found = self._mentions.get(key)
+        if found is None:
+            counts = self._key_counts
+            found = self._mentions[key] = max(1, sum(n for k, n in counts.items()
+                                                     if k[-len(key):] == key or key[-len(k):] == k))
+        return found
 
     @cached_property
     def _key_counts(self) -> dict[tuple[str, ...], int]:
