@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -82,11 +83,14 @@ def ingest(
         _remove(gone, chunks_col, articles_col, run)
         writer = _Writer(chunks_col, articles_col, settings, embedder, existing, run,
                          purge_all=run.recovering, on_article=on_article, quiet=not progress)
-        with _progress(len(todo), progress) as bar:
-            for article, digest in todo:
-                writer.add(article, digest)
-                bar.update(writer.flush_if_full())
-            bar.update(writer.flush())
+        try:
+            with _progress(len(todo), progress) as bar:
+                for article, digest in todo:
+                    writer.add(article, digest)
+                    bar.update(writer.flush_if_full())
+                bar.update(writer.flush())
+        finally:
+            writer.close()
         if run.recovering:
             _sweep_orphans(chunks_col, sources)
         run.end()
@@ -189,6 +193,7 @@ class _Writer:
         self.pending_chunks = 0
         self.added = self.updated = self.emptied = 0
         self.no_text: list[str] = []
+        self._entity_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="byline-entities")
 
     def add(self, article: RawArticle, digest: str) -> None:
         cleaned = clean(article.text, article.kind, article.metadata.get("title"))
@@ -204,6 +209,9 @@ class _Writer:
         self.pending.append((article.source, digest, meta, cleaned.text, chunks, cleaned.notice or ""))
         self.pending_chunks += len(chunks)
 
+    def close(self) -> None:
+        self._entity_pool.shutdown(wait=True)
+
     def flush_if_full(self) -> int:
         full = self.pending_chunks >= self.settings.ingest_batch_chunks or len(self.pending) >= MAX_WRITE_BATCH
         return self.flush() if full else 0
@@ -213,8 +221,11 @@ class _Writer:
         if not self.pending:
             return 0
         group, self.pending, self.pending_chunks = self.pending, [], 0
+        # spaCy finds the entities on the other core while the encoder embeds the chunks: onnxruntime
+        # releases the GIL for its forward pass, so the two overlap.
+        found = self._entity_pool.submit(find_entities, [text for _, _, _, text, _, _ in group])
         vectors = self._embedder().get_text_embedding_batch([c.text for *_, chunks, _ in group for c in chunks])
-        entities = find_entities(text for _, _, _, text, _, _ in group)
+        entities = found.result()
         self.run.begin()
         replaced = [source for source, *_ in group if source in self.existing]
         if replaced:
