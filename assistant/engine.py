@@ -22,7 +22,7 @@ from assistant.answering.base import Answerer, Grounds
 from assistant.answering.candidates import ScoredSentence
 from assistant.answering.decline import declined
 from assistant.answering.extractive import ExtractiveAnswerer
-from assistant.answering.question import ROLE, WHY, analyse, confirmed_by_parse
+from assistant.answering.question import ROLE, WHY, analyse, asks_role, confirmed_by_parse
 from assistant.answering.short_answer import ShortAnswerFinder
 from assistant.answering.support import SupportCheck
 from assistant.conversation import Rewrite, check_history, is_text, needs_context, rewrite
@@ -169,7 +169,7 @@ class Assistant:
         analysed = confirmed_by_parse(analyse(question), parsed)
         if turn_rewrite.inherited_type:
             analysed = replace(analysed, qtype=turn_rewrite.inherited_type)
-        if analysed.qtype in SENTENCE_TYPES:
+        if analysed.qtype in SENTENCE_TYPES or asks_role(question):
             atype = replace(atype, short=False)
         pick = self.extractive.pick(analysed, turn_rewrite, candidates, docs, snapshot.keyword)
         sentences = [ScoredSentence(s.doc, s.index, s.score, s.predicate) for s in pick.pool]

@@ -110,6 +110,11 @@ def analyse(text: str) -> Question:
     )
 
 
+def asks_role(text: str) -> bool:
+    """The question asks for a position anywhere in it ("What is Kieth Chantharith's job?")."""
+    return any(pattern.search(text) for name, pattern in _TYPES if name == ROLE)
+
+
 def confirmed_by_parse(question: Question, parsed) -> Question:
     """Keep the name keys that spaCy also reads as names: a proper noun, or a capitalised word that
     does not open a sentence ("Chinese"); a capitalised first word ("Because ...", "Since which
