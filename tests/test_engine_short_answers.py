@@ -143,3 +143,20 @@ def test_the_cli_reads_questions_as_of_a_date(dated):
     assert answer["as_of"] == "2023-02-01"
     assert "Alice Moreno" in answer["short_answer"]["text"]
     assert {c["source"] for c in answer["citations"]} == {"early.md"}
+
+
+def test_a_good_sentence_answers_when_the_entity_recogniser_missed_the_answer(bot):
+    """spaCy's small model reads "Preah Sihanouk" as a person, so no place answers "which province";
+    the sentence that says it still does, without a short answer."""
+    answer = bot.ask("In which province were suspects detained following raids, according to the "
+                     "Kiripost photo caption?")
+    assert not answer.declined
+    assert answer.short_answer is None
+    assert "Preah Sihanouk" in answer.answer
+    assert_well_formed(bot, answer)
+
+
+def test_a_position_is_answered_in_sentences(bot):
+    answer = bot.ask("What is Kieth Chantharith's job?")
+    assert not answer.declined and answer.short_answer is None
+    assert "director general" in answer.answer

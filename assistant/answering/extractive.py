@@ -148,7 +148,7 @@ class ExtractiveAnswerer:
     def run(self, grounds: Grounds) -> Iterator[str | Answer]:
         """The answerer interface: text pieces, one cited span at a time, then the ``Answer``."""
         finding = grounds.finding
-        if finding.winner is not None:
+        if grounds.support.short and finding.winner is not None:
             answer = self.short_answer(finding, grounds.pick, grounds.question)
         else:
             answer = self.answer(grounds.pick)

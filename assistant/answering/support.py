@@ -12,6 +12,11 @@ Two kinds of question, two kinds of evidence:
   ``decline_threshold``; a "why" needs a reason in it or next to it.
 For both, a name the question hinges on (a person, organisation, place or title) must occur in the
 articles the answer comes from, matched through inflections, possessives, surnames and acronyms.
+
+When no short answer is supported only because no candidate fits or its support score is low (the
+entity recogniser may have missed the answer's label, as with "Preah Sihanouk" read as a person),
+while the best sentence passes the sentence test and scores at least ``sentence_fallback_min_score``,
+the question is answered in sentences instead (``Support.short`` is then False).
 """
 
 from __future__ import annotations
@@ -33,10 +38,12 @@ class Support:
     supported: bool
     score: float
     reason: str | None = None
+    short: bool = False  # what is supported is the short answer (else sentences)
+    settled: bool = True  # a decline no other evidence can overturn (a missing name, an old article)
 
     @classmethod
-    def no(cls, reason: str, score: float = 0.0) -> "Support":
-        return cls(False, score, reason)
+    def no(cls, reason: str, score: float = 0.0, settled: bool = True) -> "Support":
+        return cls(False, score, reason, settled=settled)
 
 
 class SupportCheck:
@@ -46,9 +53,15 @@ class SupportCheck:
     def run(self, question: Question, pick: Pick, finding: Finding, recency: Recency | None = None) -> Support:
         if not pick.chosen:
             return Support.no("nothing in them matches the question")
-        if finding.atype.short:
-            return self._short(question, pick, finding, recency)
-        return self._sentences(question, pick)
+        if not finding.atype.short:
+            return self._sentences(question, pick)
+        short = self._short(question, pick, finding, recency)
+        if short.supported or short.settled:
+            return short
+        fallback = self._sentences(question, pick)
+        if fallback.supported and pick.best_score >= self.settings.sentence_fallback_min_score:
+            return fallback
+        return short
 
     def _short(self, question: Question, pick: Pick, finding: Finding, recency: Recency | None) -> Support:
         cfg = self.settings
@@ -56,8 +69,9 @@ class SupportCheck:
         if winner is None:
             if recency is not None and recency.explicit:
                 return Support.no(f"none of the articles from the {recency.window_days} days before "
-                                  f"{recency.as_of.isoformat()} names {_wanted(finding)}")
-            return Support.no(f"none of the passages that match the question names {_wanted(finding)}")
+                                  f"{recency.as_of.isoformat()} names {_wanted(finding)}", settled=False)
+            return Support.no(f"none of the passages that match the question names {_wanted(finding)}",
+                              settled=False)
         docs = list({m.doc.article.source: m.doc for m in winner.mentions}.values())
         evidence = list({s.doc.article.source: s.doc for s in pick.pool}.values())
         missing = [k for k in question.keys if k.kind in ("name", "year") and not any(k.found_in(d) for d in evidence)]
@@ -71,8 +85,8 @@ class SupportCheck:
                               f"days before {recency.as_of.isoformat()}", winner.score)
         score = finding.similarity + cfg.support_predicate_weight * finding.predicate
         if score < cfg.support_threshold:
-            return Support.no("the closest passages do not answer this question", score)
-        return Support(True, score)
+            return Support.no("the closest passages do not answer this question", score, settled=False)
+        return Support(True, score, short=True)
 
     def _sentences(self, question: Question, pick: Pick) -> Support:
         cfg = self.settings
