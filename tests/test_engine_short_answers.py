@@ -12,7 +12,7 @@ from assistant.errors import InputError
 from assistant.settings import Settings
 from index.ingest import ingest
 from tests.conftest import run_byline
-from tests.test_engine_answers import KIRIPOST, assert_well_formed
+from tests.test_engine_answers import assert_well_formed
 
 
 def short_of(bot, question, **kw):

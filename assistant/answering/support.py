@@ -24,11 +24,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answering.extractive import Pick
-from assistant.answering.question import WHO, Key, Question
+from assistant.answering.question import COUNT, WHEN, WHO, Key, Question
 from assistant.answering.short_answer import Finding
 from assistant.retrieval.dates import Recency
 from assistant.retrieval.terms import term_present
 from assistant.settings import Settings
+
+
+# A count or a date answered in sentences (when no short answer was found) still needs one.
+NEEDS_TYPE = {COUNT: "none of the passages that match the question gives that number",
+              WHEN: "none of the passages that match the question gives that date"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,8 @@ class SupportCheck:
                               pick.best_score)
         if question.qtype == WHO and not pick.focus_ok:
             return Support.no("none of the passages that match the question says who", pick.best_score)
+        if question.qtype in NEEDS_TYPE and not pick.type_met:
+            return Support.no(NEEDS_TYPE[question.qtype], pick.best_score)
         if pick.best_score < cfg.decline_threshold or (
                 pick.has_predicate and pick.predicate < cfg.decline_min_predicate):
             return Support.no("the closest passages do not answer this question", pick.best_score)
