@@ -82,13 +82,28 @@ def clean(raw: str, kind: str = "text", title: str | None = None) -> CleanedArti
     return CleanedArticle("\n\n".join(paragraphs), metadata, " ".join(notices) or None)
 
 
+class RefusedArticle(ValueError):
+    """A file that was read but cannot be taken as an article; the message says why."""
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases: a few hundred bytes of nested aliases expand to millions of values (an
+    "alias bomb"), and front matter has no use for them. Anchors alone are harmless."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise RefusedArticle("front matter uses YAML aliases, which can expand without bound")
+        return super().compose_node(parent, index)
+
+
 def split_front_matter(raw: str) -> tuple[str, dict[str, Any]]:
-    """YAML front matter (title, publication, published or date) and the body after it."""
+    """YAML front matter (title, publication, published or date) and the body after it; raises
+    ``RefusedArticle`` for front matter with aliases."""
     match = FRONT_MATTER.match(raw.lstrip("\ufeff"))
     if not match:
         return raw, {}
     try:
-        data = yaml.safe_load(match.group(1)) or {}
+        data = yaml.load(match.group(1), Loader=_NoAliasLoader) or {}
     except yaml.YAMLError:
         return raw, {}
     if not isinstance(data, dict):

@@ -27,7 +27,7 @@ from assistant.errors import InputError
 from assistant.settings import Settings
 from assistant.store import ARTICLE_PLACEHOLDER_VECTOR, Store, encode_entities
 from index.chunker import Chunk, chunk_text
-from index.cleaner import clean
+from index.cleaner import RefusedArticle, clean
 from index.entities import find_entities
 from index.loader import RawArticle, Skipped, iter_corpus
 from index.lock import ingest_lock
@@ -37,6 +37,7 @@ PIPELINE_VERSION = "4"
 # Chroma refuses larger batches (its limit is near 5,461 records for an on-disk store).
 MAX_WRITE_BATCH = 5000
 NO_TEXT = "no article text left after removing boilerplate"
+MAX_META_CHARS = 500  # a title, publication or date longer than this is cut (at a word) when stored
 
 
 @dataclass
@@ -95,11 +96,11 @@ def ingest(
             _sweep_orphans(chunks_col, sources)
         run.end()
         report.chunks = chunks_col.count()
-    report.documents = len(articles) - len(writer.no_text)
+    report.documents = len(articles) - len(writer.skipped)
     report.unchanged = len(articles) - len(todo)
     report.added, report.updated = writer.added, writer.updated
     report.removed = len(gone) + writer.emptied
-    report.skipped += [{"path": source, "reason": NO_TEXT} for source in writer.no_text]
+    report.skipped += writer.skipped
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -192,22 +193,30 @@ class _Writer:
         self.pending: list[tuple[str, str, dict, str, list[Chunk], str]] = []
         self.pending_chunks = 0
         self.added = self.updated = self.emptied = 0
-        self.no_text: list[str] = []
+        self.skipped: list[dict[str, str]] = []
         self._entity_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="byline-entities")
 
     def add(self, article: RawArticle, digest: str) -> None:
-        cleaned = clean(article.text, article.kind, article.metadata.get("title"))
-        meta = {**{k: v for k, v in cleaned.metadata.items() if v},
-                **{k: v for k, v in article.metadata.items() if v}}
+        try:
+            cleaned = clean(article.text, article.kind, article.metadata.get("title"))
+        except RefusedArticle as exc:
+            self._skip(article.source, str(exc))
+            return
+        meta = {**{k: _capped(v) for k, v in cleaned.metadata.items() if v},
+                **{k: _capped(v) for k, v in article.metadata.items() if v}}
         chunks = chunk_text(cleaned.text, self.settings.chunk_tokens, self.settings.chunk_overlap)
         if not chunks:
-            self.no_text.append(article.source)
-            if article.source in self.existing:
-                _remove([article.source], self.chunks_col, self.articles_col, self.run)
-                self.emptied += 1
+            self._skip(article.source, NO_TEXT)
             return
         self.pending.append((article.source, digest, meta, cleaned.text, chunks, cleaned.notice or ""))
         self.pending_chunks += len(chunks)
+
+    def _skip(self, source: str, reason: str) -> None:
+        """Not an article (any more): skipped with its reason, and gone from the store if it was there."""
+        self.skipped.append({"path": source, "reason": reason})
+        if source in self.existing:
+            _remove([source], self.chunks_col, self.articles_col, self.run)
+            self.emptied += 1
 
     def close(self) -> None:
         self._entity_pool.shutdown(wait=True)
@@ -272,6 +281,15 @@ class _Writer:
         if self.embedder is None:
             self.embedder = _load_embedder(self.settings, self.quiet)
         return self.embedder
+
+
+def _capped(value):
+    """A metadata value no longer than ``MAX_META_CHARS``, cut at a word: every answer that cites the
+    article repeats it."""
+    if not isinstance(value, str) or len(value) <= MAX_META_CHARS:
+        return value
+    cut = value[:MAX_META_CHARS]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
 
 
 def _chunk_metadata(source: str, digest: str, meta: dict, chunk: Chunk) -> dict:

@@ -11,6 +11,7 @@ import pytest
 
 from assistant.embedding import MAX_WORD_PIECES, count_word_pieces
 from assistant.settings import Settings
+from assistant.store import Store
 from index.cleaner import clean
 from index.ingest import ingest
 from index.loader import read_sidecar, sidecar_metadata
@@ -144,3 +145,37 @@ def test_ordinary_articles_are_unaffected(hostile):
         assert doc == clean(path.read_text(encoding="utf-8"), "text", meta["title"]).text
         assert record["publication"] == (meta["publication"] or "")
         assert record["chunks"] >= 3
+
+
+ALIAS_BOMB = "---\n" + "\n".join(
+    [f'a: &a ["{"x" * 8}"' + ', "x"' * 8 + "]"]
+    + [f"{b}: &{b} [" + ", ".join([f"*{a}"] * 9) + "]" for a, b in zip("abcdef", "bcdefg")]
+    + ["title: *g"]) + "\n---\n\nThe harbour reopened on Monday after the storm, port officials said.\n"
+
+
+def test_a_yaml_alias_bomb_is_skipped_with_its_reason_and_nothing_else_is_lost(tmp_path, embedder):
+    """A few hundred bytes of nested aliases would expand to tens of millions of characters."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "bomb.md").write_text(ALIAS_BOMB, encoding="utf-8")
+    assert len(ALIAS_BOMB) < 600
+    settings = Settings.load(store=tmp_path / "store")
+    report = ingest(corpus, settings, embedder=embedder)
+    skipped = {s["path"]: s["reason"] for s in report.skipped}
+    assert "aliases" in skipped["bomb.md"]
+    assert report.documents == 5 and report.added == 5
+    assert "bomb.md" not in {a.source for a in Store.open(settings).list_articles()}
+
+
+def test_every_metadata_field_is_capped(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    title = " ".join(["Harbour"] * 2000)
+    (corpus / "long.md").write_text(f"---\ntitle: \"{title}\"\npublication: \"{'P' * 5000}\"\n---\n\n"
+                                    "The harbour reopened on Monday after the storm, port officials said.\n",
+                                    encoding="utf-8")
+    settings = Settings.load(store=tmp_path / "store")
+    ingest(corpus, settings, embedder=embedder)
+    article = Store.open(settings).article("long.md")
+    assert len(article.title) <= 501 and article.title.startswith("Harbour Harbour")
+    assert len(article.publication) <= 501
