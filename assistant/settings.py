@@ -127,6 +127,7 @@ class Settings:
             env = os.environ.get(f"BYLINE_{name.upper()}")
             if env is not None and env != "":
                 values[name] = env
+        _warn_unknown_variables(names)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**{k: _coerce(cls, k, v) for k, v in values.items()})
 
@@ -141,6 +142,22 @@ class Settings:
     def store_label(self) -> str:
         """Where the store lives, for messages and `byline status`."""
         return self.chroma_url if self.chroma_url else str(self.store)
+
+
+# BYLINE_* variables that are not settings fields but are read elsewhere.
+OTHER_VARIABLES = frozenset({"BYLINE_CONFIG", "BYLINE_SOAK_SECONDS"})
+
+
+def _warn_unknown_variables(names: set[str]) -> None:
+    """A misspelt variable (BYLINE_UI_PASSWROD) would silently leave its setting at the default."""
+    import difflib
+    import logging
+
+    known = {f"BYLINE_{n.upper()}" for n in names} | OTHER_VARIABLES
+    for variable in sorted(v for v in os.environ if v.startswith("BYLINE_") and v not in known):
+        closest = difflib.get_close_matches(variable, sorted(known), n=1)
+        hint = f"; did you mean {closest[0]}?" if closest else ""
+        logging.getLogger(__name__).warning("unknown setting %s is ignored%s", variable, hint)
 
 
 def _coerce(cls: type, name: str, value: Any) -> Any:

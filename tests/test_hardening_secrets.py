@@ -114,3 +114,21 @@ def test_settings_never_print_their_secrets(llm, monkeypatch):
     settings = Settings.load()
     assert settings.llm_api_key == LLM_KEY and settings.api_keys == API_KEYS
     assert_no_secret_in(repr(settings) + str(settings))
+
+
+@pytest.mark.parametrize("env, named", [
+    ({"BYLINE_UI_USER": "editor"}, "BYLINE_UI_PASSWORD"),
+    ({"BYLINE_UI_PASSWORD": "s3cret-pass"}, "BYLINE_UI_USER"),
+    ({"BYLINE_API_KEYS": " , "}, "BYLINE_API_KEYS"),
+])
+def test_half_a_login_or_no_usable_key_refuses_to_serve(sample_store, env, named):
+    done = run_byline("serve", "--store", str(sample_store), "--port", "1", env=env, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert named in done.stderr and "Traceback" not in done.stderr
+    assert "s3cret-pass" not in done.stderr
+
+
+def test_a_misspelt_variable_is_named_with_the_closest_real_one(sample_store):
+    done = run_byline("status", "--store", str(sample_store), env={"BYLINE_UI_PASSWROD": "x"})
+    assert done.returncode == 0
+    assert "BYLINE_UI_PASSWROD" in done.stderr and "BYLINE_UI_PASSWORD" in done.stderr

@@ -20,7 +20,7 @@ from tests.conftest import CORPUS, run_byline
 GUARD = r'''
 import ipaddress, os, socket
 
-LOG = os.environ["BYLINE_NET_LOG"]
+LOG = os.environ["NETWORK_GUARD_LOG"]
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
 
@@ -94,7 +94,7 @@ def guarded_env(tmp_path) -> tuple[dict, Path]:
     log = tmp_path / "network.log"
     env = {k: v for k, v in os.environ.items() if k not in SET_BY_GO_OFFLINE}
     env["PYTHONPATH"] = os.pathsep.join([str(guard_dir), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    env["BYLINE_NET_LOG"] = str(log)
+    env["NETWORK_GUARD_LOG"] = str(log)
     return env, log
 
 

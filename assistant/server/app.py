@@ -28,9 +28,28 @@ def create_app(settings: Settings, bot=None):
     return mount_ui(app, bot, settings)
 
 
+def check_access(settings: Settings, environ=None) -> None:
+    """Half a login or a key list with no usable key would serve everything to everyone: refuse to
+    start instead (``InputError``, exit 2), naming the setting."""
+    import os
+
+    from assistant.errors import InputError
+
+    environ = os.environ if environ is None else environ
+    if bool(settings.ui_user) != bool(settings.ui_password):
+        missing = "ui_password" if settings.ui_user else "ui_user"
+        raise InputError(f"BYLINE_{missing.upper()} is not set: the page's login needs both BYLINE_UI_USER "
+                         "and BYLINE_UI_PASSWORD (or neither)")
+    raw_keys = environ.get("BYLINE_API_KEYS")
+    if raw_keys is not None and raw_keys.strip() and not settings.api_keys:
+        raise InputError("BYLINE_API_KEYS holds no usable key: give one or more keys separated by commas, "
+                         "or unset it")
+
+
 def serve(settings: Settings) -> int:
     import uvicorn
 
+    check_access(settings)
     app = create_app(settings)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     print(f"Byline serving on http://{settings.host}:{settings.port}/ (API at /v1)", flush=True)
