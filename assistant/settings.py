@@ -106,7 +106,8 @@ class Settings:
     ui_concurrency: int = 4  # answers the chat page computes at once; more wait in Gradio's queue
     ui_context_chars: int = 400  # paragraph text shown around a cited passage, each side
     api_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)  # never printed, even in a repr
-    max_request_bytes: int = 65_536
+    max_request_bytes: int = 65_536  # every route's body limit, the page's too
+    allowed_hosts: tuple[str, ...] = ()  # Host names served besides localhost and IP addresses
     max_messages: int = 50
 
     @classmethod

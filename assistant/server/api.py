@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import InputError, LLMError, StoreError, StoreMissingError
-from assistant.server.guard import ApiGuard, too_large_message
+from assistant.server.guard import RequestGuard, too_large_message
 from assistant.server.health import health_report, store_problem
 from assistant.server.openai_models import (
     AskRequest, ChatCompletionRequest, ChatMessage, chat_chunk, chat_completion, error_body,
@@ -51,7 +51,8 @@ def build_api(app: FastAPI, bot, settings: Settings) -> None:
     created = int(time.time())
     router = APIRouter(prefix="/v1")
 
-    app.add_middleware(ApiGuard, api_keys=settings.api_keys, max_body_bytes=settings.max_request_bytes)
+    app.add_middleware(RequestGuard, api_keys=settings.api_keys, max_body_bytes=settings.max_request_bytes,
+                       allowed_hosts=settings.allowed_hosts)
     app.add_exception_handler(ApiError, _api_error_response)
     app.add_exception_handler(RequestValidationError, _validation_error_response)
     app.add_exception_handler(StarletteHTTPException, _http_error_response(settings))

@@ -1,9 +1,17 @@
-"""The gate in front of every ``/v1`` path, unknown ones included: API key, then body size.
+"""The gate in front of every path, the page's and unknown ones included: Host, API key, body size.
+
+- **Host**: a request whose ``Host`` names a domain other than ``localhost`` or one in
+  ``allowed_hosts`` is refused with 421. A web page on another domain that rebinds its name to
+  127.0.0.1 (DNS rebinding) would otherwise read every answer and article through the visitor's
+  browser. An IP address as the Host cannot be rebound, so any is accepted (the bound one, or the
+  machine's own when serving on 0.0.0.0).
+- **API key** (``/v1`` only; the page has its own login).
+- **Body size**: ``max_request_bytes`` on every route, the page's too.
 
 A plain ASGI middleware rather than a FastAPI dependency or route option: a dependency runs only on
 matched routes and after the body has been parsed, and Starlette's own body limit answers an
-oversized ``Content-Length`` with plain text. Here an unauthenticated caller is refused before
-anything else, and every refusal is JSON in OpenAI's error format.
+oversized ``Content-Length`` with plain text. Here a refused caller is refused before anything else,
+and every refusal is JSON in OpenAI's error format.
 
 Keys are compared in constant time and never written anywhere, not even in an error message, so
 neither a valid nor a guessed key can end up in a log.
@@ -12,6 +20,7 @@ neither a valid nor a guessed key can end up in a log.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import posixpath
 
@@ -31,18 +40,48 @@ def too_large_message(limit: int) -> str:
     return f"Request body is larger than the limit of {limit} bytes."
 
 
-class ApiGuard:
-    def __init__(self, app, api_keys: tuple[str, ...], max_body_bytes: int) -> None:
+def host_allowed(host_header: bytes, allowed: frozenset[str]) -> bool:
+    """``localhost``, an IP address, or a name in ``allowed`` (any port). A request without a Host
+    (HTTP/1.0) names no domain, so there is nothing to rebind."""
+    host = host_header.decode("latin-1").strip().lower()
+    if not host:
+        return True
+    name = host[1:host.index("]")] if host.startswith("[") and "]" in host else host.rsplit(":", 1)[0]
+    if name in ("localhost", "localhost.") or name in allowed:
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class RequestGuard:
+    def __init__(self, app, api_keys: tuple[str, ...], max_body_bytes: int,
+                 allowed_hosts: tuple[str, ...] = ()) -> None:
         self.app = app
         self.keys = [key.encode() for key in api_keys]
         self.max_body_bytes = max_body_bytes
+        self.allowed_hosts = frozenset(h.strip().lower() for h in allowed_hosts if h.strip())
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or not is_api_path(scope["path"]):
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        problem = self.key_problem(headers.get(b"authorization", b"")) if self.keys else None
+        if not host_allowed(headers.get(b"host", b""), self.allowed_hosts):
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            await send_error(send, 421, error_body(
+                "This server does not answer for that Host; add it to allowed_hosts (BYLINE_ALLOWED_HOSTS) "
+                "if it is yours.", code="misdirected_request"))
+            return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = is_api_path(scope["path"])
+        problem = self.key_problem(headers.get(b"authorization", b"")) if self.keys and api else None
         if problem:
             await send_error(send, 401, error_body(problem, code="invalid_api_key"),
                              [(b"www-authenticate", b'Bearer realm="byline"')])
