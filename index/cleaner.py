@@ -163,6 +163,8 @@ def _is_boilerplate(line: str) -> bool:
     if CREDIT_LINE.match(line) or BY_LINE.match(line):
         return True
     words = line.split()
+    if NAVIGATION.match(line) and len(words) <= 3:
+        return True  # a lone "Previous Article" or "Related stories" anywhere: a link, not text
     if SHARE_LINE.match(line) and len(words) <= 12:
         return True
     lowered = [w.strip(":,|·•").lower() for w in words]

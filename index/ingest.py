@@ -33,7 +33,7 @@ from index.loader import RawArticle, Skipped, iter_corpus
 from index.lock import ingest_lock
 
 # Part of every doc_hash: bump it when cleaning or chunking changes, so stores re-clean everything.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 # Chroma refuses larger batches (its limit is near 5,461 records for an on-disk store).
 MAX_WRITE_BATCH = 5000
 NO_TEXT = "no article text left after removing boilerplate"

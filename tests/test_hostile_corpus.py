@@ -13,7 +13,7 @@ from assistant.embedding import MAX_WORD_PIECES, count_word_pieces
 from assistant.settings import Settings
 from assistant.store import Store
 from index.cleaner import clean
-from index.ingest import ingest
+from index.ingest import NO_TEXT, ingest
 from index.loader import read_sidecar, sidecar_metadata
 from tests.conftest import CORPUS
 from tests.ingest_helpers import CountingEmbedder, sample_sentences, store_contents
@@ -179,3 +179,17 @@ def test_every_metadata_field_is_capped(tmp_path, embedder):
     article = Store.open(settings).article("long.md")
     assert len(article.title) <= 501 and article.title.startswith("Harbour Harbour")
     assert len(article.publication) <= 501
+
+
+def test_a_page_of_navigation_links_is_no_article(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "links.txt").write_text("Previous Article\n\nNext Article\n", encoding="utf-8")
+    (corpus / "links.html").write_text("<html><body><article><h1>Previous Article</h1><p>Next Article</p>"
+                                       "</article></body></html>", encoding="utf-8")
+    (corpus / "real.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday after the storm, "
+                                     "port officials said.\n", encoding="utf-8")
+    report = ingest(corpus, Settings.load(store=tmp_path / "store"), embedder=embedder)
+    skipped = {s["path"]: s["reason"] for s in report.skipped}
+    assert skipped == {"links.txt": NO_TEXT, "links.html": NO_TEXT}
+    assert report.documents == 1
