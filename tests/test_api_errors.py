@@ -50,6 +50,28 @@ def test_server_listens_on_loopback_only_by_default(server):
     assert listening == ["0100007F"], listening  # 127.0.0.1, and nothing else
 
 
+@pytest.mark.parametrize("method, path", [
+    ("POST", "/gradio_api/call/ask"), ("GET", "/gradio_api/info"), ("GET", "/config"), ("GET", "/"),
+])
+def test_with_keys_and_no_page_login_the_page_routes_need_a_key_too(server, method, path):
+    root = server.api.rsplit("/v1", 1)[0]
+    refused = httpx.request(method, root + path, json={"data": [LODGED, []]} if method == "POST" else None,
+                            timeout=60)
+    assert refused.status_code == 401
+    allowed = httpx.request(method, root + path, json={"data": [LODGED, []]} if method == "POST" else None,
+                            headers={"Authorization": f"Bearer {KEYS[0]}"}, timeout=60)
+    assert allowed.status_code != 401
+
+
+def test_the_route_list_is_not_published_without_a_key(server):
+    root = server.api.rsplit("/v1", 1)[0]
+    assert httpx.get(root + "/openapi.json", timeout=60).status_code == 401
+
+
+def test_health_stays_open_for_monitoring(server):
+    assert httpx.get(server.api.rsplit("/v1", 1)[0] + "/health", timeout=60).status_code == 200
+
+
 @pytest.mark.parametrize("method,path", [
     ("GET", "/v1/models"), ("GET", "/v1/models/byline"), ("POST", "/v1/chat/completions"),
     ("POST", "/v1/ask"), ("GET", "/v1/no-such-route"), ("GET", "/v1"), ("GET", "//v1/models"),

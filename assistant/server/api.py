@@ -52,7 +52,7 @@ def build_api(app: FastAPI, bot, settings: Settings) -> None:
     router = APIRouter(prefix="/v1")
 
     app.add_middleware(RequestGuard, api_keys=settings.api_keys, max_body_bytes=settings.max_request_bytes,
-                       allowed_hosts=settings.allowed_hosts)
+                       allowed_hosts=settings.allowed_hosts, page_login=bool(settings.ui_user and settings.ui_password))
     app.add_exception_handler(ApiError, _api_error_response)
     app.add_exception_handler(RequestValidationError, _validation_error_response)
     app.add_exception_handler(StarletteHTTPException, _http_error_response(settings))

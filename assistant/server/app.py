@@ -23,7 +23,7 @@ def create_app(settings: Settings, bot=None):
     from assistant.server.ui import mount_ui
 
     bot = bot or Assistant.from_settings(settings)
-    app = FastAPI(title="Byline", docs_url=None, redoc_url=None)
+    app = FastAPI(title="Byline", docs_url=None, redoc_url=None, openapi_url=None)
     build_api(app, bot, settings)
     return mount_ui(app, bot, settings)
 
@@ -53,6 +53,10 @@ def serve(settings: Settings) -> int:
     app = create_app(settings)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     print(f"Byline serving on http://{settings.host}:{settings.port}/ (API at /v1)", flush=True)
+    if settings.api_keys and not settings.ui_user:
+        print("byline: note: API keys are set and the page has no login, so the page's routes need a key "
+              "too; set BYLINE_UI_USER and BYLINE_UI_PASSWORD to open the page in a browser",
+              file=sys.stderr, flush=True)
     if settings.host not in LOOPBACK_HOSTS and not settings.api_keys:
         print(f"byline: warning: listening on {settings.host} without API keys: anyone who can reach "
               "this port can use the API (set BYLINE_API_KEYS)", file=sys.stderr, flush=True)

@@ -5,7 +5,9 @@
   127.0.0.1 (DNS rebinding) would otherwise read every answer and article through the visitor's
   browser. An IP address as the Host cannot be rebound, so any is accepted (the bound one, or the
   machine's own when serving on 0.0.0.0).
-- **API key** (``/v1`` only; the page has its own login).
+- **API key**: on ``/v1``; and on the page's routes too when keys are set but the page has no login
+  of its own (``BYLINE_UI_USER``/``BYLINE_UI_PASSWORD``), since those routes (``/gradio_api/...``)
+  answer questions just as ``/v1`` does. ``/health`` stays open for monitoring.
 - **Body size**: ``max_request_bytes`` on every route, the page's too.
 
 A plain ASGI middleware rather than a FastAPI dependency or route option: a dependency runs only on
@@ -40,6 +42,13 @@ def too_large_message(limit: int) -> str:
     return f"Request body is larger than the limit of {limit} bytes."
 
 
+OPEN_PATHS = ("/health",)
+
+
+def is_open_path(path: str) -> bool:
+    return posixpath.normpath("/" + path.lstrip("/")) in OPEN_PATHS
+
+
 def host_allowed(host_header: bytes, allowed: frozenset[str]) -> bool:
     """``localhost``, an IP address, or a name in ``allowed`` (any port). A request without a Host
     (HTTP/1.0) names no domain, so there is nothing to rebind."""
@@ -58,9 +67,10 @@ def host_allowed(host_header: bytes, allowed: frozenset[str]) -> bool:
 
 class RequestGuard:
     def __init__(self, app, api_keys: tuple[str, ...], max_body_bytes: int,
-                 allowed_hosts: tuple[str, ...] = ()) -> None:
+                 allowed_hosts: tuple[str, ...] = (), page_login: bool = False) -> None:
         self.app = app
         self.keys = [key.encode() for key in api_keys]
+        self.page_login = page_login
         self.max_body_bytes = max_body_bytes
         self.allowed_hosts = frozenset(h.strip().lower() for h in allowed_hosts if h.strip())
 
@@ -81,7 +91,8 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
         api = is_api_path(scope["path"])
-        problem = self.key_problem(headers.get(b"authorization", b"")) if self.keys and api else None
+        needs_key = self.keys and (api or (not self.page_login and not is_open_path(scope["path"])))
+        problem = self.key_problem(headers.get(b"authorization", b"")) if needs_key else None
         if problem:
             await send_error(send, 401, error_body(problem, code="invalid_api_key"),
                              [(b"www-authenticate", b'Bearer realm="byline"')])
