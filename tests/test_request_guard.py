@@ -43,3 +43,30 @@ def test_the_page_routes_cap_the_body_too(server):
     response = httpx.post(base(server) + "/gradio_api/queue/join", content=b"x" * 300_000,
                           headers={"Content-Type": "application/json"}, timeout=60)
     assert response.status_code == 413
+
+
+def test_sigterm_stops_the_server_while_a_stream_is_open(sample_store, tmp_path):
+    """A browser tab keeps a Gradio event stream open; an SSE answer may be mid-way. Neither may hold
+    the server past a few seconds of SIGTERM."""
+    import signal
+    import threading
+
+    with byline_server(sample_store, tmp_path / "server.log") as srv:
+        opened = threading.Event()
+
+        def hold_stream():
+            try:
+                with httpx.stream("GET", base(srv) + "/gradio_api/heartbeat/held-open",
+                                  timeout=60) as response:
+                    opened.set()
+                    for _ in response.iter_bytes():
+                        pass
+            except httpx.HTTPError:
+                pass
+
+        holder = threading.Thread(target=hold_stream, daemon=True)
+        holder.start()
+        assert opened.wait(30)
+        srv.proc.send_signal(signal.SIGTERM)
+        srv.proc.wait(timeout=20)  # before the fix it waited for the stream: for ever
+        assert srv.proc.returncode is not None

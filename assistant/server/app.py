@@ -12,6 +12,7 @@ from assistant.offline import go_offline
 from assistant.settings import Settings
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+SHUTDOWN_GRACE_S = 3
 
 
 def create_app(settings: Settings, bot=None):
@@ -60,5 +61,8 @@ def serve(settings: Settings) -> int:
     if settings.host not in LOOPBACK_HOSTS and not settings.api_keys:
         print(f"byline: warning: listening on {settings.host} without API keys: anyone who can reach "
               "this port can use the API (set BYLINE_API_KEYS)", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    # Open streams (a browser tab's Gradio heartbeat, an SSE answer) would hold a graceful shutdown
+    # forever: Ctrl-C or SIGTERM closes them after SHUTDOWN_GRACE_S.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
     return 0
