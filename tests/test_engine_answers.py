@@ -145,3 +145,40 @@ def test_malformed_history_raises_input_error(bot, history):
 def test_system_messages_in_history_are_accepted(bot):
     history = [{"role": "system", "content": "Be brief."}]
     assert not bot.ask("How many requests were lodged countrywide?", history).declined
+
+
+def test_no_question_costs_more_than_a_few_times_a_normal_one(bot, monkeypatch):
+    """Measured by operation count (term lookups, the answerer's inner step), not by time: a
+    2,000-character question of numbers once cost a hundred times a normal one."""
+    import random
+
+    import assistant.answering.candidates
+    import assistant.answering.extractive
+    import assistant.answering.question
+    import assistant.answering.support
+    import assistant.retrieval.terms as terms
+
+    calls = {"n": 0}
+    lookup = terms.term_present
+
+    def counted(term, vocabulary):
+        calls["n"] += 1
+        return lookup(term, vocabulary)
+
+    for module in (terms, assistant.answering.question, assistant.answering.extractive,
+                   assistant.answering.candidates, assistant.answering.support):
+        monkeypatch.setattr(module, "term_present", counted)
+
+    def cost(question):
+        calls["n"] = 0
+        bot.ask(question)
+        return calls["n"]
+
+    normal = max(cost("How many requests were lodged countrywide?"),
+                 cost("Who chairs the National Committee for Counter Trafficking?"))
+    rng = random.Random(7)
+    numbers = " ".join(str(rng.randint(1, 99_999)) for _ in range(400))[:1999] + "?"
+    names = " ".join(rng.choice(["Sar Kheng", "Cambodia", "Chou Bun Eng", "Thailand", "NCCT"])
+                     for _ in range(300))[:1999] + "?"
+    assert cost(numbers) <= 5 * normal
+    assert cost(names) <= 5 * normal

@@ -13,6 +13,11 @@ from assistant.answering import features
 from assistant.retrieval.terms import QUESTION_WORDS, STOPWORDS, YEAR, query_terms, stem_all, term_present, words
 
 COUNT, WHEN, WHO, WHY, WHERE, ROLE, WHAT = "count", "when", "who", "why", "where", "role", "what"
+# Work per question is bounded: every key is looked up in every candidate sentence's article, so a
+# 2,000-character question of numbers would cost a hundred times a normal one. Real questions have
+# a handful of each; the first ones (names before years before numbers) are kept.
+MAX_TERMS = 32
+MAX_KEYS = 8
 
 _TYPES = [
     (ROLE, re.compile(r"\b(?:(?:what|which) (?:positions?|roles?|titles?|jobs?|posts?)|(?:role|position|job|title)s? "
@@ -101,8 +106,8 @@ def analyse(text: str) -> Question:
     return Question(
         text=text,
         qtype=qtype,
-        terms=[t for t in dict.fromkeys(query_terms(text)) if t not in phrase],
-        keys=keys,
+        terms=[t for t in dict.fromkeys(query_terms(text)) if t not in phrase][:MAX_TERMS],
+        keys=keys[:MAX_KEYS],
         wants_speech=bool(_SPEECH.search(text)),
         focus=focus,
         head=_head(focus),
