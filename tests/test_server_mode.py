@@ -181,3 +181,27 @@ def test_a_running_byline_serve_answers_503_while_chroma_is_away_and_recovers(ch
         back = ask(server)
         assert back.status_code == 200 and "496" in back.json()["answer"]
         assert server.alive()
+
+
+def test_health_answers_in_time_while_the_chroma_server_hangs(chroma, tmp_path):
+    """A stopped (SIGSTOP) Chroma server accepts connections and never answers: /health says so
+    within chroma_timeout_s instead of waiting out the read timeout."""
+    from tests.byline_server import byline_server
+
+    env = {"BYLINE_CHROMA_URL": chroma.url, "BYLINE_CHROMA_TIMEOUT_S": "2"}
+    with byline_server(tmp_path / "unused", tmp_path / "serve.log", env=env) as server:
+        assert httpx.get(f"{server.url}/health", timeout=30).status_code == 200
+        chroma.process.send_signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            hung = httpx.get(f"{server.url}/health", timeout=30)  # the read timeout would be 60 s
+            waited = time.monotonic() - started
+            again = httpx.get(f"{server.url}/health", timeout=30)
+        finally:
+            chroma.process.send_signal(signal.SIGCONT)
+        assert hung.status_code == 503 and "did not answer" in hung.json()["problem"]
+        assert waited < 30 and again.status_code == 503
+        deadline = time.monotonic() + 30
+        while httpx.get(f"{server.url}/health", timeout=30).status_code != 200:
+            assert time.monotonic() < deadline, "health did not recover after SIGCONT"
+            time.sleep(0.5)

@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import InputError, LLMError, StoreError, StoreMissingError
 from assistant.server.guard import RequestGuard, too_large_message
-from assistant.server.health import health_report, store_problem
+from assistant.server.health import StoreProbe, health_report, store_problem
 from assistant.server.openai_models import (
     AskRequest, ChatCompletionRequest, ChatMessage, chat_chunk, chat_completion, error_body,
     model_card, new_completion_id,
@@ -57,9 +57,11 @@ def build_api(app: FastAPI, bot, settings: Settings) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error_response)
     app.add_exception_handler(StarletteHTTPException, _http_error_response(settings))
 
+    probe = StoreProbe(bot, settings.chroma_timeout_s)
+
     @app.get("/health")
     def health() -> JSONResponse:
-        status, body = health_report(bot, settings, model_ids)
+        status, body = health_report(probe, settings, model_ids)
         return JSONResponse(body, status_code=status)
 
     @router.get("/models")

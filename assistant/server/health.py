@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Timeout
 
 from assistant.settings import Settings
 
@@ -45,7 +48,31 @@ def store_warnings(settings: Settings) -> list[str]:
     return []
 
 
-def health_report(bot, settings: Settings, model_ids: list[str]) -> tuple[int, dict]:
+class StoreProbe:
+    """Counts the store's articles for ``/health`` within ``chroma_timeout_s``. A Chroma server that
+    hangs (stopped, swapping) would otherwise hold every health check for the whole read timeout; the
+    query runs on one worker thread, and while a hung one is still pending no other is started."""
+
+    def __init__(self, bot, timeout_s: float) -> None:
+        self._bot = bot
+        self._timeout_s = timeout_s
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="byline-health")
+        self._pending = None
+        self._lock = threading.Lock()
+
+    def articles(self) -> int:
+        """The article count; raises ``TimeoutError`` when the store does not answer in time."""
+        with self._lock:
+            if self._pending is None or self._pending.done():
+                self._pending = self._pool.submit(lambda: len(self._bot.articles()))
+            pending = self._pending
+        try:
+            return pending.result(timeout=self._timeout_s)
+        except Timeout as exc:
+            raise TimeoutError(f"no answer within {self._timeout_s:g} s") from exc
+
+
+def health_report(probe: StoreProbe, settings: Settings, model_ids: list[str]) -> tuple[int, dict]:
     """HTTP status and body for ``/health``: 200 when questions can be answered, else 503.
 
     The body names the problem in a few words without paths or exception text, because ``/health``
@@ -55,7 +82,10 @@ def health_report(bot, settings: Settings, model_ids: list[str]) -> tuple[int, d
     articles = None
     if problem is None:
         try:
-            articles = len(bot.articles())
+            articles = probe.articles()
+        except TimeoutError as exc:
+            log.warning("health check: the store did not answer: %s", exc)
+            problem = f"the store did not answer within {settings.chroma_timeout_s:g} s"
         except Exception as exc:
             log.warning("health check: store query failed: %s: %s", type(exc).__name__, exc)
             problem = "the store cannot be queried"
