@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlparse
 
-from assistant.errors import StoreError, StoreMissingError
+from assistant.errors import BylineError, StoreError, StoreMissingError
 from assistant.offline import go_offline
 from assistant.settings import Settings
 from assistant.types import Article
@@ -45,7 +45,11 @@ def open_client(settings: Settings, create: bool = False):
         raise StoreMissingError(f"{NO_ARTICLES} (no store at {settings.store})")
     try:
         return chromadb.PersistentClient(path=str(settings.store), settings=ChromaSettings(anonymized_telemetry=False))
-    except Exception as exc:
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and not is_chroma_panic(exc):
+            raise  # KeyboardInterrupt, SystemExit
+        if "malformed" in str(exc).lower() or is_chroma_panic(exc):
+            raise damaged(settings, exc) from exc
         if "readonly database" in str(exc).lower():
             # Chroma writes to its SQLite file on every open (even for reads), so a store that is
             # read-only before Byline starts cannot be opened at all; say so instead of SQLite's words.
@@ -224,6 +228,18 @@ def _article(source: str, meta: dict[str, Any], text: str, with_entities: bool =
     )
 
 
+def is_chroma_panic(exc: BaseException) -> bool:
+    """Chroma's Rust core reports a damaged database by panicking, which reaches Python as pyo3's
+    ``PanicException``: a ``BaseException``, so an ``except Exception`` lets it through."""
+    return type(exc).__name__ == "PanicException"
+
+
+def damaged(settings: Settings, exc: BaseException) -> StoreError:
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return StoreError(f"the store at {settings.store_label} cannot be read ({reason}); "
+                      "re-ingest it into a fresh store")
+
+
 def _is_transport_error(exc: Exception) -> bool:
     import httpx
 
@@ -235,11 +251,15 @@ def _is_not_found(exc: Exception) -> bool:
     return "notfound" in text or "does not exist" in text or "not found" in text
 
 
+READS = frozenset({"get", "query", "count", "peek"})
+
+
 class _Collection:
     """A Chroma collection whose calls report failures usefully: on a Chroma server, a lost connection
     becomes one clear ``StoreError`` (the CLI prints it, the API answers 503) rather than an httpx
-    traceback; and ``on_failure`` lets the ``Store`` drop a cached handle that failed. Everything else,
-    including Chroma's own errors, passes through unchanged."""
+    traceback; any other failure of a read (a damaged file: Chroma's "compactor" errors, or a panic of
+    its Rust core) is a ``StoreError`` that says to re-ingest; and ``on_failure`` lets the ``Store``
+    drop a cached handle that failed. Failed writes pass through unchanged, for ingest to handle."""
 
     def __init__(self, collection: Any, settings: Settings, on_failure: Callable[[], None] | None = None) -> None:
         self._collection = collection
@@ -254,11 +274,15 @@ class _Collection:
         def call(*args: Any, **kwargs: Any) -> Any:
             try:
                 return attr(*args, **kwargs)
-            except Exception as exc:
+            except BaseException as exc:
+                if not isinstance(exc, Exception) and not is_chroma_panic(exc):
+                    raise
                 if self._on_failure:
                     self._on_failure()
                 if self._settings.server_mode and _is_transport_error(exc):
                     raise _unreachable(self._settings, exc) from exc
+                if name in READS and not isinstance(exc, BylineError):
+                    raise damaged(self._settings, exc) from exc
                 raise
 
         return call

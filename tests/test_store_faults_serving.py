@@ -81,3 +81,39 @@ def test_truncated_store_gets_503_and_the_server_stays_up(store_copy, tmp_path):
                 db.truncate(keep_bytes)
             assert_store_unavailable(server)
             assert "Traceback" not in chat(server).text
+
+
+def damage(store: Path) -> None:
+    """Overwrite 4 KB in every 64 KB of the store's database past its first pages."""
+    import os
+
+    path = store / "chroma.sqlite3"
+    size = path.stat().st_size
+    with open(path, "r+b") as fh:
+        for offset in range(8192, size, 65536):
+            fh.seek(offset)
+            fh.write(os.urandom(4096))
+
+
+def test_a_damaged_store_is_one_clear_line_on_the_command_line(store_copy):
+    from tests.conftest import run_byline
+
+    damage(store_copy)
+    done = run_byline("ask", LODGED, "--store", str(store_copy))
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("byline: the store at") and "cannot be read" in last and "re-ingest" in last
+    assert "Traceback" not in done.stderr
+
+
+def test_a_store_damaged_while_serving_is_a_503_never_a_500(store_copy, tmp_path):
+    with byline_server(store_copy, tmp_path / "server.log") as server:
+        assert chat(server).status_code == 200
+        damage(store_copy)
+        for response in (chat(server), chat(server, stream=True),
+                         httpx.post(f"{server.api}/ask", json={"question": "Who chairs the NCCT?"},
+                                    timeout=TIMEOUT)):
+            assert response.status_code in (200, 503), response.text[:300]
+            if response.status_code == 503:
+                assert check_error(response, 503)["code"] == "store_unavailable"
+        assert server.alive()
