@@ -13,9 +13,11 @@ rebuild their keyword index.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from assistant.errors import InputError
+from assistant.errors import InputError, StoreError
 from assistant.settings import Settings
 from assistant.store import ARTICLE_PLACEHOLDER_VECTOR, Store, encode_entities
 from index.chunker import Chunk, chunk_text
@@ -90,6 +92,12 @@ def ingest(
                     writer.add(article, digest)
                     bar.update(writer.flush_if_full())
                 bar.update(writer.flush())
+        except Exception as exc:
+            if _disk_full(exc):
+                raise StoreError(f"the disk holding the store {settings.store_label} is full: free some space "
+                                 "and run byline ingest again (articles stored so far still answer; the "
+                                 "rest is completed then)") from exc
+            raise
         finally:
             writer.close()
         if run.recovering:
@@ -230,6 +238,7 @@ class _Writer:
         if not self.pending:
             return 0
         group, self.pending, self.pending_chunks = self.pending, [], 0
+        _check_space(self.settings, group)
         # spaCy finds the entities on the other core while the encoder embeds the chunks: onnxruntime
         # releases the GIL for its forward pass, so the two overlap.
         found = self._entity_pool.submit(find_entities, [text for _, _, _, text, _, _ in group])
@@ -281,6 +290,32 @@ class _Writer:
         if self.embedder is None:
             self.embedder = _load_embedder(self.settings, self.quiet)
         return self.embedder
+
+
+# What a stored chunk costs on disk beyond its text: its vector (float32), Chroma's HNSW entry and
+# SQLite rows and indexes; about 24 KB a chunk, measured on the sample store.
+BYTES_PER_CHUNK = 24_000
+DISK_FULL_MARKERS = ("database or disk is full", "no space left on device", "disk is full")
+
+
+def _disk_full(exc: BaseException) -> bool:
+    while exc is not None:
+        if getattr(exc, "errno", None) == errno.ENOSPC or any(m in str(exc).lower() for m in DISK_FULL_MARKERS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _check_space(settings: Settings, group) -> None:
+    """Refuse a write group the disk cannot hold, before touching the store (a local store only)."""
+    if settings.server_mode:
+        return
+    needed = sum(len(text.encode()) * 2 + BYTES_PER_CHUNK * len(chunks) for _, _, _, text, chunks, _ in group)
+    free = shutil.disk_usage(settings.store).free
+    if free < needed:
+        raise StoreError(f"the disk holding the store {settings.store_label} is full: {free / 1e6:.1f} MB free, "
+                         f"about {needed / 1e6:.1f} MB needed for the next {len(group)} article(s); free some "
+                         "space and run byline ingest again (articles stored so far still answer)")
 
 
 def _capped(value):

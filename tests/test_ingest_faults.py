@@ -18,7 +18,8 @@ from assistant.settings import Settings
 from index import ingest as ingest_module
 from index.ingest import ingest
 from tests.conftest import ROOT, run_byline
-from tests.ingest_helpers import CountingEmbedder, assert_same_store, generated_corpus, store_contents
+from tests.ingest_helpers import (CountingEmbedder, assert_same_store, generated_corpus, sample_sentences,
+                                  store_contents)
 
 ARTICLES = 30
 # Runs ``ingest`` in its own process, printing each article as it is stored; with a pause file it
@@ -218,3 +219,41 @@ def test_an_uninterrupted_store_is_never_swept(corpus, tmp_path, embedder, monke
     assert (report.updated, report.removed) == (1, 1)
     assert ingest(mine, settings, embedder=embedder).unchanged == ARTICLES - 1
     assert store_contents(settings.store)["meta"]["dirty"] is False
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1.5 MB tmpfs, mounted for the test when this user may mount (root in CI); else skipped."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1500k", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.strip() or 'mount failed'}): "
+                    "the disk-full test needs it")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_full_disk_is_one_clear_line_and_the_store_keeps_answering(small_disk, corpus_copy):
+    from tests.conftest import run_byline
+
+    store = small_disk / "store"
+    first = run_byline("ingest", "--corpus", str(corpus_copy), "--store", str(store))
+    assert first.returncode == 0, first.stderr
+    sentences = sample_sentences()
+    paragraphs = [f"Report {i}: " + " ".join(sentences[(i + j) % len(sentences)] for j in range(4))
+                  for i in range(600)]
+    (corpus_copy / "long.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    full = run_byline("ingest", "--corpus", str(corpus_copy), "--store", str(store))
+    assert full.returncode == 1
+    assert "disk holding the store" in full.stderr and "is full" in full.stderr
+    assert "InternalError" not in full.stderr and "Traceback" not in full.stderr
+    status = run_byline("status", "--store", str(store), "--json")
+    assert json.loads(status.stdout)["articles"] == 5
+    answer = run_byline("ask", "How many requests were lodged countrywide?", "--store", str(store), "--json")
+    assert answer.returncode == 0 and "496" in json.loads(answer.stdout)["answer"]
