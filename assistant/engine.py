@@ -42,6 +42,16 @@ log = logging.getLogger(__name__)
 SENTENCE_TYPES = (WHY, ROLE)
 
 
+def _same_version(candidate: Candidate, docs: dict[str, ArticleText]) -> bool:
+    """The chunk is a slice of the article text the answer will cite. While an ingest replaces an
+    article, its new chunks are in the store before its new text is (the record is the commit point);
+    a chunk of one version read against the text of another would cite the wrong span, or an empty
+    one, so it is left out until both agree."""
+    doc = docs.get(candidate.chunk.source)
+    chunk = candidate.chunk
+    return doc is not None and doc.article.text[chunk.start:chunk.end] == chunk.text
+
+
 @dataclass
 class _Turn:
     """Everything one request has worked out before the answer is written."""
@@ -166,6 +176,7 @@ class Assistant:
                                            self._filters(filters, day, snapshot), vector=vector, recency=recency)
         t2 = time.perf_counter()
         docs = self._articles_of(candidates, snapshot)
+        candidates = [c for c in candidates if _same_version(c, docs)]
         analysed = confirmed_by_parse(analyse(question), parsed)
         if turn_rewrite.inherited_type:
             analysed = replace(analysed, qtype=turn_rewrite.inherited_type)
@@ -207,6 +218,7 @@ class Assistant:
         return rewrite(question, history)
 
     def _articles_of(self, candidates: list[Candidate], snapshot: Snapshot) -> dict[str, ArticleText]:
+        """The articles the candidates come from, as the store holds them now."""
         docs = {}
         for cand in candidates:
             source = cand.chunk.source

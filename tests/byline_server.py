@@ -104,6 +104,7 @@ def check_answer_fields(text: str, declined: bool, citations: list[dict]) -> Non
         assert citation["n"] == i
         assert citation["passage"] and citation["source"]
         assert 0 <= citation["start"] < citation["end"]
+        assert len(citation["passage"]) == citation["end"] - citation["start"], citation  # one version's slice
     markers = {int(n) for n in MARKER.findall(text)}
     assert markers <= {c["n"] for c in citations}, f"markers {markers} without citations: {text!r}"
     if declined:

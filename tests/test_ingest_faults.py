@@ -257,3 +257,34 @@ def test_a_full_disk_is_one_clear_line_and_the_store_keeps_answering(small_disk,
     assert json.loads(status.stdout)["articles"] == 5
     answer = run_byline("ask", "How many requests were lodged countrywide?", "--store", str(store), "--json")
     assert answer.returncode == 0 and "496" in json.loads(answer.stdout)["answer"]
+
+
+def test_a_reader_between_an_articles_new_chunks_and_its_new_text_cites_only_exact_spans(
+        corpus_copy, store_copy, embedder, monkeypatch):
+    """An update writes the article's new chunks, then its record with the new text (the commit
+    point). A reader in between holds new chunk offsets and the old text: it must not pair them."""
+    from assistant import Assistant
+    from assistant.store import Store
+
+    kiripost = corpus_copy / "002_7f55eb3e11389810.txt"
+    preface = "\n\n".join(" ".join(sample_sentences()[i:i + 4]) + f" (Note {i}.)" for i in range(0, 100, 4))
+    kiripost.write_text(preface + "\n\n" + kiripost.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = Settings.load(store=store_copy)
+    crash_before_record_of(monkeypatch, "Cambodia Defends Efforts to Stamp Out Human Trafficking")
+    with pytest.raises(Crash):
+        ingest(corpus_copy, settings, embedder=embedder)
+    monkeypatch.undo()
+
+    reader = Assistant.from_settings(settings)
+    store = Store.open(settings)
+    for question in ("How many requests were lodged countrywide?", "How many of them were Vietnamese?",
+                     "What did the NCCT report say about fake complaints?", "Who signed the NCCT report?"):
+        answer = reader.ask(question)
+        for c in answer.citations:
+            assert c.passage, f"{question}: an empty citation"
+            assert store.article(c.source).text[c.start:c.end] == c.passage
+
+    ingest(corpus_copy, settings, embedder=embedder)  # the next run completes the update
+    after = Assistant.from_settings(settings).ask("How many requests were lodged countrywide?")
+    assert "496" in after.answer
+    assert all(store.article(c.source).text[c.start:c.end] == c.passage for c in after.citations)
