@@ -259,10 +259,20 @@ def test_a_full_disk_is_one_clear_line_and_the_store_keeps_answering(small_disk,
     assert answer.returncode == 0 and "496" in json.loads(answer.stdout)["answer"]
 
 
-def test_a_reader_between_an_articles_new_chunks_and_its_new_text_cites_only_exact_spans(
-        corpus_copy, store_copy, embedder, monkeypatch):
-    """An update writes the article's new chunks, then its record with the new text (the commit
-    point). A reader in between holds new chunk offsets and the old text: it must not pair them."""
+def crash_before_new_chunks(monkeypatch) -> None:
+    """Die after the old record is invalidated and the old chunks deleted, before the new ones."""
+    def add_chunks(self, group, vectors):
+        raise Crash("before the new chunks")
+
+    monkeypatch.setattr(ingest_module._Writer, "_add_chunks", add_chunks)
+
+
+@pytest.mark.parametrize("step", ["before the new chunks", "between the new chunks and the record"])
+def test_a_reader_at_each_step_of_an_update_cites_only_exact_spans(
+        corpus_copy, store_copy, embedder, monkeypatch, step):
+    """An update invalidates the article's record, deletes its old chunks, writes the new ones, then
+    its record with the new text (the commit point). A reader stopped at any step between must never
+    pair one version's chunk offsets with another's text."""
     from assistant import Assistant
     from assistant.store import Store
 
@@ -270,7 +280,10 @@ def test_a_reader_between_an_articles_new_chunks_and_its_new_text_cites_only_exa
     preface = "\n\n".join(" ".join(sample_sentences()[i:i + 4]) + f" (Note {i}.)" for i in range(0, 100, 4))
     kiripost.write_text(preface + "\n\n" + kiripost.read_text(encoding="utf-8"), encoding="utf-8")
     settings = Settings.load(store=store_copy)
-    crash_before_record_of(monkeypatch, "Cambodia Defends Efforts to Stamp Out Human Trafficking")
+    if step == "before the new chunks":
+        crash_before_new_chunks(monkeypatch)
+    else:
+        crash_before_record_of(monkeypatch, "Cambodia Defends Efforts to Stamp Out Human Trafficking")
     with pytest.raises(Crash):
         ingest(corpus_copy, settings, embedder=embedder)
     monkeypatch.undo()
