@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any, Iterator
 
 from assistant.answering.answer_type import AnswerType, answer_type, in_present_tense
-from assistant.answering.base import Answerer, Grounds
+from assistant.answering.base import Answerer, Grounds, relay
 from assistant.answering.candidates import ScoredSentence
 from assistant.answering.decline import declined
 from assistant.answering.extractive import ExtractiveAnswerer
@@ -28,7 +28,7 @@ from assistant.answering.support import SupportCheck
 from assistant.conversation import Rewrite, check_history, is_text, needs_context, rewrite
 from assistant.errors import InputError
 from assistant.nlp import parse
-from assistant.retrieval.dates import Recency, parse_as_of, time_window
+from assistant.retrieval.dates import Recency, parse_as_of, published_by, time_window
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.hybrid import Candidate, HybridRetriever
 from assistant.retrieval.snapshot import ArticleText, Snapshot
@@ -150,12 +150,7 @@ class Assistant:
             answer = declined(support.reason, turn.candidates, turn.docs)
             yield answer.answer
         else:
-            answer = None
-            for piece in self.answerer.run(turn.grounds):
-                if isinstance(piece, Answer):
-                    answer = piece
-                else:
-                    yield piece
+            answer = yield from relay(self.answerer.run(turn.grounds))
         answer.timings_ms = {**turn.timings, "answer": (time.perf_counter() - t0) * 1000}
         answer.as_of = turn.as_of.isoformat()
         yield answer
@@ -232,8 +227,7 @@ class Assistant:
         """The request's filters (else the settings' defaults), with ``as_of`` added only when some
         article was published after it: an unneeded filter would cost every search a source list."""
         chosen = filters if filters is not None else Filters.from_settings(self.settings)
-        newest = snapshot.newest_published
-        if newest and newest[:10] > day.isoformat()[:len(newest[:10])]:
+        if not published_by(snapshot.newest_published, day):
             chosen = replace(chosen, as_of=day)
         return chosen
 

@@ -13,7 +13,6 @@ Two collections per store:
 from __future__ import annotations
 
 import json
-
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Callable

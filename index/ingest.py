@@ -94,9 +94,7 @@ def ingest(
                 bar.update(writer.flush())
         except Exception as exc:
             if _disk_full(exc):
-                raise StoreError(f"the disk holding the store {settings.store_label} is full: free some space "
-                                 "and run byline ingest again (articles stored so far still answer; the "
-                                 "rest is completed then)") from exc
+                raise _disk_full_error(settings, "") from exc
             raise
         finally:
             writer.close()
@@ -313,9 +311,13 @@ def _check_space(settings: Settings, group) -> None:
     needed = sum(len(text.encode()) * 2 + BYTES_PER_CHUNK * len(chunks) for _, _, _, text, chunks, _ in group)
     free = shutil.disk_usage(settings.store).free
     if free < needed:
-        raise StoreError(f"the disk holding the store {settings.store_label} is full: {free / 1e6:.1f} MB free, "
-                         f"about {needed / 1e6:.1f} MB needed for the next {len(group)} article(s); free some "
-                         "space and run byline ingest again (articles stored so far still answer)")
+        raise _disk_full_error(settings, f": {free / 1e6:.1f} MB free, about {needed / 1e6:.1f} MB needed "
+                                         f"for the next {len(group)} article(s)")
+
+
+def _disk_full_error(settings: Settings, detail: str) -> StoreError:
+    return StoreError(f"the disk holding the store {settings.store_label} is full{detail}; free some space and "
+                      "run byline ingest again (articles stored so far still answer)")
 
 
 def _capped(value):

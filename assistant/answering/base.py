@@ -36,3 +36,15 @@ class Answerer(Protocol):
     def run(self, grounds: Grounds) -> Iterator[str | Answer]:
         """Text pieces, then the ``Answer``."""
         ...
+
+
+def relay(reply: Iterator[str | Answer]):
+    """Generator: yields a reply's text pieces and returns its final ``Answer``
+    (``answer = yield from relay(answerer.run(grounds))``)."""
+    answer = None
+    for piece in reply:
+        if isinstance(piece, Answer):
+            answer = piece
+        else:
+            yield piece
+    return answer

@@ -178,8 +178,7 @@ def _prominence(doc: ArticleText, key: tuple[str, ...], scoring: Scoring) -> flo
     recency = scoring.recency
     if recency is not None:
         factor *= recency.factor(doc.article.published) ** RECENCY_EXPONENT
-        age = recency.age_days(doc.article.published)
-        if recency.explicit and age is not None and age > recency.window_days * scoring.window_slack:
+        if recency.outside_window(doc.article.published, scoring.window_slack):
             factor *= OUT_OF_WINDOW_FIT  # "this week", and the article is months old
     return factor
 

@@ -14,7 +14,7 @@ import logging
 from importlib import resources
 from typing import Iterator
 
-from assistant.answering.base import Grounds
+from assistant.answering.base import Grounds, relay
 from assistant.answering.citations import MARKER, CitationList, Evidence, strip_markers
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.verify import answer_sentences, check
@@ -131,13 +131,7 @@ def generate_checked(client: LLMClient, grounds: Grounds, extractive: Extractive
     except Exception as exc:
         log.warning("LLM failed (%s); answering from the articles directly", _brief(exc, client.settings))
     if not shown:
-        answer = None
-        for piece in extractive.run(grounds):
-            if isinstance(piece, Answer):
-                answer = piece
-            else:
-                yield piece
-        return answer
+        return (yield from relay(extractive.run(grounds)))
     return Answer(" ".join(shown), False, citations.citations())
 
 

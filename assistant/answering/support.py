@@ -120,14 +120,10 @@ def _says_who(winner, focus: list[str]) -> bool:
 
 
 def _out_of_window(docs, recency: Recency, slack: float) -> bool:
-    """The question is about the days before ``as_of`` ("this week", "recently") and every article the
-    answer comes from is dated well before them: what it says is older news, not the answer."""
-    if not recency.explicit:
-        return False  # the tense alone says too little: "Who chairs the committee?" may be read any time
-    ages = [recency.age_days(d.article.published) for d in docs]
-    if any(a is None for a in ages):
-        return False
-    return min(ages) > recency.window_days * slack
+    """The question says it is about the days before ``as_of`` ("this week", "recently"; the tense
+    alone says too little) and every article the answer comes from is dated well before them: what it
+    says is older news, not the answer."""
+    return all(recency.outside_window(d.article.published, slack) for d in docs)
 
 
 def _listed(keys: list[Key]) -> str:

@@ -89,8 +89,13 @@ class Recency:
         return None if day is None else (self.as_of - day).days
 
     def factor(self, published: str | None) -> float:
-        day = published_date(published)
-        if day is None or self.weight <= 0:
+        age = self.age_days(published)
+        if age is None or self.weight <= 0:
             return 1.0
-        days = max(0, (self.as_of - day).days)
-        return 1.0 + self.weight * math.pow(2.0, -days / max(self.half_life_days, 1e-6))
+        return 1.0 + self.weight * math.pow(2.0, -max(0, age) / max(self.half_life_days, 1e-6))
+
+    def outside_window(self, published: str | None, slack: float) -> bool:
+        """A word set the window ("this week") and the article is older than ``slack`` times it;
+        undated articles never are."""
+        age = self.age_days(published)
+        return self.explicit and age is not None and age > self.window_days * slack
