@@ -20,7 +20,7 @@ from typing import Any, Iterator
 from assistant.answering.answer_type import AnswerType, answer_type, in_present_tense
 from assistant.answering.base import Answerer, Grounds, relay
 from assistant.answering.candidates import ScoredSentence
-from assistant.answering.decline import declined
+from assistant.answering.decline import closest_passages
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.question import ROLE, WHY, analyse, asks_role, confirmed_by_parse
 from assistant.answering.short_answer import ShortAnswerFinder
@@ -145,13 +145,8 @@ class Assistant:
         ``as_of`` is the date the question is asked (``YYYY-MM-DD``; default today)."""
         turn = self._prepare(question, history, filters, as_of)
         t0 = time.perf_counter()
-        support = turn.grounds.support
-        if not support.supported:
-            answer = declined(support.reason, turn.candidates, turn.docs)
-            yield answer.answer
-        else:
-            answer = yield from relay(self.answerer.run(turn.grounds))
-        answer.timings_ms = {**turn.timings, "answer": (time.perf_counter() - t0) * 1000}
+        answer = yield from relay(self.answerer.run(turn.grounds))
+        answer.timings_ms = {**turn.timings, "answer": (time.perf_counter() - t0) * 1000, **answer.timings_ms}
         answer.as_of = turn.as_of.isoformat()
         yield answer
 
@@ -184,7 +179,8 @@ class Assistant:
         query = turn_rewrite.query if turn_rewrite.condensed else question
         timings = {"rewrite": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000,
                    "select": (time.perf_counter() - t2) * 1000}
-        return _Turn(Grounds(analysed, query, pick, finding, support), candidates, docs, day, timings)
+        grounds = Grounds(analysed, query, pick, finding, support, closest_passages(candidates, docs), day.isoformat())
+        return _Turn(grounds, candidates, docs, day, timings)
 
     def _as_of(self, as_of: str | date | None) -> date:
         """The call's date, else the settings' (``BYLINE_AS_OF``, ``--as-of``), else today."""

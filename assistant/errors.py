@@ -27,3 +27,7 @@ class StoreLockedError(StoreError):
 
 class LLMError(BylineError):
     """The configured LLM failed or could not be reached."""
+
+
+class SettingsError(InputError, ValueError):
+    """A setting has a value it cannot take; the message names the setting."""

@@ -91,10 +91,14 @@ class Settings:
     llm_base_url: str | None = None
     llm_model: str = "local-model"
     llm_api_key: str = field(default="not-needed", repr=False)
-    llm_gguf_path: Path | None = None
-    llm_timeout_s: float = 30.0
-    llm_max_tokens: int = 400
-    llm_passages: int = 6  # passages offered to the LLM, best first
+    llm_gguf_path: Path | None = None  # a GGUF file run in-process (the gguf extra); nothing is downloaded
+    llm_mode: str = "combined"  # "combined" (the model writes, the extractive analysis vets) or "llm" (the model alone)
+    llm_threads: int = 2  # CPU threads llama.cpp decodes with (GGUF only)
+    llm_context_tokens: int = 4096  # prompt + answer, per question (GGUF only; the prompt is trimmed to fit)
+    llm_timeout_s: float = 60.0  # the whole answer; a slower model leaves the extractive answer
+    llm_max_tokens: int = 160
+    llm_max_answer_chars: int = 800  # a model still writing past this is rambling: it is stopped
+    llm_sentences: int = 12  # article sentences offered to the model, best first
     llm_min_overlap: float = 0.5  # answer check: share of a sentence's content words found in its passage
 
     # Serving
@@ -109,6 +113,13 @@ class Settings:
     max_request_bytes: int = 65_536  # every route's body limit, the page's too
     allowed_hosts: tuple[str, ...] = ()  # Host names served besides localhost and IP addresses
     max_messages: int = 50
+
+    def __post_init__(self) -> None:
+        for name, allowed in CHOICES.items():
+            if getattr(self, name) not in allowed:
+                from assistant.errors import SettingsError
+
+                raise SettingsError(f"{name} must be one of {', '.join(allowed)}; got {getattr(self, name)!r}")
 
     @classmethod
     def load(cls, config: str | Path | None = None, **overrides: Any) -> "Settings":
@@ -144,6 +155,9 @@ class Settings:
         """Where the store lives, for messages and `byline status`."""
         return self.chroma_url if self.chroma_url else str(self.store)
 
+
+# Settings that take one of a few values.
+CHOICES = {"llm_mode": ("combined", "llm")}
 
 # BYLINE_* variables that are not settings fields but are read elsewhere.
 OTHER_VARIABLES = frozenset({"BYLINE_CONFIG", "BYLINE_SOAK_SECONDS"})

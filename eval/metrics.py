@@ -44,6 +44,8 @@ class CaseResult:
     short_correct: bool = False  # the short answer alone states every fact
     error: str | None = None
     retrieve_error: str | None = None
+    llm_sentences_shown: int = 0  # the LLM path's answer check: generated sentences shown and dropped
+    llm_sentences_dropped: int = 0
 
     def to_dict(self) -> dict:
         out = asdict(self)
@@ -97,6 +99,7 @@ def engine_metrics(results: list[CaseResult]) -> dict[str, float | int | None]:
     correct_answerable = [r for r in answerable if r.correct]
     total_citations = sum(r.citations_total for r in results)
     latencies = [r.latency_ms for r in results]
+    generated = sum(r.llm_sentences_shown + r.llm_sentences_dropped for r in results)
     retrieve_times = [r.retrieve_ms for r in results if r.retrieve_ms is not None]
     return {
         "fact_accuracy": _share(correct_answerable, answerable),
@@ -108,6 +111,8 @@ def engine_metrics(results: list[CaseResult]) -> dict[str, float | int | None]:
         **retrieval_metrics([r.gold_rank for r in answerable if r.sources]),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
+        "latency_p90_ms": percentile(latencies, 90),
+        "llm_dropped_share": sum(r.llm_sentences_dropped for r in results) / generated if generated else None,
         "citation_exact": sum(r.citations_exact for r in results) / total_citations if total_citations else None,
         "retrieve_latency_p50_ms": percentile(retrieve_times, 50),
         "retrieve_latency_p95_ms": percentile(retrieve_times, 95),

@@ -84,6 +84,9 @@ def run_case(case: Case, engine: Any, baseline: VectorBaseline | None, articles:
     short = getattr(answer, "short_answer", None)
     result.short_answer = short.text if short else None
     result.cited_sources = sorted({c.source for c in answer.citations})
+    timings = getattr(answer, "timings_ms", {}) or {}
+    result.llm_sentences_shown = int(timings.get("llm_sentences_shown", 0))
+    result.llm_sentences_dropped = int(timings.get("llm_sentences_dropped", 0))
     result.citations_total = len(answer.citations)
     result.citations_exact = sum(articles.is_exact(c) for c in answer.citations)
     for key, value in score_answer(case, answer.answer, result.declined, passages).items():

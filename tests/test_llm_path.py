@@ -176,14 +176,23 @@ def test_follow_ups_are_condensed_by_the_llm(bot):
     assert_well_formed(bot, answer)
 
 
-def test_a_gguf_path_without_the_extra_is_a_clear_error(bot, tmp_path):
+def test_a_gguf_path_without_the_extra_or_the_file_is_a_clear_error(bot, tmp_path):
+    import importlib.util
+
     from assistant.answering.llm import llm_from_settings
     from assistant.errors import LLMError
 
-    try:
-        import llama_index.llms.llama_cpp  # noqa: F401
-        pytest.skip("the gguf extra is installed here")
-    except ImportError:
-        pass
-    with pytest.raises(LLMError, match="gguf"):
-        llm_from_settings(bot.settings.replace(llm_gguf_path=tmp_path / "model.gguf"))
+    missing = bot.settings.replace(llm_gguf_path=tmp_path / "model.gguf")
+    if importlib.util.find_spec("xllamacpp") is None:
+        with pytest.raises(LLMError, match="gguf"):
+            llm_from_settings(missing)
+    else:
+        with pytest.raises(LLMError, match="GGUF model not found: .*model.gguf"):
+            llm_from_settings(missing)
+
+
+def test_not_in_articles_from_an_endpoint_is_a_decline(bot):
+    with ScriptedLLM(lambda messages: "NOT IN ARTICLES") as llm:
+        answer = with_llm(bot, llm.url).ask("How many requests were lodged countrywide?")
+    assert answer.declined and answer.answer.startswith("The articles don't say")
+    assert_well_formed(bot, answer)

@@ -2,8 +2,10 @@
 
 An answerer (the extractive one, the LLM one) takes the ``Grounds`` of one question (the analysed
 question, the scored sentences, the typed candidate answers and the support decision) and yields text
-pieces as they are ready, then the final ``Answer`` (whose text they add up to). Whether to answer at all
-is decided before, by ``support.SupportCheck``; the engine wires the parts together in one place.
+pieces as they are ready, then the final ``Answer`` (whose text they add up to); a decline is an
+``Answer`` too. Whether the evidence supports an answer is decided before, by ``support.SupportCheck``:
+the extractive answerer follows that decision, the LLM one may weigh it against the model's own.
+The engine wires the parts together in one place.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Iterator, Protocol
 from assistant.types import Answer
 
 if TYPE_CHECKING:
+    from assistant.answering.citations import Evidence
     from assistant.answering.extractive import Pick
     from assistant.answering.question import Question
     from assistant.answering.short_answer import Finding
@@ -23,13 +26,16 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Grounds:
     """Everything known about one question when it is answered. ``query`` is the question as it was
-    retrieved: a follow-up rewritten to stand alone."""
+    retrieved: a follow-up rewritten to stand alone; ``closest`` the passages a decline cites;
+    ``as_of`` the date it is asked (YYYY-MM-DD)."""
 
     question: "Question"
     query: str
     pick: "Pick"
     finding: "Finding"
     support: "Support"
+    closest: list["Evidence"]
+    as_of: str
 
 
 class Answerer(Protocol):

@@ -14,14 +14,16 @@ DECLINE_PREFIX = "The articles don't say"
 CLOSEST = 3
 
 
-def declined(reason: str, candidates: list[Candidate], docs: dict[str, ArticleText]) -> Answer:
-    """A decline that cites the closest chunks considered, each referenced once."""
+def closest_passages(candidates: list[Candidate], docs: dict[str, ArticleText]) -> list[Evidence]:
+    """The best retrieved chunks, as the spans a decline cites."""
+    return [Evidence(docs[c.chunk.source].article, c.chunk.start, c.chunk.end)
+            for c in candidates if c.chunk.source in docs][:CLOSEST]
+
+
+def declined(reason: str, closest: list[Evidence]) -> Answer:
+    """A decline that cites the closest passages considered, each referenced once."""
     citations = CitationList()
-    numbers = []
-    for cand in candidates[:CLOSEST]:
-        doc = docs.get(cand.chunk.source)
-        if doc is not None:
-            numbers.append(citations.number(Evidence(doc.article, cand.chunk.start, cand.chunk.end)))
+    numbers = [citations.number(e) for e in closest]
     text = f"{DECLINE_PREFIX}: {reason}."
     if numbers:
         text = with_marker(f"{text} Closest passages:", numbers)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from assistant.answering import features
 from assistant.answering.citations import CitationList, Evidence, strip_markers, with_marker
+from assistant.answering.decline import declined
 from assistant.conversation import Rewrite
 from assistant.answering.question import COUNT, ROLE, WHAT, WHEN, WHERE, WHO, WHY, Key, Question
 from assistant.retrieval.hybrid import Candidate
@@ -146,7 +147,13 @@ class ExtractiveAnswerer:
         return Answer(text, False, citations.citations())
 
     def run(self, grounds: Grounds) -> Iterator[str | Answer]:
-        """The answerer interface: text pieces, one cited span at a time, then the ``Answer``."""
+        """The answerer interface: text pieces, one cited span at a time, then the ``Answer``; a
+        decline, as the support check decided, in one piece."""
+        if not grounds.support.supported:
+            answer = declined(grounds.support.reason, grounds.closest)
+            yield answer.answer
+            yield answer
+            return
         finding = grounds.finding
         if grounds.support.short and finding.winner is not None:
             answer = self.short_answer(finding, grounds.pick, grounds.question)

@@ -1,34 +1,58 @@
-"""The optional LLM path: an LLM phrases the answer from numbered passages; only checked sentences pass.
+"""The LLM answerer: a model writes a short answer from numbered article sentences; only checked sentences pass.
 
 Models come through llama-index's LLM classes: ``OpenAILike`` for any OpenAI-compatible endpoint
-(``llm_base_url``), or ``LlamaCPP`` for a local GGUF file (``llm_gguf_path``; the optional ``gguf``
-extra). The answer is streamed sentence by sentence, and each sentence is checked against the passage
-it cites before it is shown (``verify``), so an invented sentence or a wrong citation never reaches the
-user. A failing or unreachable LLM, or one whose sentences all fail the check, leaves the extractive
-answer in place, with a warning in the log.
+(``llm_base_url``), or ``XLlamaCpp`` for a local GGUF file in-process (``llm_gguf_path``; the optional
+``gguf`` extra). The model sees the best sentences of the retrieved articles, numbered, under each
+article's title and date, and answers with every sentence ending in the numbers of the sentences it
+rests on, or exactly ``NOT IN ARTICLES``. Numbers map back to exact spans, so citations keep their
+offsets. Each generated sentence is checked before it is shown (``verify``): an invented fact, a number
+bound to the wrong thing or a missing citation drops it, and the answer says how many were dropped.
+
+Two modes (``llm_mode``):
+- ``combined`` (the default): the extractive answerer's analysis goes first. A settled decline (a name
+  the articles lack, only older articles) stands; otherwise the sentences holding the extractive
+  candidate answers lead the offered ones, and the model's checked sentences win. When none passes,
+  the extractive result stands; where the model names a candidate, that is the short answer. (Naming
+  the candidates in the prompt was tried: a 1.5B model then answered with a wrong one.)
+- ``llm``: the model alone decides, from the best-ranked sentences.
+A failing, slow or unreachable model leaves the extractive result in place, with a warning in the log.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass
 from importlib import resources
 from typing import Iterator
 
 from assistant.answering.base import Grounds, relay
 from assistant.answering.citations import MARKER, CitationList, Evidence, strip_markers
+from assistant.answering.decline import DECLINE_PREFIX, declined
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.verify import answer_sentences, check
 from assistant.errors import LLMError
+from assistant.retrieval.snapshot import ArticleText
+from assistant.retrieval.terms import index_terms, term_present
 from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.types import Answer, ShortAnswer
 
 log = logging.getLogger(__name__)
 MAX_CONDENSED_CHARS = 500
 HISTORY_TURNS = 6
+NOT_IN_ARTICLES = "NOT IN ARTICLES"
+_MODEL_DECLINE = re.compile(rf"^\W*(?:{NOT_IN_ARTICLES}|{DECLINE_PREFIX})\b", re.IGNORECASE)
+MODEL_DECLINE_REASON = "none of the sentences found answers the question"
+CANDIDATES_SHOWN = 3
+PROMPT_MARGIN = 1.15  # tiktoken counts are not the model's own: leave room for the difference
 
 
 def prompt(name: str) -> str:
-    return resources.files("prompts").joinpath(f"{name}.txt").read_text(encoding="utf-8")
+    return prompt_file(f"{name}.txt")
+
+
+def prompt_file(name: str) -> str:
+    return resources.files("prompts").joinpath(name).read_text(encoding="utf-8")
 
 
 def llm_from_settings(settings: Settings) -> "LLMClient | None":
@@ -42,22 +66,60 @@ def llm_from_settings(settings: Settings) -> "LLMClient | None":
         ), settings)
     if settings.llm_gguf_path:
         try:
-            from llama_index.llms.llama_cpp import LlamaCPP
+            import xllamacpp  # noqa: F401
         except ImportError as exc:
             raise LLMError("llm_gguf_path needs the optional extra: pip install 'byline[gguf]'") from exc
-        if not settings.llm_gguf_path.is_file():
-            raise LLMError(f"GGUF model not found: {settings.llm_gguf_path}")
-        return LLMClient(LlamaCPP(model_path=str(settings.llm_gguf_path), temperature=0.0,
-                                  max_new_tokens=settings.llm_max_tokens, verbose=False), settings)
+        from assistant.answering.gguf import XLlamaCpp
+
+        return LLMClient(XLlamaCpp(
+            model_path=str(settings.llm_gguf_path), threads=settings.llm_threads,
+            context_tokens=settings.llm_context_tokens, max_tokens=settings.llm_max_tokens,
+            timeout_s=settings.llm_timeout_s,
+        ), settings, answer_grammar=prompt_file("answer.gbnf"))
     return None
 
 
-class LLMClient:
-    """One configured LLM and the three prompts. Safe to share: it keeps no per-request state."""
+@dataclass(frozen=True)
+class NumberedSentences:
+    """The evidence as the model sees it: sentence ``n`` is ``spans[n-1]``, an exact article span."""
 
-    def __init__(self, llm, settings: Settings) -> None:
+    spans: list[Evidence]
+    text: str
+
+    @property
+    def texts(self) -> dict[int, str]:
+        return {n: e.text for n, e in enumerate(self.spans, start=1)}
+
+
+def numbered(chosen: list[tuple[ArticleText, int]]) -> NumberedSentences:
+    """Sentences grouped under their article's title, publication and date (articles in order of
+    their best sentence, sentences in article order), numbered from 1 as they are listed."""
+    by_article: dict[str, list[tuple[ArticleText, int]]] = {}
+    for doc, i in chosen:
+        by_article.setdefault(doc.article.source, []).append((doc, i))
+    spans: list[Evidence] = []
+    blocks = []
+    for group in by_article.values():
+        article = group[0][0].article
+        about = ", ".join(x for x in (article.publication, article.published) if x)
+        lines = [f"Article: {article.title or article.source}" + (f" ({about})" if about else "")]
+        for doc, i in sorted(group, key=lambda g: g[1]):
+            span = doc.spans[i]
+            spans.append(Evidence(article, span.start, span.end))
+            lines.append(f"[{len(spans)}] {_defang(' '.join(doc.sentence(i).split()))}")
+        blocks.append("\n".join(lines))
+    return NumberedSentences(spans, "\n\n".join(blocks))
+
+
+class LLMClient:
+    """One configured LLM and its prompts. Safe to share: it keeps no per-request state.
+    ``answer_grammar`` (GBNF, local models only) makes the model write cited sentences or
+    ``NOT IN ARTICLES`` and nothing else: small models otherwise often leave the markers out."""
+
+    def __init__(self, llm, settings: Settings, answer_grammar: str | None = None) -> None:
         self.llm = llm
         self.settings = settings
+        self.answer_grammar = answer_grammar
 
     def condense(self, question: str, history: list[dict]) -> str | None:
         """The follow-up as a standalone question, or None if the LLM fails (the caller falls back)."""
@@ -76,67 +138,145 @@ class LLMClient:
         condensed = text[0].strip().strip("\"'“”") if text else ""
         return condensed if 0 < len(condensed) <= MAX_CONDENSED_CHARS else None
 
-    def stream(self, question: str, passages: list[str]) -> Iterator[str]:
+    def messages(self, question: str, sentences: NumberedSentences, as_of: str):
         from llama_index.core.llms import ChatMessage
 
-        numbered = "\n\n".join(f"[{i}] {_defang(p)}" for i, p in enumerate(passages, start=1))
-        messages = [ChatMessage(role="system", content=prompt("system")),
-                    ChatMessage(role="user", content=prompt("answer").format(passages=numbered, question=question))]
-        for chunk in self.llm.stream_chat(messages):
+        return [ChatMessage(role="system", content=prompt("system")),
+                ChatMessage(role="user", content=prompt("answer").format(
+                    sentences=sentences.text, question=question, as_of=as_of))]
+
+    def fits(self, messages) -> bool:
+        """Whether the prompt and the longest answer fit in ``llm_context_tokens``."""
+        from assistant.offline import go_offline
+
+        go_offline()
+        import tiktoken
+
+        encoding = tiktoken.get_encoding("cl100k_base")
+        used = sum(len(encoding.encode(m.content or "")) for m in messages) * PROMPT_MARGIN
+        return used + self.settings.llm_max_tokens <= self.settings.llm_context_tokens
+
+    def stream(self, messages) -> Iterator[str]:
+        extra = {"grammar": self.answer_grammar} if self.answer_grammar else {}
+        for chunk in self.llm.stream_chat(messages, **extra):
             if chunk.delta:
                 yield chunk.delta
 
 
 class LLMAnswerer:
-    """The answerer interface over an LLM: checked sentences, with the extractive answer as fallback."""
+    """The answerer interface over an LLM: checked sentences, with the extractive result as fallback."""
 
     def __init__(self, client: LLMClient, extractive: ExtractiveAnswerer) -> None:
         self.client = client
         self.extractive = extractive
 
     def run(self, grounds: Grounds) -> Iterator[str | Answer]:
-        answer = yield from generate_checked(self.client, grounds, self.extractive)
+        settings = self.client.settings
+        combined = settings.llm_mode == "combined"
+        if combined and not grounds.support.supported and grounds.support.settled or not grounds.pick.pool:
+            answer = yield from relay(self.extractive.run(grounds))
+        else:
+            answer = yield from self._generate(grounds, combined)
         yield answer
 
+    def _generate(self, grounds: Grounds, combined: bool):
+        """Generator: yields checked sentences as they complete; returns the final ``Answer``."""
+        client = self.client
+        chosen = self._sentences(grounds, combined)
+        while True:
+            sentences = numbered(chosen)
+            messages = client.messages(grounds.query, sentences, grounds.as_of)
+            if client.fits(messages) or len(chosen) <= 1:
+                break
+            chosen = chosen[:-1]
+        offered = sentences.texts
+        citations = CitationList()
+        shown: list[str] = []
+        dropped = 0
+        model_declined = False
+        buffer = ""
 
-def generate_checked(client: LLMClient, grounds: Grounds, extractive: ExtractiveAnswerer):
-    """Generator: yields checked sentences as they complete; returns the final ``Answer`` (the
-    extractive one when no sentence passes)."""
-    question, pick = grounds.query, grounds.pick
-    offered = extractive.evidence(pick, client.settings.llm_passages)
-    passages = {i: e.text for i, e in enumerate(offered, start=1)}
-    citations = CitationList()
-    shown: list[str] = []
-    buffer = ""
+        def release(pieces: list[str]):
+            nonlocal dropped, model_declined
+            for sentence in pieces:
+                if _MODEL_DECLINE.search(sentence):
+                    model_declined = model_declined or not shown
+                    continue
+                verdict = check(sentence, offered, client.settings.llm_min_overlap, grounds.query)
+                if not verdict.ok:
+                    dropped += 1
+                    log.info("answer check dropped %r: %s", verdict.text, verdict.reason)
+                    continue
+                spans = [sentences.spans[n - 1] for n in verdict.cited]
+                piece = f"{verdict.text} {''.join(f'[{citations.number(e)}]' for e in spans)}"
+                shown.append(piece)
+                yield piece if len(shown) == 1 else f" {piece}"
 
-    def release(sentences: list[str]):
-        for sentence in sentences:
-            verdict = check(sentence, passages, client.settings.llm_min_overlap)
-            if not verdict.ok:
-                log.info("answer check dropped %r: %s", verdict.text, verdict.reason)
-                continue
-            numbers = [citations.number(offered[n - 1]) for n in verdict.cited]
-            piece = f"{verdict.text} {''.join(f'[{n}]' for n in numbers)}"
-            shown.append(piece)
-            yield piece if len(shown) == 1 else f" {piece}"
+        try:
+            written = 0
+            for delta in client.stream(messages):
+                buffer += delta
+                written += len(delta)
+                if written > client.settings.llm_max_answer_chars:
+                    log.warning("the model rambles (over %d characters); stopping it", client.settings.llm_max_answer_chars)
+                    break
+                pieces = answer_sentences(buffer)
+                if len(pieces) > 1 and not pieces[-1].startswith("["):  # markers may still be arriving
+                    yield from release(pieces[:-1])
+                    buffer = buffer[buffer.rfind(pieces[-1]):]
+            yield from release(answer_sentences(buffer))
+        except Exception as exc:
+            log.warning("LLM failed (%s); answering from the articles directly", _brief(exc, client.settings))
+        checked = {"llm_sentences_shown": float(len(shown)), "llm_sentences_dropped": float(dropped)}
+        if shown:
+            text = " ".join(shown)
+            answer = Answer(text, False, citations.citations(),
+                            short_answer=_short_answer(grounds, text, citations))
+        elif model_declined:
+            answer = declined(MODEL_DECLINE_REASON, grounds.closest)
+            yield answer.answer
+        else:
+            if dropped:
+                log.warning("no sentence of the model's answer passed the check; answering from the articles directly")
+            answer = yield from relay(self.extractive.run(grounds))
+        answer.timings_ms.update(checked)
+        return answer
 
-    try:
-        for delta in client.stream(question, list(passages.values())):
-            buffer += delta
-            sentences = answer_sentences(buffer)
-            if len(sentences) > 1:
-                yield from release(sentences[:-1])
-                buffer = buffer[buffer.rfind(sentences[-1]):]
-        yield from release(answer_sentences(buffer))
-    except Exception as exc:
-        log.warning("LLM failed (%s); answering from the articles directly", _brief(exc, client.settings))
-    if not shown:
-        return (yield from relay(extractive.run(grounds)))
-    return Answer(" ".join(shown), False, citations.citations())
+    def _sentences(self, grounds: Grounds, combined: bool) -> list[tuple[ArticleText, int]]:
+        """The sentences to offer, best first: in combined mode those of the top candidate answers
+        lead, then the extractive answerer's chosen sentences (and the quote's speaker or the
+        continuation it needs), then the rest of its ranking."""
+        limit = self.client.settings.llm_sentences
+        out: dict[tuple[str, int], tuple[ArticleText, int]] = {}
+        if combined:
+            for candidate in grounds.finding.candidates[:CANDIDATES_SHOWN]:
+                m = candidate.best
+                out.setdefault((m.source, m.sentence), (m.doc, m.sentence))
+        for e in self.extractive.evidence(grounds.pick, limit):
+            doc = next(s.doc for s in grounds.pick.pool if s.doc.article.source == e.article.source)
+            for i in doc.overlapping(e.start, e.end):
+                out.setdefault((e.article.source, i), (doc, i))
+        for s in grounds.pick.pool:
+            out.setdefault(s.key, (s.doc, s.index))
+        return list(out.values())[:limit]
+
+
+def _short_answer(grounds: Grounds, text: str, citations: CitationList) -> ShortAnswer | None:
+    """The first candidate answer (best first) that the model's answer names and that stands in a
+    sentence it cites: where the two answerers agree, the short answer keeps its exact offsets."""
+    said = frozenset(index_terms(text))
+    for candidate in grounds.finding.candidates:
+        if not all(term_present(t, said) for t in index_terms(candidate.best.text)):
+            continue
+        for m in candidate.mentions:
+            for c in citations.citations():
+                if c.source == m.source and c.start <= m.start and m.end <= c.end:
+                    return ShortAnswer(m.text, c.n, m.start, m.end)
+    return None
 
 
 def _defang(text: str) -> str:
-    """Passage text as the LLM sees it: an article's own "[3]" must not pass for a citation marker."""
+    """Article text as the LLM sees it: an article's own "[3]" must not pass for a citation marker."""
     return MARKER.sub(r"(\1)", text)
 
 
@@ -148,4 +288,4 @@ def _brief(exc: Exception, settings: Settings) -> str:
     return f"{type(exc).__name__}: {text[:200]}"
 
 
-__all__ = ["Evidence", "LLMAnswerer", "LLMClient", "generate_checked", "llm_from_settings"]
+__all__ = ["LLMAnswerer", "LLMClient", "NumberedSentences", "llm_from_settings", "numbered"]
