@@ -98,7 +98,8 @@ class Settings:
     llm_timeout_s: float = 60.0  # the whole answer; a slower model leaves the extractive answer
     llm_max_tokens: int = 160
     llm_max_answer_chars: int = 800  # a model still writing past this is rambling: it is stopped
-    llm_sentences: int = 12  # article sentences offered to the model, best first
+    llm_passages: int = 3  # retrieved chunks whose every sentence is offered to the model
+    llm_sentences: int = 20  # article sentences offered at most, best first
     llm_min_overlap: float = 0.5  # answer check: share of a sentence's content words found in its passage
 
     # Serving

@@ -82,12 +82,23 @@ def test_cited_sentences_become_exact_citations_and_are_counted(bot):
     assert_well_formed(bot, answer)
 
 
-def test_not_in_articles_is_a_decline_citing_the_closest_passages(bot):
-    answer = with_model(bot, lambda p: "NOT IN ARTICLES").ask(REQUESTS)
+def test_not_in_articles_is_a_decline_citing_the_closest_passages_in_llm_mode(bot):
+    answer = with_model(bot, lambda p: "NOT IN ARTICLES", llm_mode="llm").ask(REQUESTS)
     assert answer.declined
     assert answer.answer.startswith("The articles don't say: none of the sentences found answers the question.")
     assert answer.citations
     assert_well_formed(bot, answer)
+
+
+def test_in_combined_mode_the_models_decline_leaves_a_supported_extractive_answer(bot):
+    answer = with_model(bot, lambda p: "NOT IN ARTICLES").ask(REQUESTS)
+    assert answer.answer == bot.ask(REQUESTS).answer and not answer.declined
+
+
+def test_a_sentence_that_only_restates_the_question_is_dropped(bot):
+    answer = with_model(bot, lambda p: f"Requests were lodged countrywide. [{cite(p, '496 requests')}]").ask(REQUESTS)
+    assert answer.answer == bot.ask(REQUESTS).answer
+    assert answer.timings_ms["llm_sentences_dropped"] == 1
 
 
 def test_a_settled_decline_stands_without_asking_the_model_in_combined_mode(bot):

@@ -87,10 +87,10 @@ def offered_passages(messages: list[dict]) -> dict[int, str]:
     return {int(n): text for n, text in re.findall(r"^\[(\d+)\] (.*)$", messages[-1]["content"], re.M)}
 
 
-def with_llm(bot, url: str) -> Assistant:
+def with_llm(bot, url: str, **extra) -> Assistant:
     from assistant.answering.llm import llm_from_settings
 
-    settings = bot.settings.replace(llm_base_url=url, llm_timeout_s=5.0)
+    settings = bot.settings.replace(llm_base_url=url, llm_timeout_s=5.0, **extra)
     return Assistant(settings, bot.store, bot.embedder, llm_from_settings(settings))
 
 
@@ -193,6 +193,6 @@ def test_a_gguf_path_without_the_extra_or_the_file_is_a_clear_error(bot, tmp_pat
 
 def test_not_in_articles_from_an_endpoint_is_a_decline(bot):
     with ScriptedLLM(lambda messages: "NOT IN ARTICLES") as llm:
-        answer = with_llm(bot, llm.url).ask("How many requests were lodged countrywide?")
+        answer = with_llm(bot, llm.url, llm_mode="llm").ask("How many requests were lodged countrywide?")
     assert answer.declined and answer.answer.startswith("The articles don't say")
     assert_well_formed(bot, answer)

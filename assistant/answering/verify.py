@@ -79,7 +79,7 @@ def check(sentence: str, passages: dict[int, str], min_overlap: float, given: st
     texts = [evidence_text(passages[n]) for n in cited]
     support = " ".join([*texts, given])
     problem = (unsupported_fact(body, support) or _missing_first_name(body, support, passages.values())
-               or misbound_number(body, texts) or _overlap_problem(body, support, min_overlap))
+               or misbound_number(body, texts) or _overlap_problem(body, " ".join(texts), min_overlap, given))
     return Verdict(not problem, cited, body, problem)
 
 
@@ -109,6 +109,8 @@ def _missing_first_name(body: str, support: str, offered) -> str:
     if not first:
         return ""
     word = first.group()
+    if not _name_like(word):
+        return ""
     spelt_as_name = any(re.search(rf"(?<![.!?]\s)(?<=\s){re.escape(word)}\b", p) for p in offered)
     if spelt_as_name and not term_present(word.lower(), frozenset(index_terms(support))):
         return f"{word} is not in the cited passage"
@@ -131,18 +133,21 @@ def misbound_number(body: str, passages: list[str]) -> str:
         name = tokens[min(near, key=lambda j: abs(j - i))].lower()
         verdicts = [_nearest_to(name, _tokens(p), _is_year(number)) for p in passages]
         found = [v for v in verdicts if v is not None]
-        if found and number not in found:
-            return f"the cited passage gives {found[0]} for {tokens[min(names, key=lambda j: abs(j - i))]}, not {number}"
+        if found and not any(number in v for v in found):
+            return f"the cited passage gives {min(found[0])} for {tokens[min(near, key=lambda j: abs(j - i))]}, not {number}"
     return ""
 
 
-def _nearest_to(name: str, tokens: list[str], years: bool) -> str | None:
-    """The number of the same kind closest to an occurrence of ``name``, or None."""
+def _nearest_to(name: str, tokens: list[str], years: bool) -> set[str] | None:
+    """The numbers of the same kind closest to an occurrence of ``name`` (ties kept: "398 Vietnamese,
+    123 Indonesians"), or None."""
     numbers = [(i, n) for i, n in ((i, _number(t)) for i, t in enumerate(tokens)) if n is not None and _is_year(n) == years]
     places = [i for i, t in enumerate(tokens) if t.lower() == name]
     if not numbers or not places:
         return None
-    return min(((abs(i - p), n) for p in places for i, n in numbers))[1]
+    distances = [(abs(i - p), n) for p in places for i, n in numbers]
+    closest = min(d for d, _ in distances)
+    return {n for d, n in distances if d == closest}
 
 
 def _tokens(text: str) -> list[str]:
@@ -164,10 +169,13 @@ def _name_like(token: str) -> bool:
     return token[0].isupper() and lowered not in pipeline().Defaults.stop_words and lowered not in features.MONTHS
 
 
-def _overlap_problem(body: str, support: str, min_overlap: float) -> str:
-    content = set(index_terms(body))
+def _overlap_problem(body: str, support: str, min_overlap: float, given: str = "") -> str:
+    """Enough of what the sentence adds to the question must be in the cited passages; a sentence
+    that only restates the question says nothing."""
+    asked = frozenset(index_terms(given))
+    content = {t for t in index_terms(body) if not term_present(t, asked)}
     if not content:
-        return "says nothing"
+        return "says nothing the question does not" if asked else "says nothing"
     vocabulary = frozenset(index_terms(support))
     share = sum(1 for t in content if term_present(t, vocabulary)) / len(content)
     return "" if share >= min_overlap else f"only {share:.0%} of its words are in the cited passage"
