@@ -116,11 +116,23 @@ class Settings:
     max_messages: int = 50
 
     def __post_init__(self) -> None:
+        """Every choice one of its values and every number in range, the error naming the setting:
+        an unchecked ``fusion = "RRF"`` would silently mean the other fusion."""
+        from assistant.errors import SettingsError
+
         for name, allowed in CHOICES.items():
             if getattr(self, name) not in allowed:
-                from assistant.errors import SettingsError
-
                 raise SettingsError(f"{name} must be one of {', '.join(allowed)}; got {getattr(self, name)!r}")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            if f.name in POSITIVE and not value > 0:
+                raise SettingsError(f"{f.name} must be greater than 0; got {value}")
+            if not value >= 0:
+                raise SettingsError(f"{f.name} must not be negative; got {value}")
+        if self.chunk_overlap >= self.chunk_tokens:
+            raise SettingsError(f"chunk_overlap ({self.chunk_overlap}) must be less than chunk_tokens ({self.chunk_tokens})")
 
     @classmethod
     def load(cls, config: str | Path | None = None, **overrides: Any) -> "Settings":
@@ -158,7 +170,16 @@ class Settings:
 
 
 # Settings that take one of a few values.
-CHOICES = {"llm_mode": ("combined", "llm")}
+CHOICES = {"llm_mode": ("combined", "llm"), "fusion": ("relative", "rrf"), "embed_backend": ("auto", "onnx", "torch")}
+# Numbers that must be above zero (every other number must not be negative).
+POSITIVE = frozenset({
+    "chroma_timeout_s", "chroma_read_timeout_s", "embed_batch_size", "embed_threads", "embed_onnx_batch",
+    "chunk_tokens", "max_file_bytes", "ingest_batch_chunks", "max_question_chars", "max_history_messages",
+    "retrieve_k", "dense_k", "keyword_k", "rrf_k", "max_history_chars", "generation_check_s",
+    "answer_passages", "answer_max_sentences", "answer_rerank", "recency_half_life_days",
+    "llm_threads", "llm_context_tokens", "llm_timeout_s", "llm_max_tokens", "llm_max_answer_chars",
+    "llm_sentences", "llm_passages", "ui_concurrency", "max_request_bytes", "max_messages",
+})
 
 # BYLINE_* variables that are not settings fields but are read elsewhere.
 OTHER_VARIABLES = frozenset({"BYLINE_CONFIG", "BYLINE_SOAK_SECONDS"})
@@ -177,7 +198,19 @@ def _warn_unknown_variables(names: set[str]) -> None:
 
 
 def _coerce(cls: type, name: str, value: Any) -> Any:
-    """Turn strings from env/TOML into the field's declared type."""
+    """Turn strings from env/TOML into the field's declared type; a value that is not one names
+    the setting in its error."""
+    try:
+        return _converted(cls, name, value)
+    except (TypeError, ValueError) as exc:
+        from assistant.errors import SettingsError
+
+        hint = str(get_type_hints(cls)[name])
+        kind = "whole number" if "int" in hint and "float" not in hint else "number" if "float" in hint else "value"
+        raise SettingsError(f"{name}: {value!r} is not a {kind}") from exc
+
+
+def _converted(cls: type, name: str, value: Any) -> Any:
     hint = str(get_type_hints(cls)[name])
     if value is None:
         return None
