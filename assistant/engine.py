@@ -230,6 +230,9 @@ class Assistant:
     # -- articles ------------------------------------------------------------------------------
 
     def articles(self) -> list[Article]:
+        """Every article's metadata (source, title, publication, published, chunks), by source. The
+        list leaves ``text`` empty, since a large store would not fit in memory twice over:
+        ``article(source)`` gives one article with its text."""
         return self.store.list_articles()
 
     def article(self, source: str) -> Article | None:

@@ -84,7 +84,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Article:
-    """An ingested article as the store knows it."""
+    """An ingested article as the store knows it. ``text`` is the cleaned text that citation offsets
+    refer to; it is empty in the metadata-only list ``Assistant.articles()`` returns."""
 
     source: str
     text: str

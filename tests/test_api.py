@@ -171,3 +171,58 @@ def test_a_malformed_as_of_is_a_400_on_both_routes(client, server, as_of):
     response = httpx.post(f"{server.api}/ask", json={"question": LODGED, "as_of": as_of}, timeout=120)
     assert response.status_code == 400
     assert "as_of" in response.json()["error"]["message"]
+
+
+def test_usage_counts_the_question_and_the_answer_in_tokens(client):
+    from assistant.tokens import count_tokens
+
+    completion = ask(client, [{"role": "user", "content": LODGED}])
+    usage = completion.usage
+    assert usage.prompt_tokens == count_tokens(LODGED)
+    assert usage.completion_tokens == count_tokens(completion.choices[0].message.content) > 0
+    assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
+
+
+def test_a_stream_ends_with_usage_when_asked_and_only_then(client):
+    messages = [{"role": "user", "content": LODGED}]
+    chunks = list(client.chat.completions.create(model="byline", messages=messages, stream=True,
+                                                 stream_options={"include_usage": True}))
+    assert chunks[-1].choices == [] and chunks[-1].usage.completion_tokens > 0
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert chunks[-1].usage.completion_tokens == ask(client, messages).usage.completion_tokens
+    assert text
+    plain = list(client.chat.completions.create(model="byline", messages=messages, stream=True))
+    assert all(c.usage is None for c in plain)
+
+
+def test_filters_ride_beside_messages_and_in_ask(client, server):
+    vod_only = {"publication": "VOD"}
+    completion = client.chat.completions.create(
+        model="byline", messages=[{"role": "user", "content": LODGED}], extra_body={"filters": vod_only})
+    assert {c["publication"] for c in extras(completion)["citations"]} <= {"VOD"}
+    response = httpx.post(f"{server.api}/ask", json={"question": LODGED, "filters": vod_only}, timeout=120)
+    assert response.status_code == 200
+    assert {c["publication"] for c in response.json()["citations"]} <= {"VOD"}
+    unfiltered = ask(client, [{"role": "user", "content": LODGED}])
+    assert GOLD_SOURCE in {c["source"] for c in extras(unfiltered)["citations"]}
+
+
+@pytest.mark.parametrize("filters, field", [({"published_from": "2022-13"}, "published_from"),
+                                            ({"colour": "red"}, "colour")])
+def test_a_bad_filter_is_a_400_naming_the_field(server, filters, field):
+    response = httpx.post(f"{server.api}/ask", json={"question": LODGED, "filters": filters}, timeout=120)
+    assert response.status_code == 400
+    assert field in response.json()["error"]["message"]
+
+
+def test_articles_are_listed_and_each_gives_the_text_offsets_refer_to(client, server, bot):
+    listed = httpx.get(f"{server.api}/articles", timeout=30).json()
+    assert listed["object"] == "list"
+    assert [a["source"] for a in listed["data"]] == [a.source for a in bot.articles()]
+    assert all(a["chunks"] > 0 and "text" not in a for a in listed["data"])
+    completion = ask(client, [{"role": "user", "content": LODGED}])
+    cited = extras(completion)["citations"][0]
+    article = httpx.get(f"{server.api}/articles/{cited['source']}", timeout=30).json()
+    assert article["text"][cited["start"]:cited["end"]] == cited["passage"]
+    missing = httpx.get(f"{server.api}/articles/nope.txt", timeout=30)
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "article_not_found"

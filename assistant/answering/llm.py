@@ -37,6 +37,7 @@ from assistant.errors import LLMError
 from assistant.retrieval.snapshot import ArticleText
 from assistant.retrieval.terms import index_terms, term_present
 from assistant.settings import Settings
+from assistant.tokens import count_tokens
 from assistant.types import Answer, ShortAnswer
 
 log = logging.getLogger(__name__)
@@ -149,13 +150,7 @@ class LLMClient:
 
     def fits(self, messages) -> bool:
         """Whether the prompt and the longest answer fit in ``llm_context_tokens``."""
-        from assistant.offline import go_offline
-
-        go_offline()
-        import tiktoken
-
-        encoding = tiktoken.get_encoding("cl100k_base")
-        used = sum(len(encoding.encode(m.content or "")) for m in messages) * PROMPT_MARGIN
+        used = sum(count_tokens(m.content or "") for m in messages) * PROMPT_MARGIN
         return used + self.settings.llm_max_tokens <= self.settings.llm_context_tokens
 
     def stream(self, messages) -> Iterator[str]:

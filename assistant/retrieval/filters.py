@@ -10,7 +10,7 @@ from typing import Any
 from assistant.errors import InputError
 from assistant.retrieval.dates import published_by
 
-_DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DATE_PREFIX = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant.errors import InputError, LLMError, StoreError, StoreMissingError
 from assistant.server.guard import RequestGuard, too_large_message
 from assistant.server.health import StoreProbe, health_report, store_problem
+from assistant.retrieval.filters import Filters
 from assistant.server.openai_models import (
-    AskRequest, ChatCompletionRequest, ChatMessage, chat_chunk, chat_completion, error_body,
-    model_card, new_completion_id,
+    AskRequest, ChatCompletionRequest, ChatMessage, FiltersIn, chat_chunk, chat_completion, error_body,
+    model_card, new_completion_id, usage, usage_chunk,
 )
 from assistant.settings import Settings
 from assistant.types import Answer
@@ -76,11 +77,15 @@ def build_api(app: FastAPI, bot, settings: Settings) -> None:
     def chat_completions(request: ChatCompletionRequest) -> dict | StreamingResponse:
         model = check_model(request.model, model_ids)
         question, history = conversation(request.messages, settings)
+        filters = filters_of(request.filters)
         check_store(settings)
+        said = [m.content for m in request.messages]
         if not request.stream:
-            return chat_completion(call_engine(bot.ask, settings, question, history, None, request.as_of), model)
-        pieces = call_engine(start_stream, settings, bot, question, history, request.as_of)
-        return StreamingResponse(sse_events(pieces, model, settings), media_type="text/event-stream",
+            answer = call_engine(bot.ask, settings, question, history, filters, request.as_of)
+            return chat_completion(answer, model, usage(said, answer.answer))
+        pieces = call_engine(start_stream, settings, bot, question, history, filters, request.as_of)
+        counted = said if request.stream_options and request.stream_options.include_usage else None
+        return StreamingResponse(sse_events(pieces, model, settings, counted), media_type="text/event-stream",
                                  headers=SSE_HEADERS)
 
     @router.post("/ask")
@@ -90,9 +95,25 @@ def build_api(app: FastAPI, bot, settings: Settings) -> None:
         check_text(request.question, "question")
         for i, turn in enumerate(request.history):
             check_text(turn.content, f"history[{i}].content")
+        filters = filters_of(request.filters)
         check_store(settings)
         history = [{"role": t.role, "content": t.content} for t in request.history]
-        return call_engine(bot.ask, settings, request.question, history, None, request.as_of).to_dict()
+        return call_engine(bot.ask, settings, request.question, history, filters, request.as_of).to_dict()
+
+    @router.get("/articles")
+    def list_articles() -> dict:
+        check_store(settings)
+        articles = call_engine(bot.articles, settings)
+        return {"object": "list", "data": [article_card(a) for a in articles]}
+
+    @router.get("/articles/{source:path}")
+    def get_article(source: str) -> dict:
+        check_store(settings)
+        article = call_engine(bot.article, settings, source)
+        if article is None:
+            raise ApiError(404, f"No article {source[:200]!r} in the store; GET /v1/articles lists them",
+                           param="source", code="article_not_found")
+        return {**article_card(article), "text": article.text}
 
     routes = {route.path: route.methods for route in router.routes}
 
@@ -104,9 +125,25 @@ def build_api(app: FastAPI, bot, settings: Settings) -> None:
             raise ApiError(405, f"{request.method} is not allowed on {request.url.path}; use "
                                 f"{', '.join(sorted(allowed))}", code="method_not_allowed")
         raise ApiError(404, f"Unknown API route {request.url.path}. Routes: GET /v1/models, "
-                            "POST /v1/chat/completions, POST /v1/ask.", code="unknown_url")
+                            "POST /v1/chat/completions, POST /v1/ask, GET /v1/articles, "
+                            "GET /v1/articles/{source}.", code="unknown_url")
 
     app.include_router(router)
+
+
+def filters_of(given: FiltersIn | None) -> Filters | None:
+    """The request's filters; a malformed date is a 400 naming the field."""
+    if given is None:
+        return None
+    try:
+        return Filters(given.publication, given.published_from, given.published_to)
+    except InputError as exc:
+        raise ApiError(400, f"filters.{exc}", param="filters", code="invalid_filter") from exc
+
+
+def article_card(article) -> dict:
+    return {"object": "article", "source": article.source, "title": article.title,
+            "publication": article.publication, "published": article.published, "chunks": article.chunks}
 
 
 def check_model(requested: str | None, model_ids: list[str]) -> str:
@@ -180,21 +217,26 @@ def engine_error(exc: Exception, settings: Settings) -> ApiError:
                     type_="server_error", code="internal_error")
 
 
-def start_stream(bot, question: str, history: list[dict], as_of: str | None = None) -> Iterator[str | Answer]:
+def start_stream(bot, question: str, history: list[dict], filters: Filters | None = None,
+                 as_of: str | None = None) -> Iterator[str | Answer]:
     """Take the first piece before the response starts, so input and store errors still get a status code."""
-    stream = bot.stream(question, history, None, as_of)
+    stream = bot.stream(question, history, filters, as_of)
     first = next(stream)
     return itertools.chain([first], stream)
 
 
-def sse_events(pieces: Iterable[str | Answer], model: str, settings: Settings) -> Iterator[str]:
-    """OpenAI's chunk stream; the last chunk before ``[DONE]`` carries ``citations`` and ``declined``."""
+def sse_events(pieces: Iterable[str | Answer], model: str, settings: Settings,
+               counted: list[str] | None = None) -> Iterator[str]:
+    """OpenAI's chunk stream; the last chunk before ``[DONE]`` carries ``citations`` and ``declined``,
+    then, when ``counted`` (the messages) is given, a chunk with the ``usage``."""
     completion_id, created = new_completion_id(), int(time.time())
     yield sse(chat_chunk(completion_id, created, model, {"role": "assistant", "content": ""}))
     try:
         for piece in pieces:
             if isinstance(piece, Answer):
                 yield sse(chat_chunk(completion_id, created, model, {}, "stop", piece))
+                if counted is not None:
+                    yield sse(usage_chunk(completion_id, created, model, usage(counted, piece.answer)))
                 break
             yield sse(chat_chunk(completion_id, created, model, {"content": piece}))
         else:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assistant.tokens import count_tokens
 from assistant.types import Answer
 
 
@@ -37,13 +38,31 @@ class ChatMessage(BaseModel):
         return "".join(p["text"] for p in value)
 
 
+class FiltersIn(BaseModel):
+    """Which articles an answer may draw from (Byline's; OpenAI clients send it in ``extra_body``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    publication: str | None = None
+    published_from: str | None = None
+    published_to: str | None = None
+
+
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    include_usage: bool = False
+
+
 class ChatCompletionRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     model: str | None = None
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
+    stream_options: StreamOptions | None = None
     as_of: str | None = None  # Byline's: the date the question is asked (OpenAI clients send it in extra_body)
+    filters: FiltersIn | None = None
 
 
 class HistoryMessage(BaseModel):
@@ -59,6 +78,7 @@ class AskRequest(BaseModel):
     question: str
     history: list[HistoryMessage] = Field(default_factory=list)
     as_of: str | None = None
+    filters: FiltersIn | None = None
 
 
 def error_body(message: str, type_: str = "invalid_request_error", param: str | None = None,
@@ -74,7 +94,14 @@ def new_completion_id() -> str:
     return f"chatcmpl-{uuid.uuid4().hex}"
 
 
-def chat_completion(answer: Answer, model: str) -> dict[str, Any]:
+def usage(prompt_texts: list[str], answer_text: str) -> dict[str, int]:
+    """OpenAI's ``usage``, counted with tiktoken: the question and history in, the answer out."""
+    prompt = sum(count_tokens(t) for t in prompt_texts)
+    completion = count_tokens(answer_text)
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
+def chat_completion(answer: Answer, model: str, counted: dict[str, int]) -> dict[str, Any]:
     return {
         "id": new_completion_id(),
         "object": "chat.completion",
@@ -86,8 +113,15 @@ def chat_completion(answer: Answer, model: str) -> dict[str, Any]:
             "finish_reason": "stop",
             "logprobs": None,
         }],
+        "usage": counted,
         **byline_fields(answer),
     }
+
+
+def usage_chunk(completion_id: str, created: int, model: str, counted: dict[str, int]) -> dict[str, Any]:
+    """The extra last chunk ``stream_options.include_usage`` asks for: no choices, the usage."""
+    return {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
+            "choices": [], "usage": counted}
 
 
 def chat_chunk(completion_id: str, created: int, model: str, delta: dict[str, Any],
