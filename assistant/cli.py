@@ -18,28 +18,40 @@ from assistant.settings import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Options default to None so that a setting from the TOML file or the environment is not
+    overridden; the help text names the default the settings give."""
+    defaults = Settings.__dataclass_fields__
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", type=Path, help="Chroma store directory (env BYLINE_STORE)")
-    common.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000 (env BYLINE_CHROMA_URL)")
-    common.add_argument("--config", type=Path, help="settings TOML file (env BYLINE_CONFIG)")
+    common.add_argument("--store", type=Path, help=f"Chroma store directory (default {defaults['store'].default}; "
+                                                   "env BYLINE_STORE)")
+    common.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000, instead of "
+                                             "the store directory (default: none; env BYLINE_CHROMA_URL)")
+    common.add_argument("--config", type=Path, help="settings TOML file (default ./byline.toml when it "
+                                                    "exists; env BYLINE_CONFIG)")
+    common.add_argument("--log-level", dest="log_level", choices=LOG_LEVELS,
+                        help="what the log shows on stderr (default warning; env BYLINE_LOG_LEVEL); "
+                             "info adds one line per API request")
     common.add_argument("--debug", action="store_true", help="show tracebacks")
 
     parser = argparse.ArgumentParser(prog="byline", description="Cited answers from news articles.")
+    parser.add_argument("--version", action="version", version=f"byline {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", parents=[common], help="clean, chunk, embed and store a corpus")
-    p.add_argument("--corpus", type=Path, required=True)
+    p.add_argument("--corpus", type=Path, required=True, help="folder of .txt, .md and .html articles")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("status", parents=[common], help="what the store holds")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the status as JSON")
     p.set_defaults(func=cmd_status)
 
     filters = argparse.ArgumentParser(add_help=False)
-    filters.add_argument("--publication", help="only articles whose publication contains this")
-    filters.add_argument("--since", help="only articles published on or after, e.g. 2022 or 2022-07")
-    filters.add_argument("--until", help="only articles published on or before, e.g. 2022-10")
+    filters.add_argument("--publication", help="only articles whose publication contains this (default: any)")
+    filters.add_argument("--since", type=_date_prefix("--since"),
+                         help="only articles published on or after, e.g. 2022 or 2022-07 (default: any)")
+    filters.add_argument("--until", type=_date_prefix("--until"),
+                         help="only articles published on or before, e.g. 2022-10 (default: any)")
     filters.add_argument("--as-of", dest="as_of", help="the date the question is asked, e.g. 2023-01-05 "
                          "(default today): later articles are not used, \"this week\" means the week before it")
 
@@ -52,12 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("serve", parents=[common], help="chat page at / and OpenAI-compatible API at /v1")
-    p.add_argument("--host")
-    p.add_argument("--port", type=int)
+    p.add_argument("--host", help=f"address to listen on (default {defaults['host'].default}; env BYLINE_HOST)")
+    p.add_argument("--port", type=int, help=f"port (default {defaults['port'].default}; env BYLINE_PORT)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("eval", parents=[common], help="run eval cases and check accuracy thresholds")
-    p.add_argument("--cases", type=Path, required=True)
+    p.add_argument("--cases", type=Path, required=True, help="eval cases, one JSON object per line")
     p.add_argument("--json", type=Path, dest="json_out", help="write the eval report here")
     p.add_argument("--markdown", type=Path, help="write a Markdown report here")
     p.add_argument("--thresholds", type=Path, help="thresholds TOML (default: eval/thresholds.toml)")
@@ -67,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", parents=[common], help="performance benchmark")
-    p.add_argument("--quick", action="store_true")
+    p.add_argument("--quick", action="store_true", help="fewer repetitions and no large scale rows")
     p.add_argument("--json", type=Path, dest="json_out", help="write the bench report here")
     p.add_argument("--news-store", type=Path, help="also time warm asks on this store (ingested from "
                                                    "the news corpus) over --news-cases, each as of its date")
@@ -77,13 +89,48 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("byline")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _date_prefix(option: str):
+    """An argparse type: a bad date is a usage error (exit 2) naming the option."""
+    from assistant.retrieval.filters import DATE_PREFIX
+
+    def check(value: str) -> str:
+        if not DATE_PREFIX.match(value):
+            raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2022, 2022-07 or 2022-07-15")
+        return value
+
+    check.__name__ = option
+    return check
+
+
 def settings_from(args: argparse.Namespace, **extra) -> Settings:
-    return Settings.load(
+    settings = Settings.load(
         config=getattr(args, "config", None),
         store=getattr(args, "store", None),
         chroma_url=getattr(args, "chroma_url", None),
+        log_level=getattr(args, "log_level", None),
         **extra,
     )
+    set_up_logging(settings.log_level)
+    return settings
+
+
+def set_up_logging(level: str) -> None:
+    import logging
+
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    logging.getLogger().setLevel(level.upper())
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -24,7 +24,7 @@ from assistant.answering.decline import closest_passages
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.question import ROLE, WHY, analyse, asks_role, confirmed_by_parse
 from assistant.answering.short_answer import ShortAnswerFinder
-from assistant.answering.support import SupportCheck
+from assistant.answering.support import Support, SupportCheck
 from assistant.conversation import Rewrite, check_history, is_text, needs_context, rewrite
 from assistant.errors import InputError
 from assistant.nlp import parse
@@ -162,8 +162,9 @@ class Assistant:
         recency = self._recency(question, parsed, day)
         t1 = time.perf_counter()
         snapshot = self.retriever.snapshot()
+        chosen_filters = self._filters(filters, day, snapshot)
         candidates = self.retriever.search(turn_rewrite.query, self.settings.retrieve_k,
-                                           self._filters(filters, day, snapshot), vector=vector, recency=recency)
+                                           chosen_filters, vector=vector, recency=recency)
         t2 = time.perf_counter()
         docs = self._articles_of(candidates, snapshot)
         candidates = [c for c in candidates if _same_version(c, docs)]
@@ -176,6 +177,8 @@ class Assistant:
         sentences = [ScoredSentence(s.doc, s.index, s.score, s.predicate) for s in pick.pool]
         finding = self.finder.run(atype, question, sentences, vector, recency, turn_rewrite.carried)
         support = self.support.run(analysed, pick, finding, recency)
+        if not candidates and chosen_filters is not None and chosen_filters.describe():
+            support = Support.no(f"no article matches the filters ({chosen_filters.describe()})")
         query = turn_rewrite.query if turn_rewrite.condensed else question
         timings = {"rewrite": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000,
                    "select": (time.perf_counter() - t2) * 1000}

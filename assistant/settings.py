@@ -114,6 +114,7 @@ class Settings:
     max_request_bytes: int = 65_536  # every route's body limit, the page's too
     allowed_hosts: tuple[str, ...] = ()  # Host names served besides localhost and IP addresses
     max_messages: int = 50
+    log_level: str = "warning"  # debug, info (one line per API request), warning, error
 
     def __post_init__(self) -> None:
         """Every choice one of its values and every number in range, the error naming the setting:
@@ -148,13 +149,14 @@ class Settings:
         unknown = set(values) - names
         if unknown:
             raise ValueError(f"unknown setting(s) in {path}: {', '.join(sorted(unknown))}")
+        coerced = {k: _coerce(cls, k, v, f"{k} in {path}") for k, v in values.items()}
         for name in names:
             env = os.environ.get(f"BYLINE_{name.upper()}")
             if env is not None and env != "":
-                values[name] = env
+                coerced[name] = _coerce(cls, name, env, f"BYLINE_{name.upper()}")
         _warn_unknown_variables(names)
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**{k: _coerce(cls, k, v) for k, v in values.items()})
+        coerced.update({k: _coerce(cls, k, v) for k, v in overrides.items() if v is not None})
+        return cls(**coerced)
 
     def replace(self, **changes: Any) -> "Settings":
         return dataclasses.replace(self, **{k: _coerce(Settings, k, v) for k, v in changes.items()})
@@ -170,7 +172,8 @@ class Settings:
 
 
 # Settings that take one of a few values.
-CHOICES = {"llm_mode": ("combined", "llm"), "fusion": ("relative", "rrf"), "embed_backend": ("auto", "onnx", "torch")}
+CHOICES = {"llm_mode": ("combined", "llm"), "fusion": ("relative", "rrf"), "embed_backend": ("auto", "onnx", "torch"),
+           "log_level": ("debug", "info", "warning", "error")}
 # Numbers that must be above zero (every other number must not be negative).
 POSITIVE = frozenset({
     "chroma_timeout_s", "chroma_read_timeout_s", "embed_batch_size", "embed_threads", "embed_onnx_batch",
@@ -197,9 +200,9 @@ def _warn_unknown_variables(names: set[str]) -> None:
         logging.getLogger(__name__).warning("unknown setting %s is ignored%s", variable, hint)
 
 
-def _coerce(cls: type, name: str, value: Any) -> Any:
+def _coerce(cls: type, name: str, value: Any, source: str | None = None) -> Any:
     """Turn strings from env/TOML into the field's declared type; a value that is not one names
-    the setting in its error."""
+    where it came from (``BYLINE_RETRIEVE_K``) and the type expected."""
     try:
         return _converted(cls, name, value)
     except (TypeError, ValueError) as exc:
@@ -207,7 +210,7 @@ def _coerce(cls: type, name: str, value: Any) -> Any:
 
         hint = str(get_type_hints(cls)[name])
         kind = "whole number" if "int" in hint and "float" not in hint else "number" if "float" in hint else "value"
-        raise SettingsError(f"{name}: {value!r} is not a {kind}") from exc
+        raise SettingsError(f"{source or name}: {value!r} is not a {kind}") from exc
 
 
 def _converted(cls: type, name: str, value: Any) -> Any:

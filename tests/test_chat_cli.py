@@ -52,5 +52,6 @@ def test_ask_filters_by_date_and_rejects_a_bad_date(sample_store):
     answer = json.loads(done.stdout)
     assert {c["source"] for c in answer["citations"]} == {"003_4d63d15f2f6ef595.txt"}
 
-    bad = run_byline("ask", "Who chaired it?", "--since", "last year", "--store", str(sample_store))
-    assert bad.returncode == 2 and "published_from" in bad.stderr
+    for bad_date in ("last year", "2022-13"):
+        bad = run_byline("ask", "Who chaired it?", "--since", bad_date, "--store", str(sample_store))
+        assert bad.returncode == 2 and "argument --since" in bad.stderr and repr(bad_date) in bad.stderr

@@ -10,7 +10,7 @@ from typing import Any
 from assistant.errors import InputError
 from assistant.retrieval.dates import published_by
 
-_DATE_PREFIX = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+DATE_PREFIX = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,20 @@ class Filters:
     def __post_init__(self) -> None:
         for name in ("published_from", "published_to"):
             value = getattr(self, name)
-            if value is not None and not _DATE_PREFIX.match(value):
+            if value is not None and not DATE_PREFIX.match(value):
                 raise InputError(f"{name} must look like 2022, 2022-07 or 2022-07-15, not {value!r}")
+
+    def describe(self) -> str:
+        """The user's restrictions in words ("publication contains 'VOD', published from 2030"); the
+        ``as_of`` cut is the question's date, not a filter the user chose."""
+        parts = []
+        if self.publication:
+            parts.append(f"publication contains {self.publication!r}")
+        if self.published_from:
+            parts.append(f"published from {self.published_from}")
+        if self.published_to:
+            parts.append(f"published up to {self.published_to}")
+        return ", ".join(parts)
 
     @property
     def active(self) -> bool:

@@ -13,6 +13,7 @@ from assistant.settings import Settings
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 SHUTDOWN_GRACE_S = 3
+QUIET_LIBRARIES = ("httpx", "httpcore", "chromadb", "urllib3", "uvicorn.error", "gradio", "asyncio")
 
 
 def create_app(settings: Settings, bot=None):
@@ -27,6 +28,22 @@ def create_app(settings: Settings, bot=None):
     app = FastAPI(title="Byline", docs_url=None, redoc_url=None, openapi_url=None)
     build_api(app, bot, settings)
     return mount_ui(app, bot, settings)
+
+
+def check_port_free(host: str, port: int) -> None:
+    """A port in use is one line and exit 1, not a banner followed by uvicorn's traceback."""
+    import socket
+
+    from assistant.errors import BylineError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise BylineError(f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+                              "(another server there? choose one with --port)") from exc
 
 
 def check_access(settings: Settings, environ=None) -> None:
@@ -50,9 +67,13 @@ def check_access(settings: Settings, environ=None) -> None:
 def serve(settings: Settings) -> int:
     import uvicorn
 
+    from assistant.server.access_log import AccessLog
+
     check_access(settings)
-    app = create_app(settings)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    check_port_free(settings.host, settings.port)
+    app = AccessLog(create_app(settings))
+    for chatty in QUIET_LIBRARIES:  # their INFO lines would drown the access log
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
     print(f"Byline serving on http://{settings.host}:{settings.port}/ (API at /v1)", flush=True)
     if settings.api_keys and not settings.ui_user:
         print("byline: note: API keys are set and the page has no login, so the page's routes need a key "
