@@ -144,8 +144,7 @@ def _answer(bot, question: str, history: list[dict], out: TextIO) -> Answer | No
 def citation_lines(answer: Answer) -> list[str]:
     lines = []
     for c in answer.citations:
-        where = ", ".join(x for x in (c.title or c.source, c.publication, c.published) if x)
-        lines.append(f"  [{c.n}] {where}: “{c.passage}”")
+        lines.append(f"  [{c.n}] {c.where}: “{c.passage}”")
     return lines
 
 

@@ -189,8 +189,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def format_answer(answer) -> str:
     lines = [answer.answer]
     for c in answer.citations:
-        where = ", ".join(x for x in (c.title or c.source, c.publication, c.published) if x)
-        lines.append(f"  [{c.n}] {where}: \"{c.passage}\"")
+        lines.append(f"  [{c.n}] {c.where}: \"{c.passage}\"")
     return "\n".join(lines)
 
 

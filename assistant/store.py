@@ -224,6 +224,9 @@ def _article(source: str, meta: dict[str, Any], text: str, with_entities: bool =
         chunks=int(meta.get("chunks", 0)),
         notice=meta.get("notice") or None,
         entities=decode_entities(meta.get("entities")) if with_entities else (),
+        title_derived=bool(meta.get("title_derived")),
+        published_estimated=bool(meta.get("published_estimated")),
+        publication_inferred=bool(meta.get("publication_inferred")),
     )
 
 

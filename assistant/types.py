@@ -34,6 +34,9 @@ class Citation:
     title: str | None = None
     publication: str | None = None
     published: str | None = None
+    title_derived: bool = False  # the title is the article's first sentence: it had none
+    published_estimated: bool = False  # the date was inferred from the text, not given
+    publication_inferred: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,7 +48,21 @@ class Citation:
             "passage": self.passage,
             "start": self.start,
             "end": self.end,
+            "title_derived": self.title_derived,
+            "published_estimated": self.published_estimated,
+            "publication_inferred": self.publication_inferred,
         }
+
+    @property
+    def where(self) -> str:
+        """Title, publication and date as a reader should see them, guesses marked:
+        "Title (derived), Kiripost (publication inferred), about 2022-10"."""
+        parts = [f"{self.title or self.source}" + (" (title from its first sentence)" if self.title_derived else "")]
+        if self.publication:
+            parts.append(self.publication + (" (publication inferred)" if self.publication_inferred else ""))
+        if self.published:
+            parts.append(("about " if self.published_estimated else "") + self.published)
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -96,3 +113,7 @@ class Article:
     notice: str | None = None
     # Named entities found at ingest, ``(start, end, label)`` into ``text``; filled by ``Store.article``.
     entities: tuple[tuple[int, int, str], ...] = ()
+    # Metadata that is a guess: a title made from the first sentence, a date or publication inferred.
+    title_derived: bool = False
+    published_estimated: bool = False
+    publication_inferred: bool = False

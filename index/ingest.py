@@ -35,7 +35,10 @@ from index.loader import RawArticle, Skipped, iter_corpus
 from index.lock import ingest_lock
 
 # Part of every doc_hash: bump it when cleaning or chunking changes, so stores re-clean everything.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
+DERIVED_TITLE_CHARS = 80
+# Flags kept with an article when its metadata is a guess: shown as such wherever it is cited.
+PROVENANCE_FLAGS = ("title_derived", "published_estimated", "publication_inferred")
 # Chroma refuses larger batches (its limit is near 5,461 records for an on-disk store).
 MAX_WRITE_BATCH = 5000
 NO_TEXT = "no article text left after removing boilerplate"
@@ -210,6 +213,10 @@ class _Writer:
             return
         meta = {**{k: _capped(v) for k, v in cleaned.metadata.items() if v},
                 **{k: _capped(v) for k, v in article.metadata.items() if v}}
+        if not meta.get("title"):
+            derived = derived_title(cleaned.text)
+            if derived:
+                meta.update(title=derived, title_derived=True)
         chunks = chunk_text(cleaned.text, self.settings.chunk_tokens, self.settings.chunk_overlap)
         if not chunks:
             self._skip(article.source, NO_TEXT)
@@ -330,9 +337,11 @@ def _capped(value):
 
 
 def _chunk_metadata(source: str, digest: str, meta: dict, chunk: Chunk) -> dict:
+    """A derived title is left out: it repeats the first sentence, which would then count twice in
+    keyword search."""
     return {
         "source": source,
-        "title": meta.get("title") or "",
+        "title": "" if meta.get("title_derived") else meta.get("title") or "",
         "publication": meta.get("publication") or "",
         "published": meta.get("published") or "",
         "start": chunk.start,
@@ -351,7 +360,21 @@ def _article_record(digest: str, meta: dict, chunks: int, notice: str, entities:
         "publication": meta.get("publication") or "",
         "published": meta.get("published") or "",
         "notice": notice,
+        **{flag: True for flag in PROVENANCE_FLAGS if meta.get(flag)},
     }
+
+
+def derived_title(text: str) -> str | None:
+    """A readable title for an article that has none: its first sentence, cut at a word."""
+    from assistant.sentences import split
+
+    first = next((s for s in split(text) if len(s.split()) >= 3), None)
+    if first is None:
+        return None
+    first = " ".join(first.split()).rstrip(".")
+    if len(first) <= DERIVED_TITLE_CHARS:
+        return first
+    return first[:DERIVED_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
 
 
 def chunk_id(source: str, chunk: Chunk) -> str:

@@ -24,6 +24,7 @@ SUPPORTED = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES
 # A trailing "(inferred: ...)" / "(named in the byline)" note in a sidecar value is provenance for
 # the curator, not part of the name a reader should see; a proper-noun one like "(Malaysia)" stays.
 ANNOTATION = re.compile(r"\s*\([a-z][^()]*\)\s*$")
+INFERRED_NOTE = re.compile(r"\((?:inferred|guessed|estimated|assumed)\b[^()]*\)\s*$", re.IGNORECASE)
 # NULs are dropped from text (padding, corruption); in a file that is not UTF-8, more than this share
 # of them means binary content.
 MAX_NUL_SHARE = 0.01
@@ -65,11 +66,18 @@ def read_sidecar(corpus: Path) -> tuple[dict[str, dict[str, Any]], Skipped | Non
 
 
 def sidecar_metadata(entry: dict[str, Any]) -> dict[str, Any]:
-    """Display values from a sidecar entry: annotations stripped, an estimated date used if no exact one."""
+    """Display values from a sidecar entry: annotations stripped, an estimated date used if no exact
+    one, and the fact that it was estimated (or the publication inferred) kept as a flag, so that a
+    reader is not shown a guess as a fact."""
+    publication = entry.get("publication")
+    exact = _display(entry.get("published"), strip_note=True)
+    estimated = None if exact else _display(entry.get("published_estimated"), strip_note=True)
     return {
         "title": _display(entry.get("title")),
-        "publication": _display(entry.get("publication"), strip_note=True),
-        "published": _display(entry.get("published") or entry.get("published_estimated"), strip_note=True),
+        "publication": _display(publication, strip_note=True),
+        "published": exact or estimated,
+        "published_estimated": bool(estimated),
+        "publication_inferred": isinstance(publication, str) and bool(INFERRED_NOTE.search(publication)),
     }
 
 

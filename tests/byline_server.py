@@ -16,7 +16,8 @@ import httpx
 
 from tests.conftest import ROOT, free_port
 
-CITATION_KEYS = {"n", "source", "title", "publication", "published", "passage", "start", "end"}
+CITATION_KEYS = {"n", "source", "title", "publication", "published", "passage", "start", "end",
+                 "title_derived", "published_estimated", "publication_inferred"}
 MARKER = re.compile(r"\[(\d+)\]")
 PR_CAPBSET_DROP = 24
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2

@@ -184,7 +184,7 @@ def _prominence(doc: ArticleText, key: tuple[str, ...], scoring: Scoring) -> flo
 
 
 def _in_title(doc: ArticleText, key: tuple[str, ...]) -> bool:
-    title = words(doc.article.title or "")
+    title = words(doc.title or "")
     n = len(key)
     return any(tuple(title[i:i + n]) == key for i in range(len(title) - n + 1))
 

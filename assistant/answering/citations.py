@@ -45,7 +45,9 @@ class CitationList:
     def citations(self) -> list[Citation]:
         return [
             Citation(n=i, source=e.article.source, passage=e.text, start=e.start, end=e.end,
-                     title=e.article.title, publication=e.article.publication, published=e.article.published)
+                     title=e.article.title, publication=e.article.publication, published=e.article.published,
+                     title_derived=e.article.title_derived, published_estimated=e.article.published_estimated,
+                     publication_inferred=e.article.publication_inferred)
             for i, e in enumerate(self._items, start=1)
         ]
 

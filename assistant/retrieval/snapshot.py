@@ -176,7 +176,13 @@ class ArticleText:
     @cached_property
     def header(self) -> str:
         a = self.article
-        return " ".join(x for x in (a.title, a.publication, a.published) if x)
+        return " ".join(x for x in (self.title, a.publication, a.published) if x)
+
+    @property
+    def title(self) -> str | None:
+        """The publisher's title; a derived one (the first sentence) is no evidence of what the article
+        is about beyond the sentence itself."""
+        return None if self.article.title_derived else self.article.title
 
     @cached_property
     def header_stems(self) -> frozenset[str]:

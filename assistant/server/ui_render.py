@@ -120,21 +120,31 @@ def _source_item(turn: int, c: dict, article_text: str | None, context_chars: in
         before, passage, after = passage_in_context(article_text, start, end, context_chars)
     else:
         before, passage, after = "", c["passage"], ""
-    meta = " · ".join(_text(v) for v in (c.get("publication"), c.get("published")) if v)
+    meta = " · ".join(_text(v) for v in provenance(c.get("publication"), c.get("publication_inferred"),
+                                                 c.get("published"), c.get("published_estimated")) if v)
+    derived = ' <span class="byline-derived">(title from its first sentence)</span>' if c.get("title_derived") else ""
     file_line = f'<div class="byline-file">{_text(c["source"])}</div>' if c.get("title") else ""
     return (
         f'<article class="byline-source" id="byline-src-{turn}-{c["n"]}">'
-        f'<header><span class="byline-chip">[{c["n"]}]</span> <strong>{_text(source_label(c))}</strong>'
+        f'<header><span class="byline-chip">[{c["n"]}]</span> <strong>{_text(source_label(c))}</strong>{derived}'
         f'{f"<div class=byline-meta>{meta}</div>" if meta else ""}{file_line}</header>'
         f'<blockquote class="byline-context">{_text(before)}<mark>{_text(passage)}</mark>{_text(after)}</blockquote>'
         "</article>"
     )
 
 
+def provenance(publication, inferred, published, estimated) -> tuple[str | None, str | None]:
+    """Publication and date as shown, guesses marked: "Kiripost (publication inferred)", "about 2022-10"."""
+    return (f"{publication} (publication inferred)" if publication and inferred else publication,
+            f"about {published}" if published and estimated else published)
+
+
 def article_html(article: Article | None) -> str:
     if article is None:
         return '<div class="byline-article-empty">Choose an article to read its cleaned text.</div>'
-    meta = " · ".join(_text(v) for v in (article.publication, article.published, f"{article.chunks} chunks") if v)
+    meta = " · ".join(_text(v) for v in (*provenance(article.publication, article.publication_inferred,
+                                                     article.published, article.published_estimated),
+                                         f"{article.chunks} chunks") if v)
     notice = f'<p class="byline-notice">{_text(article.notice)}</p>' if article.notice else ""
     return (
         f'<div class="byline-article"><h3>{_text(article.title or article.source)}</h3>'
