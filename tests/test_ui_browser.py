@@ -245,3 +245,65 @@ def test_page_fetched_nothing_beyond_loopback(page, outside_requests):
     page.reload()
     page.wait_for_selector("#byline-question textarea")
     assert outside_requests == []
+
+
+# The WCAG contrast ratio of an element's text colour against the first opaque background behind it.
+CONTRAST_JS = """(selector) => {
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  return [...document.querySelectorAll(selector)].filter((e) => e.offsetParent !== null).map((e) => {
+    let bg = e, colour = null;
+    while (bg) {
+      const c = rgb(getComputedStyle(bg).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) { colour = c.slice(0, 3); break; }
+      bg = bg.parentElement;
+    }
+    colour = colour || [255, 255, 255];
+    const [a, b] = [lum(rgb(getComputedStyle(e).color).slice(0, 3)), lum(colour)].sort((x, y) => y - x);
+    return {text: e.textContent.slice(0, 40), ratio: (a + 0.05) / (b + 0.05),
+            px: parseFloat(getComputedStyle(e).fontSize)};
+  });
+}"""
+READ_TEXT = ["#byline-chat .byline-answer p", "#byline-sources .byline-context mark",
+             "#byline-sources .byline-context", "#byline-sources .byline-meta", "#byline-sources strong",
+             "#byline-sources .byline-for", "#byline-chat a.byline-cite"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_text_is_readable_in_light_and_dark(browser, server, outside_requests, scheme):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        log_in(page, server)
+        page.wait_for_selector("#byline-question textarea", timeout=30_000)
+        assert page.evaluate("() => document.body.classList.contains('dark') || "
+                             "!!document.querySelector('.dark')") == (scheme == "dark")
+        reply = ask(page, LODGED)
+        reply.locator("a.byline-cite").first.click()
+        page.locator("#byline-sources .byline-focused mark").wait_for()
+        for selector in READ_TEXT:
+            measured = page.evaluate(CONTRAST_JS, selector)
+            assert measured, selector
+            for m in measured:
+                assert m["ratio"] >= 4.5, (scheme, selector, m)
+                assert m["px"] >= 12, (scheme, selector, m)
+        page.screenshot(path=str(ARTIFACTS / f"ui_{scheme}.png"))
+    finally:
+        context.close()
+
+
+def test_copy_gives_the_answer_as_plain_text_with_its_sources(page, context, server):
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
+    reply = ask(page, LODGED)
+    answer_text = reply.inner_text()
+    page.locator("#byline-chat button[aria-label='Copy message']").last.click()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert "<" not in copied and "byline-answer" not in copied
+    text, sources = copied.split("\n\n", 1)
+    assert text == answer_text.strip() and "[1]" in text
+    first = sources.splitlines()[0]
+    assert first.startswith("[1] Cambodia Defends Efforts to Stamp Out Human Trafficking, Kiripost, about 2022-10: “")
+    assert "496 requests were lodged" in first and first.endswith("”")

@@ -19,3 +19,38 @@ document.addEventListener("click", (event) => {
   target.classList.add("byline-focused");
   target.scrollIntoView({ behavior: "smooth", block: "nearest" });
 }, true);
+
+// Copy gives plain text, not the message's HTML: the answer with its markers, then its sources as
+// "[1] Title, Publication, date: “passage”", the way people paste into notes and e-mails. Gradio's own
+// copy handler is stopped for messages Byline rendered.
+function bylinePlainSources(reply) {
+  const link = reply.querySelector("a.byline-cite");
+  const match = link && /#byline-src-(\d+)-\d+$/.exec(link.getAttribute("href") || "");
+  const section = match && document.getElementById(`byline-turn-${match[1]}`);
+  if (!section) return "";
+  return [...section.querySelectorAll(".byline-source")].map((item) => {
+    const chip = item.querySelector(".byline-chip").textContent.trim();
+    const title = item.querySelector("strong").textContent.trim();
+    const meta = item.querySelector(".byline-meta");
+    const where = [title, ...(meta ? meta.textContent.split(" · ") : [])].map((s) => s.trim()).filter(Boolean);
+    const passage = item.querySelector("mark").textContent.trim();
+    return `${chip} ${where.join(", ")}: “${passage}”`;
+  }).join("\n");
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest('#byline-chat button[aria-label="Copy message"]');
+  if (!button) return;
+  // Gradio puts each message's button bar right after the message's row, inside the list of all messages.
+  const rendered = ".byline-answer, .byline-decline, .byline-error, .byline-question";
+  const bar = button.closest('[class*="message-buttons"]');
+  let row = bar && bar.previousElementSibling;
+  while (row && !row.querySelector(rendered)) row = row.previousElementSibling;
+  const message = row && [...row.querySelectorAll(rendered)].pop();
+  if (!message) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  const sources = message.matches(".byline-question, .byline-error") ? "" : bylinePlainSources(message);
+  const text = message.innerText.trim() + (sources ? `\n\n${sources}` : "");
+  navigator.clipboard.writeText(text);
+}, true);
