@@ -157,7 +157,7 @@ def build_ui(bot, settings):
 
     try:
         listed = bot.articles()[:EXAMPLE_SOURCE_ARTICLES]
-        examples = example_questions([bot.article(a.source) or a for a in listed], settings.ui_examples)
+        examples = example_questions(bot, [bot.article(a.source) or a for a in listed], settings.ui_examples)
     except Exception:
         log.exception("could not derive example questions")
         examples = []
