@@ -307,3 +307,37 @@ def test_copy_gives_the_answer_as_plain_text_with_its_sources(page, context, ser
     first = sources.splitlines()[0]
     assert first.startswith("[1] Cambodia Defends Efforts to Stamp Out Human Trafficking, Kiripost, about 2022-10: “")
     assert "496 requests were lodged" in first and first.endswith("”")
+
+
+def test_a_failed_answer_keeps_the_question_and_ask_is_off_while_answering(page):
+    watch = """() => {
+      const ask = document.querySelector("#byline-ask");
+      window.__askWasOff = false;
+      window.__stopShown = false;
+      new MutationObserver(() => {
+        if (ask.disabled) window.__askWasOff = true;
+        const stop = document.querySelector("#byline-stop");
+        if (stop && stop.offsetParent !== null) window.__stopShown = true;
+      }).observe(document.body, {subtree: true, attributes: true, childList: true});
+    }"""
+    page.evaluate(watch)
+    too_long = "Why? " + "x" * 2500
+    ask(page, too_long)
+    assert page.input_value("#byline-question textarea") == too_long
+    assert page.evaluate("() => window.__askWasOff") and page.evaluate("() => window.__stopShown")
+    assert page.locator("#byline-ask").is_enabled()
+    assert not page.locator("#byline-stop").is_visible()
+    ask(page, LODGED)
+    assert page.input_value("#byline-question textarea") == ""
+
+
+def test_the_page_filters_by_publication_and_date(page):
+    page.locator("#byline-filters").get_by_text("Filters and date").click()
+    page.fill("#byline-publication input, #byline-publication textarea", "VOD")
+    reply = ask(page, "Who chaired the meeting on the national action plan?")
+    assert "byline-error" not in reply.get_attribute("class")
+    sources = page.locator("#byline-sources .byline-turn.byline-active")
+    assert "VOD" in sources.inner_text() and "Kiripost" not in sources.inner_text()
+    page.fill("#byline-since input, #byline-since textarea", "2022-13")
+    reply = ask(page, LODGED)
+    assert "byline-error" in reply.get_attribute("class") and "Published from: '2022-13'" in reply.inner_text()

@@ -31,19 +31,19 @@ class RiggedAssistant:
     def __getattr__(self, name):
         return getattr(self._bot, name)
 
-    def stream(self, question, history=None):
+    def stream(self, question, history=None, filters=None, as_of=None):
         if "CRASH" in question:
             yield "Partial answer "
             raise RuntimeError("index 7 out of range in /secret/path/engine.py")
         if "STOREGONE" in question:
             raise StoreError("cannot reach Chroma server at http://127.0.0.1:9: connection refused")
         if question.startswith("WORDS "):
-            *_, answer = self._bot.stream(question.removeprefix("WORDS "), history)
+            *_, answer = self._bot.stream(question.removeprefix("WORDS "), history, filters, as_of)
             for word in answer.answer.split(" "):
                 yield word + " "
             yield answer
             return
-        yield from self._bot.stream(question, history)
+        yield from self._bot.stream(question, history, filters, as_of)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def text(message: dict) -> str:
 def ask(c, question: str):
     """Send a question through the /ask endpoint; return (chat messages, sources panel html, updates seen)."""
     job = c.submit(question, api_name="/ask")
-    chat, sources, _ = job.result(timeout=60)
+    chat, sources, *_ = job.result(timeout=60)
     return chat, sources, job.outputs()
 
 

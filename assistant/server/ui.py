@@ -17,7 +17,8 @@ go_offline()
 
 import gradio as gr  # noqa: E402  (after go_offline, which switches off Gradio's analytics)
 
-from assistant.errors import BylineError  # noqa: E402
+from assistant.errors import BylineError, InputError  # noqa: E402
+from assistant.retrieval.filters import DATE_PREFIX, Filters  # noqa: E402
 from assistant.server import ui_render as render  # noqa: E402
 from assistant.server.ui_examples import example_questions  # noqa: E402
 from assistant.types import Answer  # noqa: E402
@@ -34,6 +35,7 @@ element.addEventListener("keydown", (e) => {
 });
 """
 log = logging.getLogger(__name__)
+IDLE = (gr.update(interactive=True), gr.update(visible=False))  # Ask on, Stop hidden
 
 
 def theme():
@@ -90,10 +92,19 @@ def _readable(exc: Exception) -> str:
 def _asking(ask, question: str):
     """An event handler that asks one fixed question (for the example buttons)."""
 
-    def ask_example(turns: list[dict]) -> Iterator[tuple]:
-        yield from ask(question, turns)
+    def ask_example(turns: list[dict], *narrowing: str) -> Iterator[tuple]:
+        yield from ask(question, turns, *narrowing)
 
     return ask_example
+
+
+def page_filters(publication: str, since: str, until: str) -> Filters | None:
+    """The page's filter boxes as ``Filters``; a malformed date is an ``InputError`` shown in the chat."""
+    values = [(v or "").strip() or None for v in (publication, since, until)]
+    for label, value in (("Published from", values[1]), ("Published up to", values[2])):
+        if value and not DATE_PREFIX.match(value):
+            raise InputError(f"{label}: {value!r} is not a date like 2022, 2022-07 or 2022-07-15")
+    return Filters(*values) if any(values) else None
 
 
 def build_ui(bot, settings):
@@ -107,20 +118,27 @@ def build_ui(bot, settings):
             log.exception("could not read article %s for the sources panel", source)
             return None
 
-    def ask(question: str, turns: list[dict]) -> Iterator[tuple]:
-        """Stream one answer into the chat; any failure becomes a message in the chat, never an exception."""
+    def ask(question: str, turns: list[dict], publication: str = "", since: str = "", until: str = "",
+            as_of: str = "") -> Iterator[tuple]:
+        """Stream one answer into the chat; any failure becomes a message in the chat, never an exception,
+        and the question goes back into the box to be edited and sent again. While it streams, Ask is
+        off and Stop is shown."""
         turns = list(turns or [])
         question = question if isinstance(question, str) else ""
         pending = {"question": question, "partial": ""}
-        yield _messages(turns, pending), gr.skip(), "", gr.skip()
+        busy = (gr.update(interactive=False), gr.update(visible=True))
+        yield _messages(turns, pending), gr.skip(), "", gr.skip(), *busy
+        kept = gr.skip()
         try:
             final = None
-            for piece in bot.stream(question, _history(turns, settings.max_history_messages)):
+            filters = page_filters(publication, since, until)
+            for piece in bot.stream(question, _history(turns, settings.max_history_messages), filters,
+                                    (as_of or "").strip() or None):
                 if isinstance(piece, Answer):
                     final = piece
                 else:
                     pending["partial"] += piece
-                    yield _messages(turns, pending), gr.skip(), gr.skip(), gr.skip()
+                    yield _messages(turns, pending), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             if final is None:
                 raise RuntimeError("the engine finished without an answer")
             turn = {"question": question, "answer": final.to_dict(), "error": None}
@@ -128,11 +146,16 @@ def build_ui(bot, settings):
             if not isinstance(exc, BylineError):
                 log.exception("answering failed")
             turn = {"question": question, "answer": None, "error": _readable(exc)}
+            kept = question
         turns.append(turn)
-        yield _messages(turns), sources(turns), gr.skip(), turns
+        yield _messages(turns), sources(turns), kept, turns, *IDLE
+
+    def stopped(turns: list[dict]) -> tuple:
+        """Stop pressed: the unfinished answer goes, the turns so far stay."""
+        return _messages(turns or []), *IDLE
 
     def new_conversation() -> tuple:
-        return [], sources([]), "", []
+        return [], sources([]), "", [], *IDLE
 
     def list_articles() -> tuple:
         try:
@@ -182,6 +205,17 @@ def build_ui(bot, settings):
                                 placeholder="Ask a question about the articles…", autofocus=True,
                             )
                             send = gr.Button("Ask", variant="primary", scale=1, elem_id="byline-ask")
+                            stop = gr.Button("Stop", variant="stop", scale=1, visible=False, elem_id="byline-stop")
+                        with gr.Accordion("Filters and date", open=False, elem_id="byline-filters"):
+                            with gr.Row():
+                                publication = gr.Textbox(label="Publication contains", elem_id="byline-publication",
+                                                         value=settings.filter_publication or "")
+                                since = gr.Textbox(label="Published from (2022, 2022-07 …)", elem_id="byline-since",
+                                                   value=settings.filter_published_from or "")
+                                until = gr.Textbox(label="Published up to", elem_id="byline-until",
+                                                   value=settings.filter_published_to or "")
+                                as_of = gr.Textbox(label="Asked as of (YYYY-MM-DD; empty: today)",
+                                                   elem_id="byline-as-of", value=settings.as_of or "")
                         if examples:
                             gr.HTML("<p>Or try one of these:</p>", elem_id="byline-try", js_on_load=None)
                         with gr.Row(elem_id="byline-examples"):
@@ -194,17 +228,19 @@ def build_ui(bot, settings):
                 picker = gr.Dropdown(label="Read an article's cleaned text", choices=[], elem_id="byline-picker")
                 article_view = gr.HTML(render.article_html(None), elem_id="byline-article", js_on_load=None)
 
-        outputs = [chat, panel, question, turns]
-        asking = [gr.on([send.click, question.submit], ask, inputs=[question, turns], outputs=outputs,
+        outputs = [chat, panel, question, turns, send, stop]
+        narrowing = [publication, since, until, as_of]
+        asking = [gr.on([send.click, question.submit], ask, inputs=[question, turns, *narrowing], outputs=outputs,
                         api_name="ask", concurrency_limit=settings.ui_concurrency, concurrency_id="ask",
                         show_progress="hidden")]
         for button, text in zip(example_buttons, examples):
-            asking.append(button.click(_asking(ask, text), inputs=[turns], outputs=outputs, api_visibility="private",
-                                       concurrency_limit=settings.ui_concurrency, concurrency_id="ask",
-                                       show_progress="hidden"))
+            asking.append(button.click(_asking(ask, text), inputs=[turns, *narrowing], outputs=outputs,
+                                       api_visibility="private", concurrency_limit=settings.ui_concurrency,
+                                       concurrency_id="ask", show_progress="hidden"))
         # Starting over stops an answer still streaming, which would otherwise bring the old turns back.
         new.click(new_conversation, outputs=outputs, api_name="new_conversation", cancels=asking)
         chat.clear(new_conversation, outputs=outputs, api_visibility="private", cancels=asking)
+        stop.click(stopped, inputs=[turns], outputs=[chat, send, stop], api_visibility="private", cancels=asking)
         page.load(list_articles, outputs=[table, picker], api_name="articles")
         picker.change(show_article, inputs=picker, outputs=article_view, api_name="article")
         table.click(pick_row, outputs=picker, api_visibility="private")
