@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", parents=[common], help="clean, chunk, embed and store a corpus")
     p.add_argument("--corpus", type=Path, required=True, help="folder of .txt, .md and .html articles")
+    p.add_argument("--add", action="store_true", help="add and update this folder's articles but remove none "
+                                                     "(default: the store becomes exactly the folder)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=cmd_ingest)
 
@@ -136,7 +138,7 @@ def set_up_logging(level: str) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from index.ingest import ingest
 
-    report = ingest(args.corpus, settings_from(args), progress=not args.json)
+    report = ingest(args.corpus, settings_from(args), progress=not args.json, add_only=args.add)
     if args.json:
         print(json.dumps(report.to_dict()))
     else:

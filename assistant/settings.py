@@ -110,6 +110,7 @@ class Settings:
     ui_examples: int = 4  # example questions shown under the chat
     ui_concurrency: int = 4  # answers the chat page computes at once; more wait in Gradio's queue
     ui_context_chars: int = 400  # paragraph text shown around a cited passage, each side
+    ui_uploads: str = "auto"  # "Add articles" on the page: auto (on loopback or behind the login), on, off
     api_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)  # never printed, even in a repr
     max_request_bytes: int = 65_536  # every route's body limit, the page's too
     allowed_hosts: tuple[str, ...] = ()  # Host names served besides localhost and IP addresses
@@ -173,7 +174,7 @@ class Settings:
 
 # Settings that take one of a few values.
 CHOICES = {"llm_mode": ("combined", "llm"), "fusion": ("relative", "rrf"), "embed_backend": ("auto", "onnx", "torch"),
-           "log_level": ("debug", "info", "warning", "error")}
+           "log_level": ("debug", "info", "warning", "error"), "ui_uploads": ("auto", "on", "off")}
 # Numbers that must be above zero (every other number must not be negative).
 POSITIVE = frozenset({
     "chroma_timeout_s", "chroma_read_timeout_s", "embed_batch_size", "embed_threads", "embed_onnx_batch",

@@ -66,11 +66,14 @@ def ingest(
     progress: bool = False,
     embedder=None,
     on_article: Callable[[str], None] | None = None,
+    add_only: bool = False,
 ) -> IngestReport:
     """Sync ``corpus`` into the configured store and report what changed.
 
     ``embedder`` is any llama-index embedding (default: the bundled model, loaded only if something
     needs embedding); ``on_article`` is called with each article's source once it is fully stored.
+    ``add_only`` adds and updates the corpus's articles but removes none that it lacks (uploads from the
+    chat page, ``byline ingest --add``).
     """
     started = time.perf_counter()
     articles, skipped = _scan(Path(corpus), settings)
@@ -82,7 +85,7 @@ def ingest(
         existing = _existing_hashes(articles_col)
         todo = [(a, d) for a in articles if existing.get(a.source) != (d := _doc_hash(a, settings))]
         sources = {a.source for a in articles}
-        gone = sorted(set(existing) - sources)
+        gone = [] if add_only else sorted(set(existing) - sources)
         run = _Run(articles_col)
         if run.recovering:
             run.begin()
@@ -102,7 +105,7 @@ def ingest(
         finally:
             writer.close()
         if run.recovering:
-            _sweep_orphans(chunks_col, sources)
+            _sweep_orphans(chunks_col, sources | set(existing) if add_only else sources)
         run.end()
         report.chunks = chunks_col.count()
     report.documents = len(articles) - len(writer.skipped)

@@ -236,3 +236,21 @@ def test_progress_bar_on_a_terminal_and_quiet_under_json(tmp_path):
     assert code == 0
     assert terminal == ""
     assert json.loads(stdout)["added"] == 2
+
+
+def test_ingest_add_keeps_the_articles_the_folder_lacks(store_copy, tmp_path):
+    import json as _json
+
+    from tests.conftest import run_byline
+
+    extra = tmp_path / "more"
+    extra.mkdir()
+    (extra / "new.txt").write_text("The hotline in Siem Reap received 312 calls in November, officials said today.\n")
+    added = run_byline("ingest", "--corpus", str(extra), "--store", str(store_copy), "--add", "--json")
+    assert added.returncode == 0, added.stderr
+    report = _json.loads(added.stdout)
+    assert (report["added"], report["removed"]) == (1, 0)
+    status = _json.loads(run_byline("status", "--store", str(store_copy), "--json").stdout)
+    assert status["articles"] == 6
+    synced = _json.loads(run_byline("ingest", "--corpus", str(extra), "--store", str(store_copy), "--json").stdout)
+    assert synced["removed"] == 5

@@ -7,6 +7,7 @@ measured time to first token / full answer go to artifacts/.
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import urlparse
 
 import pytest
@@ -341,3 +342,50 @@ def test_the_page_filters_by_publication_and_date(page):
     page.fill("#byline-since input, #byline-since textarea", "2022-13")
     reply = ask(page, LODGED)
     assert "byline-error" in reply.get_attribute("class") and "Published from: '2022-13'" in reply.inner_text()
+
+
+@pytest.fixture(scope="module")
+def writable_server(sample_store, tmp_path_factory):
+    """A server of its own over a copy of the store: adding articles writes to it."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("ui_upload")
+    shutil.copytree(sample_store, root / "store")
+    with byline_server(root / "store", root / "serve.log") as running:
+        yield f"{running.url}/"
+
+
+def test_add_articles_ingests_uploads_with_progress_and_answers_from_them(browser, writable_server,
+                                                                         outside_requests, tmp_path):
+    article = tmp_path / "hotline_report.md"
+    article.write_text("---\ntitle: Hotline figures for November\npublication: Test Wire\npublished: 2022-12-02\n---\n"
+                       "The anti-trafficking hotline in Siem Reap received 312 calls in November, officials said.\n")
+    binary = tmp_path / "photo.html"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    context = new_context(browser, outside_requests)
+    try:
+        page = context.new_page()
+        page.goto(writable_server)
+        page.get_by_role("tab", name="Articles").click()
+        page.locator("#byline-files input[type=file]").set_input_files([str(article), str(binary)])
+        page.click("#byline-add")
+        status = page.locator("#byline-added .byline-added")
+        status.wait_for(timeout=120_000)
+        assert "1 added" in status.inner_text() and "photo.html" in status.inner_text()
+        assert page.locator("#byline-articles tr.byline-article-row").count() == 6
+        page.get_by_role("tab", name="Ask").click()
+        time.sleep(1.5)  # the reader notices the new generation within generation_check_s
+        reply = ask(page, "How many calls did the hotline in Siem Reap receive in November?")
+        assert "312" in reply.inner_text()
+    finally:
+        context.close()
+
+
+def test_add_articles_is_off_on_a_public_address_without_login(sample_store):
+    from assistant.server.ui_upload import uploads_enabled
+    from assistant.settings import Settings
+
+    assert uploads_enabled(Settings.load(store=sample_store))
+    assert not uploads_enabled(Settings.load(store=sample_store, host="0.0.0.0"))
+    assert uploads_enabled(Settings.load(store=sample_store, host="0.0.0.0", ui_user="a", ui_password="b"))
+    assert not uploads_enabled(Settings.load(store=sample_store, ui_uploads="off"))

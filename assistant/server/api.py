@@ -52,8 +52,11 @@ def build_api(app: FastAPI, bot, settings: Settings) -> None:
     created = int(time.time())
     router = APIRouter(prefix="/v1")
 
+    from assistant.server.ui_upload import UPLOAD_FILES, uploads_enabled
+
     app.add_middleware(RequestGuard, api_keys=settings.api_keys, max_body_bytes=settings.max_request_bytes,
-                       allowed_hosts=settings.allowed_hosts, page_login=bool(settings.ui_user and settings.ui_password))
+                       allowed_hosts=settings.allowed_hosts, page_login=bool(settings.ui_user and settings.ui_password),
+                       upload_bytes=UPLOAD_FILES * settings.max_file_bytes if uploads_enabled(settings) else 0)
     app.add_exception_handler(ApiError, _api_error_response)
     app.add_exception_handler(RequestValidationError, _validation_error_response)
     app.add_exception_handler(StarletteHTTPException, _http_error_response(settings))

@@ -8,7 +8,8 @@
 - **API key**: on ``/v1``; and on the page's routes too when keys are set but the page has no login
   of its own (``BYLINE_UI_USER``/``BYLINE_UI_PASSWORD``), since those routes (``/gradio_api/...``)
   answer questions just as ``/v1`` does. ``/health`` stays open for monitoring.
-- **Body size**: ``max_request_bytes`` on every route, the page's too.
+- **Body size**: ``max_request_bytes`` on every route, the page's too, except Gradio's upload route
+  when the page's "Add articles" is on: ``upload_bytes`` there (a few articles' worth).
 
 A plain ASGI middleware rather than a FastAPI dependency or route option: a dependency runs only on
 matched routes and after the body has been parsed, and Starlette's own body limit answers an
@@ -43,6 +44,7 @@ def too_large_message(limit: int) -> str:
 
 
 OPEN_PATHS = ("/health",)
+UPLOAD_PATH = "/gradio_api/upload"
 
 
 def is_open_path(path: str) -> bool:
@@ -67,11 +69,12 @@ def host_allowed(host_header: bytes, allowed: frozenset[str]) -> bool:
 
 class RequestGuard:
     def __init__(self, app, api_keys: tuple[str, ...], max_body_bytes: int,
-                 allowed_hosts: tuple[str, ...] = (), page_login: bool = False) -> None:
+                 allowed_hosts: tuple[str, ...] = (), page_login: bool = False, upload_bytes: int = 0) -> None:
         self.app = app
         self.keys = [key.encode() for key in api_keys]
         self.page_login = page_login
         self.max_body_bytes = max_body_bytes
+        self.upload_bytes = upload_bytes
         self.allowed_hosts = frozenset(h.strip().lower() for h in allowed_hosts if h.strip())
 
     async def __call__(self, scope, receive, send) -> None:
@@ -97,14 +100,14 @@ class RequestGuard:
             await send_error(send, 401, error_body(problem, code="invalid_api_key"),
                              [(b"www-authenticate", b'Bearer realm="byline"')])
             return
+        limit = self.upload_bytes if self.upload_bytes and scope["path"] == UPLOAD_PATH else self.max_body_bytes
         declared = headers.get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
-            await send_error(send, 413, error_body(too_large_message(self.max_body_bytes),
-                                                   code="request_too_large"))
+        if declared.isdigit() and int(declared) > limit:
+            await send_error(send, 413, error_body(too_large_message(limit), code="request_too_large"))
             return
-        await self.app(scope, self.counting(receive), send)
+        await self.app(scope, self.counting(receive, limit), send)
 
-    def counting(self, receive):
+    def counting(self, receive, limit: int):
         """For bodies without a Content-Length (chunked): stop reading once past the limit."""
         received = 0
 
@@ -112,8 +115,8 @@ class RequestGuard:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_body_bytes:
-                raise HTTPException(413, too_large_message(self.max_body_bytes))
+            if received > limit:
+                raise HTTPException(413, too_large_message(limit))
             return message
 
         return receive_with_limit

@@ -21,6 +21,7 @@ from assistant.errors import BylineError, InputError  # noqa: E402
 from assistant.retrieval.filters import DATE_PREFIX, Filters  # noqa: E402
 from assistant.server import ui_render as render  # noqa: E402
 from assistant.server.ui_examples import example_questions  # noqa: E402
+from assistant.server.ui_upload import SUFFIXES, UPLOAD_FILES, add_articles, uploads_enabled  # noqa: E402
 from assistant.types import Answer  # noqa: E402
 
 STATIC = Path(__file__).with_name("ui_static")
@@ -178,6 +179,24 @@ def build_ui(bot, settings):
     def pick_row(event: gr.EventData) -> str:
         return getattr(event, "source", None)
 
+    def upload(paths: list[str] | None, progress=gr.Progress()) -> tuple:
+        """Ingest the chosen files with a progress bar; then the table lists them."""
+        paths = [p if isinstance(p, str) else getattr(p, "name", str(p)) for p in (paths or [])]
+        done: list[str] = []
+
+        def stored(source: str) -> None:
+            done.append(source)
+            progress((len(done), len(paths)), desc=f"Stored {source}")
+
+        progress((0, len(paths)), desc="Reading the files")
+        try:
+            message = add_articles(paths, settings, bot.embedder, stored)
+        except Exception as exc:
+            if not isinstance(exc, BylineError):
+                log.exception("adding articles failed")
+            return render.error_html(_readable(exc)), *list_articles(), None
+        return f'<p class="byline-added" role="status">{render.escaped(message)}</p>', *list_articles(), None
+
     try:
         listed = bot.articles()[:EXAMPLE_SOURCE_ARTICLES]
         examples = example_questions(bot, [bot.article(a.source) or a for a in listed], settings.ui_examples)
@@ -224,6 +243,12 @@ def build_ui(bot, settings):
                     with gr.Column(scale=2, min_width=320):
                         panel = gr.HTML(sources([]), elem_id="byline-sources", js_on_load=None)
             with gr.Tab("Articles", id="articles"):
+                if uploads_enabled(settings):
+                    with gr.Group(elem_id="byline-upload"):
+                        files = gr.File(label=f"Add articles (.txt, .md, .html; up to {UPLOAD_FILES} at a time)",
+                                        file_count="multiple", file_types=list(SUFFIXES), elem_id="byline-files")
+                        add = gr.Button("Add articles", elem_id="byline-add")
+                        added = gr.HTML(elem_id="byline-added", js_on_load=None)
                 table = gr.HTML(elem_id="byline-articles", js_on_load=ARTICLE_ROW_CLICK)
                 picker = gr.Dropdown(label="Read an article's cleaned text", choices=[], elem_id="byline-picker")
                 article_view = gr.HTML(render.article_html(None), elem_id="byline-article", js_on_load=None)
@@ -244,4 +269,7 @@ def build_ui(bot, settings):
         page.load(list_articles, outputs=[table, picker], api_name="articles")
         picker.change(show_article, inputs=picker, outputs=article_view, api_name="article")
         table.click(pick_row, outputs=picker, api_visibility="private")
+        if uploads_enabled(settings):
+            add.click(upload, inputs=files, outputs=[added, table, picker, files], api_name="add_articles",
+                      concurrency_limit=1)
     return page

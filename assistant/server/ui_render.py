@@ -20,6 +20,11 @@ def _text(value: object) -> str:
     return str(value).translate(_ESCAPES)
 
 
+def escaped(value: object) -> str:
+    """Text for the page, shown as text whatever it holds (file names from an upload, for one)."""
+    return _text(value)
+
+
 def _paragraphs(text: str) -> str:
     """Escaped text with blank-line paragraphs and single line breaks kept."""
     blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
