@@ -107,8 +107,11 @@ def context(browser, server, outside_requests):
 
 @pytest.fixture
 def page(context, server):
+    """A fresh page: the conversations an earlier test left in the browser's storage are cleared."""
     page = context.new_page()
     page.goto(server)
+    page.evaluate("() => localStorage.clear()")
+    page.reload()
     page.wait_for_selector("#byline-question textarea", timeout=30_000)
     yield page
     page.close()
@@ -389,3 +392,35 @@ def test_add_articles_is_off_on_a_public_address_without_login(sample_store):
     assert not uploads_enabled(Settings.load(store=sample_store, host="0.0.0.0"))
     assert uploads_enabled(Settings.load(store=sample_store, host="0.0.0.0", ui_user="a", ui_password="b"))
     assert not uploads_enabled(Settings.load(store=sample_store, ui_uploads="off"))
+
+
+def test_a_conversation_comes_back_after_a_reload_and_can_be_renamed_and_deleted(page):
+    ask(page, LODGED)
+    ask(page, VIETNAMESE)
+    # Saving runs right after the answer; the list in the side panel shows when it has.
+    page.locator("#byline-past").get_by_text(LODGED[:40]).wait_for(state="attached")
+    page.wait_for_timeout(1500)
+    page.reload()
+    page.wait_for_function("() => document.querySelectorAll('#byline-chat .byline-question').length === 2",
+                           timeout=30_000)
+    assert "398" in page.locator("#byline-chat .byline-done").last.inner_text()
+    assert page.locator("#byline-sources .byline-turn").count() == 2
+    past = page.locator("#byline-past")
+    page.get_by_role("button", name="Toggle Sidebar").click()  # the side panel of conversations
+    page.locator("#byline-history.open").wait_for()
+    past.get_by_text(LODGED[:40]).wait_for()
+    page.fill("#byline-rename-text textarea, #byline-rename-text input", "Requests, autumn 2022")
+    page.click("#byline-rename")
+    past.get_by_text("Requests, autumn 2022").wait_for()
+    page.click("#byline-new")
+    page.wait_for_function("() => !document.querySelector('#byline-chat .byline-question')")
+    ask(page, OFF_CORPUS)
+    past.get_by_text(OFF_CORPUS).wait_for()
+    assert past.get_by_text("Requests, autumn 2022").count() == 1
+    past.get_by_text("Requests, autumn 2022").click()
+    page.wait_for_function("() => document.querySelectorAll('#byline-chat .byline-question').length === 2",
+                           timeout=30_000)
+    page.click("#byline-delete")
+    page.wait_for_function("() => document.querySelectorAll('#byline-chat .byline-question').length === 0",
+                           timeout=30_000)
+    assert past.get_by_text("Requests, autumn 2022").count() == 0

@@ -113,7 +113,7 @@ def test_follow_up_uses_the_previous_turn_and_new_conversation_forgets_it(url):
     assert "398" in text(chat[3])
     assert 'id="byline-turn-2"' in sources
 
-    chat, sources, _ = c.predict(api_name="/new_conversation")
+    chat, sources, *_ = c.predict(api_name="/new_conversation")
     assert chat == [] and 'class="byline-source"' not in sources
     chat, _, _ = ask(c, OFF_CORPUS)
     assert len(chat) == 2

@@ -19,6 +19,7 @@ import gradio as gr  # noqa: E402  (after go_offline, which switches off Gradio'
 
 from assistant.errors import BylineError, InputError  # noqa: E402
 from assistant.retrieval.filters import DATE_PREFIX, Filters  # noqa: E402
+from assistant.server import ui_conversations as conversations  # noqa: E402
 from assistant.server import ui_render as render  # noqa: E402
 from assistant.server.ui_examples import example_questions  # noqa: E402
 from assistant.server.ui_upload import SUFFIXES, UPLOAD_FILES, add_articles, uploads_enabled  # noqa: E402
@@ -158,6 +159,35 @@ def build_ui(bot, settings):
     def new_conversation() -> tuple:
         return [], sources([]), "", [], *IDLE
 
+    def start_over() -> tuple:
+        return *new_conversation(), "", gr.update(value=None)
+
+    def keep(saved_now: dict, current: str, turns_now: list[dict]) -> tuple:
+        saved_now, current = conversations.remember(saved_now, current or None, turns_now)
+        return saved_now, current or "", gr.update(choices=conversations.listed(saved_now), value=current)
+
+    def shown(turns_now: list[dict]) -> tuple:
+        return _messages(turns_now), sources(turns_now)
+
+    def reopen(saved_now: dict, current: str) -> tuple:
+        """The tab's open conversation, if it had one, and the list of saved ones."""
+        turns_now = conversations.opened(saved_now, current)
+        current = current if turns_now else ""
+        return (*shown(turns_now), turns_now, current,
+                gr.update(choices=conversations.listed(saved_now), value=current or None))
+
+    def switch(saved_now: dict, chosen: str | None) -> tuple:
+        turns_now = conversations.opened(saved_now, chosen)
+        return *shown(turns_now), turns_now, chosen or ""
+
+    def give_title(saved_now: dict, current: str | None, title: str) -> tuple:
+        saved_now = conversations.renamed(saved_now, current, title or "")
+        return saved_now, gr.update(choices=conversations.listed(saved_now), value=current), ""
+
+    def forget(saved_now: dict, current: str) -> tuple:
+        saved_now = conversations.deleted(saved_now, current)
+        return saved_now, *new_conversation(), "", gr.update(choices=conversations.listed(saved_now), value=None)
+
     def list_articles() -> tuple:
         try:
             articles = bot.articles()
@@ -206,6 +236,15 @@ def build_ui(bot, settings):
 
     with gr.Blocks(title="Byline", analytics_enabled=False) as page:
         turns = gr.State([])
+        conversation = gr.Textbox(visible=False, elem_id="byline-current")  # its id; "" for a new one
+        saved = gr.BrowserState(conversations.EMPTY, storage_key="byline-conversations",
+                                secret=conversations.ui_secret(settings))
+        with gr.Sidebar(label="Conversations", open=False, elem_id="byline-history"):
+            past = gr.Radio(choices=[], label="Past conversations (kept in this browser)", elem_id="byline-past")
+            new_title = gr.Textbox(label="Rename the open conversation", elem_id="byline-rename-text")
+            with gr.Row():
+                rename = gr.Button("Rename", size="sm", elem_id="byline-rename")
+                delete = gr.Button("Delete", size="sm", variant="stop", elem_id="byline-delete")
         gr.HTML("<h1>Byline</h1><p>Answers from the ingested news articles, each claim linked to the "
                 "passage that supports it.</p>", elem_id="byline-title", js_on_load=None)
         with gr.Tabs():
@@ -262,9 +301,26 @@ def build_ui(bot, settings):
             asking.append(button.click(_asking(ask, text), inputs=[turns, *narrowing], outputs=outputs,
                                        api_visibility="private", concurrency_limit=settings.ui_concurrency,
                                        concurrency_id="ask", show_progress="hidden"))
+        for event in asking:
+            event.then(keep, inputs=[saved, conversation, turns], outputs=[saved, conversation, past],
+                       api_visibility="private")
         # Starting over stops an answer still streaming, which would otherwise bring the old turns back.
-        new.click(new_conversation, outputs=outputs, api_name="new_conversation", cancels=asking)
-        chat.clear(new_conversation, outputs=outputs, api_visibility="private", cancels=asking)
+        starting_over = [*outputs, conversation, past]
+        new.click(start_over, outputs=starting_over, api_name="new_conversation", cancels=asking)
+        chat.clear(start_over, outputs=starting_over, api_visibility="private", cancels=asking)
+        # The open conversation's id lives in the tab's sessionStorage: a reload (or a restart of the
+        # server) brings that conversation back, while a new tab starts a new one.
+        page.load(reopen, inputs=[saved, conversation], outputs=[chat, panel, turns, conversation, past],
+                  js="(saved, current) => [saved, sessionStorage.getItem('byline-current') || '']",
+                  api_visibility="private")
+        conversation.change(None, inputs=[conversation], js="(current) => { sessionStorage.setItem("
+                            "'byline-current', current || ''); }", api_visibility="private")
+        past.input(switch, inputs=[saved, past], outputs=[chat, panel, turns, conversation], cancels=asking,
+                   api_visibility="private")
+        rename.click(give_title, inputs=[saved, conversation, new_title], outputs=[saved, past, new_title],
+                     api_visibility="private")
+        delete.click(forget, inputs=[saved, conversation], outputs=[saved, *starting_over], cancels=asking,
+                     api_visibility="private")
         stop.click(stopped, inputs=[turns], outputs=[chat, send, stop], api_visibility="private", cancels=asking)
         page.load(list_articles, outputs=[table, picker], api_name="articles")
         picker.change(show_article, inputs=picker, outputs=article_view, api_name="article")
