@@ -424,3 +424,28 @@ def test_a_conversation_comes_back_after_a_reload_and_can_be_renamed_and_deleted
     page.wait_for_function("() => document.querySelectorAll('#byline-chat .byline-question').length === 0",
                            timeout=30_000)
     assert past.get_by_text("Requests, autumn 2022").count() == 0
+
+
+def test_on_a_phone_the_examples_are_in_view_and_sources_open_as_a_sheet(browser, server, outside_requests):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        log_in(page, server)
+        page.wait_for_selector("#byline-question textarea", timeout=30_000)
+        first_example = page.locator("#byline-examples button").first.bounding_box()
+        assert first_example and first_example["y"] + first_example["height"] <= 844
+        reply = ask(page, LODGED)
+        scrolled = page.evaluate("() => window.scrollY")
+        reply.locator("a.byline-cite").first.click()
+        sheet = page.locator("#byline-sources.byline-sheet-open")
+        sheet.wait_for()
+        page.wait_for_timeout(400)  # the sheet slides up
+        box = page.locator("#byline-sources").bounding_box()
+        assert box["y"] >= 844 * 0.25 and box["y"] + box["height"] <= 844 + 1
+        assert "496 requests were lodged" in page.locator("#byline-sources .byline-focused mark").inner_text()
+        assert page.evaluate("() => window.scrollY") == scrolled  # the page did not jump
+        page.screenshot(path=str(ARTIFACTS / "ui_phone.png"))
+        page.get_by_role("button", name="Close sources").click()
+        page.wait_for_function("() => !document.querySelector('#byline-sources.byline-sheet-open')")
+    finally:
+        context.close()

@@ -17,8 +17,34 @@ document.addEventListener("click", (event) => {
   const target = document.getElementById(`byline-src-${turn}-${n}`);
   if (!target) return;
   target.classList.add("byline-focused");
+  if (window.matchMedia("(max-width: 700px)").matches) bylineOpenSheet(panel);
   target.scrollIntoView({ behavior: "smooth", block: "nearest" });
 }, true);
+
+// On a phone the sources panel is a sheet over the chat: opened by a tap on [n], closed by its button,
+// by Escape, or by a tap outside it.
+function bylineOpenSheet(panel) {
+  if (!panel.querySelector(":scope > .byline-sheet-close")) {
+    const close = document.createElement("button");
+    close.className = "byline-sheet-close";
+    close.type = "button";
+    close.textContent = "Close";
+    close.setAttribute("aria-label", "Close sources");
+    close.addEventListener("click", () => panel.classList.remove("byline-sheet-open"));
+    panel.prepend(close);
+  }
+  panel.classList.add("byline-sheet-open");
+}
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") document.getElementById("byline-sources")?.classList.remove("byline-sheet-open");
+});
+document.addEventListener("click", (event) => {
+  const panel = document.getElementById("byline-sources");
+  if (panel && panel.classList.contains("byline-sheet-open") && !panel.contains(event.target)
+      && !(event.target.closest && event.target.closest("a.byline-cite"))) {
+    panel.classList.remove("byline-sheet-open");
+  }
+});
 
 // Copy gives plain text, not the message's HTML: the answer with its markers, then its sources as
 // "[1] Title, Publication, date: “passage”", the way people paste into notes and e-mails. Gradio's own
