@@ -226,3 +226,21 @@ def test_articles_are_listed_and_each_gives_the_text_offsets_refer_to(client, se
     assert article["text"][cited["start"]:cited["end"]] == cited["passage"]
     missing = httpx.get(f"{server.api}/articles/nope.txt", timeout=30)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "article_not_found"
+
+
+def test_markers_come_as_openai_url_citations_that_open_the_article(client, server):
+    completion = ask(client, [{"role": "user", "content": LODGED}])
+    message = completion.choices[0].message
+    citations = extras(completion)["citations"]
+    assert message.annotations and len(message.annotations) == len(MARKER.findall(message.content))
+    for note in message.annotations:
+        cited = note.url_citation
+        n = int(message.content[cited.start_index:cited.end_index].strip("[]"))
+        c = citations[n - 1]
+        assert note.type == "url_citation" and cited.title == c["title"]
+        assert cited.url.startswith(server.url + "/?article=") and f"start={c['start']}" in cited.url
+    page = httpx.get(message.annotations[0].url_citation.url, timeout=30)
+    assert page.status_code == 200
+    last = list(client.chat.completions.create(model="byline", messages=[{"role": "user", "content": LODGED}],
+                                               stream=True))[-1]
+    assert last.choices[0].delta.model_extra["annotations"][0]["type"] == "url_citation"

@@ -449,3 +449,18 @@ def test_on_a_phone_the_examples_are_in_view_and_sources_open_as_a_sheet(browser
         page.wait_for_function("() => !document.querySelector('#byline-sources.byline-sheet-open')")
     finally:
         context.close()
+
+
+def test_a_citation_link_opens_the_article_with_the_passage_highlighted(page, server):
+    from urllib.parse import urlencode
+
+    source, passage = "002_7f55eb3e11389810.txt", "Chinese nationals formed the bulk, with 430."
+    page.goto(f"{server}?{urlencode({'article': source, 'start': 0, 'end': 0})}")
+    page.wait_for_selector("#byline-article .byline-article-text")
+    text = page.locator("#byline-article .byline-article-text").inner_text()
+    start = text.index(passage)
+    page.goto(f"{server}?{urlencode({'article': source, 'start': start, 'end': start + len(passage)})}")
+    mark = page.locator("#byline-article mark")
+    mark.wait_for()
+    assert mark.inner_text() == passage
+    assert page.get_by_role("tab", name="Articles").get_attribute("aria-selected") == "true"

@@ -26,8 +26,8 @@ from assistant.server.guard import RequestGuard, too_large_message
 from assistant.server.health import StoreProbe, health_report, store_problem
 from assistant.retrieval.filters import Filters
 from assistant.server.openai_models import (
-    AskRequest, ChatCompletionRequest, ChatMessage, FiltersIn, chat_chunk, chat_completion, error_body,
-    model_card, new_completion_id, usage, usage_chunk,
+    AskRequest, ChatCompletionRequest, ChatMessage, FiltersIn, annotations, chat_chunk, chat_completion,
+    error_body, model_card, new_completion_id, usage, usage_chunk,
 )
 from assistant.settings import Settings
 from assistant.types import Answer
@@ -77,18 +77,19 @@ def build_api(app: FastAPI, bot, settings: Settings) -> None:
         return model_card(check_model(model_id, model_ids), created)
 
     @router.post("/chat/completions", response_model=None)
-    def chat_completions(request: ChatCompletionRequest) -> dict | StreamingResponse:
+    def chat_completions(request: ChatCompletionRequest, http: Request) -> dict | StreamingResponse:
         model = check_model(request.model, model_ids)
         question, history = conversation(request.messages, settings)
         filters = filters_of(request.filters)
         check_store(settings)
         said = [m.content for m in request.messages]
+        base = str(http.base_url).rstrip("/")
         if not request.stream:
             answer = call_engine(bot.ask, settings, question, history, filters, request.as_of)
-            return chat_completion(answer, model, usage(said, answer.answer))
+            return chat_completion(answer, model, usage(said, answer.answer), base)
         pieces = call_engine(start_stream, settings, bot, question, history, filters, request.as_of)
         counted = said if request.stream_options and request.stream_options.include_usage else None
-        return StreamingResponse(sse_events(pieces, model, settings, counted), media_type="text/event-stream",
+        return StreamingResponse(sse_events(pieces, model, settings, counted, base), media_type="text/event-stream",
                                  headers=SSE_HEADERS)
 
     @router.post("/ask")
@@ -229,7 +230,7 @@ def start_stream(bot, question: str, history: list[dict], filters: Filters | Non
 
 
 def sse_events(pieces: Iterable[str | Answer], model: str, settings: Settings,
-               counted: list[str] | None = None) -> Iterator[str]:
+               counted: list[str] | None = None, base: str = "") -> Iterator[str]:
     """OpenAI's chunk stream; the last chunk before ``[DONE]`` carries ``citations`` and ``declined``,
     then, when ``counted`` (the messages) is given, a chunk with the ``usage``."""
     completion_id, created = new_completion_id(), int(time.time())
@@ -237,7 +238,8 @@ def sse_events(pieces: Iterable[str | Answer], model: str, settings: Settings,
     try:
         for piece in pieces:
             if isinstance(piece, Answer):
-                yield sse(chat_chunk(completion_id, created, model, {}, "stop", piece))
+                yield sse(chat_chunk(completion_id, created, model, {"annotations": annotations(piece, base)},
+                                     "stop", piece))
                 if counted is not None:
                     yield sse(usage_chunk(completion_id, created, model, usage(counted, piece.answer)))
                 break

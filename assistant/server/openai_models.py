@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import time
 import uuid
+from urllib.parse import urlencode
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assistant.answering.citations import MARKER
 from assistant.tokens import count_tokens
 from assistant.types import Answer
 
@@ -101,7 +103,23 @@ def usage(prompt_texts: list[str], answer_text: str) -> dict[str, int]:
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
-def chat_completion(answer: Answer, model: str, counted: dict[str, int]) -> dict[str, Any]:
+def annotations(answer: Answer, base: str) -> list[dict[str, Any]]:
+    """Each ``[n]`` marker as an OpenAI URL citation over the marker's characters, so front ends that
+    show OpenAI citations show these; the URL opens the cited article on this server's page with the
+    passage highlighted."""
+    by_number = {c.n: c for c in answer.citations}
+    out = []
+    for match in MARKER.finditer(answer.answer):
+        c = by_number.get(int(match.group(1)))
+        if c is None:
+            continue
+        url = f"{base}/?{urlencode({'article': c.source, 'start': c.start, 'end': c.end})}#byline-cited"
+        out.append({"type": "url_citation", "url_citation": {
+            "start_index": match.start(), "end_index": match.end(), "title": c.title or c.source, "url": url}})
+    return out
+
+
+def chat_completion(answer: Answer, model: str, counted: dict[str, int], base: str = "") -> dict[str, Any]:
     return {
         "id": new_completion_id(),
         "object": "chat.completion",
@@ -109,7 +127,7 @@ def chat_completion(answer: Answer, model: str, counted: dict[str, int]) -> dict
         "model": model,
         "choices": [{
             "index": 0,
-            "message": {"role": "assistant", "content": answer.answer},
+            "message": {"role": "assistant", "content": answer.answer, "annotations": annotations(answer, base)},
             "finish_reason": "stop",
             "logprobs": None,
         }],

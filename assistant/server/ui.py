@@ -195,7 +195,7 @@ def build_ui(bot, settings):
             log.exception("could not list articles")
             return render.error_html(_readable(exc)), gr.update(choices=[], value=None)
         choices = [(a.title or a.source, a.source) for a in articles]
-        return render.articles_table_html(articles), gr.update(choices=choices, value=None)
+        return render.articles_table_html(articles), gr.update(choices=choices)
 
     def show_article(source: str | None) -> str:
         if not source:
@@ -205,6 +205,26 @@ def build_ui(bot, settings):
         except Exception as exc:
             log.exception("could not read article %s", source)
             return render.error_html(_readable(exc))
+
+    def open_linked(request: gr.Request) -> tuple:
+        """A citation link (``/?article=SOURCE&start=S&end=E``, as the API's annotations give) opens
+        that article with the cited passage highlighted."""
+        params = getattr(request, "query_params", None) or {}
+        source = params.get("article")
+        if not source:
+            return gr.skip(), gr.skip()
+        try:
+            cited = (int(params.get("start", "")), int(params.get("end", "")))
+        except ValueError:
+            cited = None
+        try:
+            article = bot.article(source)
+        except Exception as exc:
+            log.exception("could not read linked article %s", source)
+            return gr.Tabs(selected="articles"), render.error_html(_readable(exc))
+        if article is None:
+            return gr.Tabs(selected="articles"), render.error_html(f"No article {source!r} in the store.")
+        return gr.Tabs(selected="articles"), render.article_html(article, cited)
 
     def pick_row(event: gr.EventData) -> str:
         return getattr(event, "source", None)
@@ -247,7 +267,7 @@ def build_ui(bot, settings):
                 delete = gr.Button("Delete", size="sm", variant="stop", elem_id="byline-delete")
         gr.HTML("<h1>Byline</h1><p>Answers from the ingested news articles, each claim linked to the "
                 "passage that supports it.</p>", elem_id="byline-title", js_on_load=None)
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("Ask", id="ask"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=360):
@@ -323,6 +343,7 @@ def build_ui(bot, settings):
                      api_visibility="private")
         stop.click(stopped, inputs=[turns], outputs=[chat, send, stop], api_visibility="private", cancels=asking)
         page.load(list_articles, outputs=[table, picker], api_name="articles")
+        page.load(open_linked, outputs=[tabs, article_view], api_visibility="private")
         picker.change(show_article, inputs=picker, outputs=article_view, api_name="article")
         table.click(pick_row, outputs=picker, api_visibility="private")
         if uploads_enabled(settings):

@@ -144,7 +144,8 @@ def provenance(publication, inferred, published, estimated) -> tuple[str | None,
             f"about {published}" if published and estimated else published)
 
 
-def article_html(article: Article | None) -> str:
+def article_html(article: Article | None, cited: tuple[int, int] | None = None) -> str:
+    """The article's cleaned text; ``cited`` (start, end) is highlighted, as when a citation link opens it."""
     if article is None:
         return '<div class="byline-article-empty">Choose an article to read its cleaned text.</div>'
     meta = " · ".join(_text(v) for v in (*provenance(article.publication, article.publication_inferred,
@@ -154,8 +155,15 @@ def article_html(article: Article | None) -> str:
     return (
         f'<div class="byline-article"><h3>{_text(article.title or article.source)}</h3>'
         f'<div class="byline-meta">{meta}</div><div class="byline-file">{_text(article.source)}</div>{notice}'
-        f'<div class="byline-article-text">{_text(article.text)}</div></div>'
+        f'<div class="byline-article-text">{_highlighted(article.text, cited)}</div></div>'
     )
+
+
+def _highlighted(text: str, cited: tuple[int, int] | None) -> str:
+    if not cited or not 0 <= cited[0] < cited[1] <= len(text):
+        return _text(text)
+    start, end = cited
+    return f'{_text(text[:start])}<mark id="byline-cited">{_text(text[start:end])}</mark>{_text(text[end:])}'
 
 
 def articles_table_html(articles: list[Article]) -> str:
