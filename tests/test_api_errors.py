@@ -75,7 +75,7 @@ def test_health_stays_open_for_monitoring(server):
 @pytest.mark.parametrize("method,path", [
     ("GET", "/v1/models"), ("GET", "/v1/models/byline"), ("POST", "/v1/chat/completions"),
     ("POST", "/v1/ask"), ("GET", "/v1/no-such-route"), ("GET", "/v1"), ("GET", "//v1/models"),
-    ("GET", "/v1/../v1/models"),
+    ("GET", "/v1/../v1/models"), ("GET", "/v1/articles"), ("GET", "/v1/articles/002_7f55eb3e11389810.txt"),
 ])
 def test_every_api_route_needs_a_key(server, method, path):
     for headers in ({}, {"Authorization": f"Bearer {WRONG_KEY}"}, {"Authorization": KEYS[0]},

