@@ -178,8 +178,8 @@ CHOICES = {"llm_mode": ("combined", "llm"), "fusion": ("relative", "rrf"), "embe
 # Numbers that must be above zero (every other number must not be negative).
 POSITIVE = frozenset({
     "chroma_timeout_s", "chroma_read_timeout_s", "embed_batch_size", "embed_threads", "embed_onnx_batch",
-    "chunk_tokens", "max_file_bytes", "ingest_batch_chunks", "max_question_chars", "max_history_messages",
-    "retrieve_k", "dense_k", "keyword_k", "rrf_k", "max_history_chars", "generation_check_s",
+    "chunk_tokens", "max_file_bytes", "ingest_batch_chunks", "max_question_chars",
+    "retrieve_k", "dense_k", "keyword_k", "rrf_k", "max_history_chars",
     "answer_passages", "answer_max_sentences", "answer_rerank", "recency_half_life_days",
     "llm_threads", "llm_context_tokens", "llm_timeout_s", "llm_max_tokens", "llm_max_answer_chars",
     "llm_sentences", "llm_passages", "ui_concurrency", "max_request_bytes", "max_messages",
