@@ -61,6 +61,7 @@ def _own_terminal() -> None:
     """Make the pty the child's controlling terminal, so Ctrl-C there is a SIGINT, as in a real one."""
     os.setsid()
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # a CI runner may start jobs with SIGINT ignored
 
 
 @pytest.fixture

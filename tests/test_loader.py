@@ -19,14 +19,17 @@ def test_sample_corpus_loads_with_display_metadata():
     assert sorted(articles) == sorted(p.name for p in CORPUS.glob("*.txt"))
     assert skipped == {}
     meta = {source: a.metadata for source, a in articles.items()}
-    # Provenance notes such as "(inferred: ...)" are stripped for display; estimated dates are used.
+    # Provenance notes such as "(inferred: ...)" are stripped for display; estimated dates are used,
+    # and both stay marked as guesses.
     assert meta["000_01c3a06e8fece3df.txt"] == {"title": None, "publication": "The Phnom Penh Post",
-                                                "published": "2022-07"}
+                                                "published": "2022-07", "published_estimated": True,
+                                                "publication_inferred": True}
     assert meta["001_ddf65abcec06f887.txt"]["publication"] == "VOD"
     assert meta["002_7f55eb3e11389810.txt"]["publication"] == "Kiripost"
     assert meta["003_4d63d15f2f6ef595.txt"]["publication"] == "Khmer Times"
     assert meta["003_4d63d15f2f6ef595.txt"]["title"] == "Officials blamed for Kingdom’s watch list placing"
-    assert meta["004_4bffa7ea486c87aa.txt"] == {"title": None, "publication": None, "published": "2022-07"}
+    assert meta["004_4bffa7ea486c87aa.txt"] == {"title": None, "publication": None, "published": "2022-07",
+                                                "published_estimated": True, "publication_inferred": False}
 
 
 def test_proper_noun_parenthetical_in_a_publication_stays(tmp_path):

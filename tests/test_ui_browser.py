@@ -93,6 +93,15 @@ def log_in(page, url, user=USER, password=PASSWORD):
     page.get_by_role("button", name="Login").click()
 
 
+def logged_in(page, url) -> None:
+    """Log in, then open the page afresh, as the shared context's pages are opened."""
+    log_in(page, url)
+    page.wait_for_selector("#byline-question textarea", timeout=30_000)
+    page.goto(url)
+    page.wait_for_selector("#byline-chat", timeout=30_000)
+    page.wait_for_selector("#byline-question textarea", timeout=30_000)
+
+
 @pytest.fixture(scope="module")
 def context(browser, server, outside_requests):
     """A browser context that has logged in once; its pages share the login cookie, not the conversation."""
@@ -281,8 +290,7 @@ def test_every_text_is_readable_in_light_and_dark(browser, server, outside_reque
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=scheme)
     try:
         page = context.new_page()
-        log_in(page, server)
-        page.wait_for_selector("#byline-question textarea", timeout=30_000)
+        logged_in(page, server)
         assert page.evaluate("() => document.body.classList.contains('dark') || "
                              "!!document.querySelector('.dark')") == (scheme == "dark")
         reply = ask(page, LODGED)
@@ -430,8 +438,7 @@ def test_on_a_phone_the_examples_are_in_view_and_sources_open_as_a_sheet(browser
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
         page = context.new_page()
-        log_in(page, server)
-        page.wait_for_selector("#byline-question textarea", timeout=30_000)
+        logged_in(page, server)
         first_example = page.locator("#byline-examples button").first.bounding_box()
         assert first_example and first_example["y"] + first_example["height"] <= 844
         reply = ask(page, LODGED)
