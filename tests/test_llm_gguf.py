@@ -74,22 +74,17 @@ def test_the_grammar_makes_even_a_tiny_model_cite_or_decline(local):
     assert text == "NOT IN ARTICLES" or all(MARKER.search(s) for s in answer_sentences(text)), text
 
 
-def test_a_model_that_rambles_is_stopped_and_the_extractive_answer_stays(bot, caplog):
+@pytest.mark.parametrize("limit, warning", [
+    ({"llm_max_answer_chars": 5}, "rambles"),  # a model that rambles is stopped
+    ({"llm_timeout_s": 0.001}, "within 0.001 s"),  # a model that is too slow is given up on
+])
+def test_a_stopped_model_leaves_the_extractive_answer_with_a_warning(bot, caplog, limit, warning):
     caplog.set_level(logging.WARNING)
-    settings = bot.settings.replace(llm_gguf_path=MODEL, llm_mode="llm", llm_max_answer_chars=5)
+    settings = bot.settings.replace(llm_gguf_path=MODEL, llm_mode="llm", **limit)
     model = Assistant(settings, bot.store, bot.embedder, llm_from_settings(settings))
     answer = model.ask(QUESTIONS[0])
     assert answer.answer == bot.ask(QUESTIONS[0]).answer
-    assert any("rambles" in r.getMessage() for r in caplog.records)
-
-
-def test_a_timeout_falls_back_to_the_extractive_answer_with_a_warning(bot, caplog):
-    caplog.set_level(logging.WARNING)
-    settings = bot.settings.replace(llm_gguf_path=MODEL, llm_mode="llm", llm_timeout_s=0.001)
-    model = Assistant(settings, bot.store, bot.embedder, llm_from_settings(settings))
-    answer = model.ask(QUESTIONS[0])
-    assert answer.answer == bot.ask(QUESTIONS[0]).answer
-    assert any("within 0.001 s" in r.getMessage() for r in caplog.records)
+    assert any(warning in r.getMessage() for r in caplog.records)
 
 
 def test_two_concurrent_questions_both_answer(local, bot):
