@@ -120,14 +120,6 @@ class ExtractiveAnswerer:
                 parts.append(with_marker(text, [citations.number(span.evidence)]))
         return " ".join(parts)
 
-    def evidence(self, pick: Pick, limit: int) -> list[Evidence]:
-        """The best sentences as exact spans for an LLM to write from: the chosen ones first, each
-        with its speaker and continuation, then runners-up; at most ``limit``."""
-        seen: set[tuple[str, int]] = set()
-        chosen = {id(s) for s in pick.chosen}
-        ordered = pick.chosen + [s for s in pick.pool if id(s) not in chosen]
-        return [span.evidence for s in ordered for span in self._spans(s, seen)][:limit]
-
     def _spans(self, s: Sentence, seen: set[tuple[str, int]]) -> list["_Span"]:
         """The sentence with its speaker and continuation, as runs of adjacent sentences not yet used."""
         wanted = {s.index, *self._speaker(s), *([s.follow] if s.follow is not None else [])}
