@@ -31,12 +31,14 @@ class Settings:
     embed_batch_size: int = 32
     embed_threads: int = 1  # 1 is fastest on a 2-core machine whose other core is busy (see README)
     embed_onnx_batch: int = 1  # texts per onnxruntime call; larger padded batches are slower here
+    embed_precision: str = "fp32"  # "int8": MatMul weights quantised per channel (README: Performance)
 
     # Ingest
     chunk_tokens: int = 180
     chunk_overlap: int = 30
     max_file_bytes: int = 2_000_000
     ingest_batch_chunks: int = 256
+    ingest_workers: int = 0  # encoder workers (one onnxruntime session on one thread each); 0 = one per core
 
     # Questions and retrieval
     max_question_chars: int = 2000
@@ -50,6 +52,7 @@ class Settings:
     max_history_chars: int = 20_000  # per history message
     generation_check_s: float = 1.0  # how often a reader checks whether the store changed
     keyword_cache_mb: int = 1024  # disk under cache_dir for built keyword indexes (0 = off; see keyword_cache)
+    keyword_rebuild_share: float = 0.2  # a change to more of the articles than this rebuilds the keyword index
     fusion: str = "relative"  # "relative" (min-max scaled scores, summed) or "rrf" (reciprocal rank)
     dense_weight: float = 1.0  # weights of the two rankings in the fusion
     keyword_weight: float = 1.0
@@ -174,6 +177,7 @@ class Settings:
 
 # Settings that take one of a few values.
 CHOICES = {"llm_mode": ("combined", "llm"), "fusion": ("relative", "rrf"), "embed_backend": ("auto", "onnx", "torch"),
+           "embed_precision": ("fp32", "int8"),
            "log_level": ("debug", "info", "warning", "error"), "ui_uploads": ("auto", "on", "off")}
 # Numbers that must be above zero (every other number must not be negative).
 POSITIVE = frozenset({

@@ -1,30 +1,21 @@
-"""The Chroma store layout, shared by the writer (``index/``) and the readers (``assistant/``).
-
-Two collections per store:
-- ``<name>_chunks``: one record per chunk, its embedding, its text as ``document`` and metadata
-  (``source``, ``start``, ``end``, ``title``, ``publication``, ``published``, ``doc_hash``), written
-  through llama-index's ``ChromaVectorStore`` so a plain ``VectorStoreIndex`` can read it too.
-- ``<name>_articles``: one record per article, ``document`` = the cleaned text that citation offsets
-  refer to; its metadata carries ``doc_hash``, the marker that the article's chunks are complete.
-  The collection metadata records the embedding model and dimension and a ``generation`` counter
-  that every changing ingest bumps, so readers on other machines know when their keyword index is stale.
+"""Access to a Chroma store, embedded on disk or on a Chroma server, for the writer (``index/``) and the
+readers (``assistant/``). What the records hold is ``assistant.store_schema``'s business; this module
+opens the collections and turns Chroma's failures into clear errors.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlparse
 
+from assistant import store_schema
 from assistant.errors import BylineError, StoreError, StoreMissingError
 from assistant.offline import go_offline
 from assistant.settings import Settings
 from assistant.types import Article
 
-SCHEMA_VERSION = 1
-ARTICLE_PLACEHOLDER_VECTOR = [1.0]
 NO_ARTICLES = "no articles ingested: run byline ingest --corpus DIR"
 
 
@@ -40,7 +31,7 @@ def open_client(settings: Settings, create: bool = False):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    if not create and not (settings.store / "chroma.sqlite3").is_file():
+    if not create and not (settings.store / store_schema.STORE_DB).is_file():
         raise StoreMissingError(f"{NO_ARTICLES} (no store at {settings.store})")
     try:
         return chromadb.PersistentClient(path=str(settings.store), settings=ChromaSettings(anonymized_telemetry=False))
@@ -115,16 +106,16 @@ class Store:
 
     @property
     def chunks_name(self) -> str:
-        return f"{self.settings.collection}_chunks"
+        return store_schema.chunks_name(self.settings.collection)
 
     @property
     def articles_name(self) -> str:
-        return f"{self.settings.collection}_articles"
+        return store_schema.articles_name(self.settings.collection)
 
     def chunks(self, create: bool = False):
         if not create and self._chunks is not None:
             return self._chunks
-        found = _Collection(self._collection(self.chunks_name, create, {"hnsw:space": "cosine"}), self.settings,
+        found = _Collection(self._collection(self.chunks_name, create, store_schema.CHUNKS_METADATA), self.settings,
                             on_failure=self._forget_chunks)
         if not create:
             self._chunks = found
@@ -139,12 +130,7 @@ class Store:
     def _new_store_metadata(self) -> dict[str, Any]:
         from assistant.embedding import EMBED_DIM
 
-        return {
-            "embed_model": self.settings.embed_model,
-            "embed_dim": EMBED_DIM,
-            "schema": SCHEMA_VERSION,
-            "generation": 0,
-        }
+        return store_schema.new_store_state(self.settings.embed_model, EMBED_DIM, self.settings.embed_precision)
 
     def _collection(self, name: str, create: bool, metadata: dict[str, Any]):
         try:
@@ -157,77 +143,41 @@ class Store:
             raise _store_error(self.settings, exc) from exc
 
     def check_model(self) -> None:
-        """Refuse a store whose vectors came from another embedding model or dimension."""
+        """Refuse a store whose vectors came from another embedding model, dimension or precision."""
         from assistant.embedding import EMBED_DIM
 
-        meta = self.articles().metadata or {}
-        model, dim = meta.get("embed_model"), meta.get("embed_dim")
-        if model != self.settings.embed_model or dim != EMBED_DIM:
-            raise StoreError(
-                f"store {self.settings.store_label} was built with embedding model {model!r} "
-                f"(dimension {dim}), not {self.settings.embed_model!r} ({EMBED_DIM}); "
-                "use another --store or re-ingest into an empty one"
-            )
+        why = store_schema.model_mismatch(self.state(), self.settings.embed_model, EMBED_DIM,
+                                          self.settings.embed_precision)
+        if why:
+            raise StoreError(f"store {self.settings.store_label} {why}; use another --store or re-ingest into an "
+                             "empty one")
+
+    def state(self) -> dict[str, Any]:
+        """The store's state (model, ``generation``, ``dirty``, change log), read afresh."""
+        return dict(self.articles().metadata or {})
 
     def generation(self) -> int:
-        return int((self.articles().metadata or {}).get("generation", 0))
+        return store_schema.generation(self.state())
 
-    def bump_generation(self) -> None:
-        col = self.articles()
-        meta = dict(col.metadata or {})
-        meta["generation"] = int(meta.get("generation", 0)) + 1
-        col.modify(metadata=meta)
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.articles().modify(metadata=state)
 
     def list_articles(self, with_text: bool = False) -> list[Article]:
         include = ["metadatas", "documents"] if with_text else ["metadatas"]
         got = self.articles().get(include=include)
         docs = got.get("documents") or [None] * len(got["ids"])
-        out = [
-            _article(source, meta or {}, text or "")
-            for source, meta, text in zip(got["ids"], got["metadatas"], docs)
-        ]
+        out = [store_schema.parse_article(source, meta, text)
+               for source, meta, text in zip(got["ids"], got["metadatas"], docs)]
         return sorted(out, key=lambda a: a.source)
 
     def article(self, source: str) -> Article | None:
         got = self.articles().get(ids=[source], include=["metadatas", "documents"])
         if not got["ids"]:
             return None
-        return _article(source, got["metadatas"][0] or {}, got["documents"][0] or "", with_entities=True)
+        return store_schema.parse_article(source, got["metadatas"][0], got["documents"][0], with_entities=True)
 
     def chunk_count(self) -> int:
         return self.chunks().count()
-
-
-def encode_entities(entities: list[tuple[int, int, str]]) -> str:
-    """An article's entity spans in the record's ``entities`` field: compact JSON, since Chroma metadata
-    holds scalars only."""
-    return json.dumps(entities, separators=(",", ":"))
-
-
-def decode_entities(value: Any) -> tuple[tuple[int, int, str], ...]:
-    """The spans back; a record written before entities were stored has none (``byline ingest`` adds them)."""
-    if not value or not isinstance(value, str):
-        return ()
-    try:
-        return tuple((int(s), int(e), str(label)) for s, e, label in json.loads(value))
-    except (ValueError, TypeError):
-        return ()
-
-
-def _article(source: str, meta: dict[str, Any], text: str, with_entities: bool = False) -> Article:
-    return Article(
-        source=source,
-        text=text,
-        title=meta.get("title") or None,
-        publication=meta.get("publication") or None,
-        published=meta.get("published") or None,
-        chunks=int(meta.get("chunks", 0)),
-        notice=meta.get("notice") or None,
-        entities=decode_entities(meta.get("entities")) if with_entities else (),
-        title_derived=bool(meta.get("title_derived")),
-        published_estimated=bool(meta.get("published_estimated")),
-        publication_inferred=bool(meta.get("publication_inferred")),
-    )
 
 
 def is_chroma_panic(exc: BaseException) -> bool:

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant import store_schema
 from assistant.sentences import split_spans
 from assistant.settings import Settings
-from assistant.store import ARTICLE_PLACEHOLDER_VECTOR, Store
+from assistant.store import Store
 
 SENTENCES_PER_CHUNK = (4, 8)
 CHUNKS_PER_ARTICLE = (3, 9)
@@ -102,20 +103,18 @@ def fill_store(pool: SentencePool, settings: Settings, chunks: int, encoder) -> 
         number += 1
         text, offsets = _article_text(pool, article)
         digest = hashlib.sha256(text.encode()).hexdigest()
+        meta = {"title": article.title, "publication": article.publication, "published": article.published}
         for index, (paragraph, (start, end)) in enumerate(zip(article.chunks, offsets)):
             vector = sentence_vectors[paragraph].mean(axis=0)
-            chunk_rows.add(f"{article.source}#{index}", text[start:end], vector / np.linalg.norm(vector), {
-                "source": article.source, "title": article.title, "publication": article.publication,
-                "published": article.published, "start": start, "end": end, "chunk_index": index,
-                "doc_hash": digest,
-            })
-        article_rows.add(article.source, text, ARTICLE_PLACEHOLDER_VECTOR, {
-            "doc_hash": digest, "chunks": len(article.chunks), "title": article.title,
-            "publication": article.publication, "published": article.published, "notice": ""})
+            chunk_rows.add(store_schema.chunk_id(article.source, index, start, text[start:end]), text[start:end],
+                           vector / np.linalg.norm(vector),
+                           store_schema.chunk_metadata(article.source, digest, meta, start, end, index))
+        article_rows.add(article.source, text, store_schema.ARTICLE_PLACEHOLDER_VECTOR,
+                         store_schema.article_record(digest, meta, len(article.chunks), "", []))
         written += len(article.chunks)
     chunk_rows.flush()
     article_rows.flush()
-    store.bump_generation()
+    store.set_state(store_schema.bumped(store.state()))
     return time.perf_counter() - started
 
 

@@ -7,8 +7,8 @@ Crash safety comes from the write order and a ``dirty`` flag in the articles col
   only after all its new chunks are in, so an article without a current record is redone next run
   (old chunks deleted first) whatever its file then contains;
 - chunk ids derive from source and content, so the completed store equals a clean ingest.
-Every changing run bumps the store's ``generation`` (at start and at end), which readers watch to
-rebuild their keyword index.
+Every changing run bumps the store's ``generation`` (at start and at end), which readers watch, and logs
+the sources it changed, from which they bring their keyword index up to date (``assistant.store_schema``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ from typing import Callable
 
 from assistant.errors import InputError, StoreError
 from assistant.settings import Settings
-from assistant.store import ARTICLE_PLACEHOLDER_VECTOR, Store, encode_entities
+from assistant import store_schema
+from assistant.store import Store
+from assistant.store_schema import ARTICLE_PLACEHOLDER_VECTOR
+from assistant.store_schema import article_record as _article_record
 from index.chunker import Chunk, chunk_text
 from index.cleaner import RefusedArticle, clean
 from index.entities import find_entities
@@ -37,8 +40,6 @@ from index.lock import ingest_lock
 # Part of every doc_hash: bump it when cleaning or chunking changes, so stores re-clean everything.
 PIPELINE_VERSION = "6"
 DERIVED_TITLE_CHARS = 80
-# Flags kept with an article when its metadata is a guess: shown as such wherever it is cited.
-PROVENANCE_FLAGS = ("title_derived", "published_estimated", "publication_inferred")
 # Chroma refuses larger batches (its limit is near 5,461 records for an on-disk store).
 MAX_WRITE_BATCH = 5000
 NO_TEXT = "no article text left after removing boilerplate"
@@ -86,7 +87,7 @@ def ingest(
         todo = [(a, d) for a in articles if existing.get(a.source) != (d := _doc_hash(a, settings))]
         sources = {a.source for a in articles}
         gone = [] if add_only else sorted(set(existing) - sources)
-        run = _Run(articles_col)
+        run = _Run(store)
         if run.recovering:
             run.begin()
         _remove(gone, chunks_col, articles_col, run)
@@ -134,7 +135,7 @@ def _scan(corpus: Path, settings: Settings) -> tuple[list[RawArticle], list[dict
 
 def _existing_hashes(articles_col) -> dict[str, str]:
     got = articles_col.get(include=["metadatas"])
-    return {i: (m or {}).get("doc_hash", "") for i, m in zip(got["ids"], got["metadatas"])}
+    return {i: store_schema.record_hash(m) for i, m in zip(got["ids"], got["metadatas"])}
 
 
 def _doc_hash(article: RawArticle, settings: Settings) -> str:
@@ -152,30 +153,25 @@ class _Run:
 
     Marking lazily keeps a run that changes nothing (all articles unchanged, or only files with no
     text) from touching the store at all, so readers see the same ``generation``. ``recovering`` means
-    the flag was already set: the previous run died and its leftovers must be cleaned up.
+    the flag was already set: the previous run died and its leftovers must be cleaned up; what it
+    changed is unknown, so such a run logs no change list and readers rebuild in full.
     """
 
-    def __init__(self, articles_col) -> None:
-        self.articles_col = articles_col
-        self.recovering = bool((articles_col.metadata or {}).get("dirty"))
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.recovering = store_schema.is_dirty(store.state())
         self.started = False
+        self.changed: set[str] = set()
 
     def begin(self) -> None:
         if not self.started:
-            self._mark(dirty=True)
+            self.store.set_state(store_schema.marked(self.store.state(), dirty=True))
             self.started = True
 
     def end(self) -> None:
         if self.started:
-            self._mark(dirty=False)
-
-    def _mark(self, dirty: bool) -> None:
-        """Set or clear ``dirty`` and bump ``generation``; ``modify`` replaces the whole collection
-        metadata, so every other key (embed_model, embed_dim, schema) is carried over."""
-        meta = dict(self.articles_col.metadata or {})
-        meta["dirty"] = dirty
-        meta["generation"] = int(meta.get("generation", 0)) + 1
-        self.articles_col.modify(metadata=meta)
+            changed = None if self.recovering else self.changed
+            self.store.set_state(store_schema.marked(self.store.state(), dirty=False, changed=changed))
 
 
 def _remove(sources: list[str], chunks_col, articles_col, run: _Run) -> None:
@@ -183,6 +179,7 @@ def _remove(sources: list[str], chunks_col, articles_col, run: _Run) -> None:
     record that claims chunks which are gone."""
     if sources:
         run.begin()
+        run.changed.update(sources)
     for start in range(0, len(sources), MAX_WRITE_BATCH):
         batch = sources[start:start + MAX_WRITE_BATCH]
         articles_col.delete(ids=batch)
@@ -253,9 +250,10 @@ class _Writer:
         vectors = self._embedder().get_text_embedding_batch([c.text for *_, chunks, _ in group for c in chunks])
         entities = found.result()
         self.run.begin()
+        self.run.changed.update(source for source, *_ in group)
         replaced = [source for source, *_ in group if source in self.existing]
         if replaced:
-            self.articles_col.update(ids=replaced, metadatas=[{"doc_hash": ""} for _ in replaced])
+            self.articles_col.update(ids=replaced, metadatas=[store_schema.INVALIDATED_RECORD for _ in replaced])
         stale = [source for source, *_ in group] if self.purge_all else replaced
         if stale:
             self.chunks_col.delete(where={"source": {"$in": stale}})
@@ -283,12 +281,12 @@ class _Writer:
         for source, digest, meta, _, chunks, _ in group:
             for c in chunks:
                 nodes.append(TextNode(
-                    id_=chunk_id(source, c),
+                    id_=store_schema.chunk_id(source, c.index, c.start, c.text),
                     text=c.text,
                     embedding=list(next(vector_iter)),
                     start_char_idx=c.start,
                     end_char_idx=c.end,
-                    metadata=_chunk_metadata(source, digest, meta, c),
+                    metadata=store_schema.chunk_metadata(source, digest, meta, c.start, c.end, c.index),
                 ))
         vector_store = ChromaVectorStore(chroma_collection=self.chunks_col)
         for start in range(0, len(nodes), MAX_WRITE_BATCH):
@@ -339,34 +337,6 @@ def _capped(value):
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip() + "…"
 
 
-def _chunk_metadata(source: str, digest: str, meta: dict, chunk: Chunk) -> dict:
-    """A derived title is left out: it repeats the first sentence, which would then count twice in
-    keyword search."""
-    return {
-        "source": source,
-        "title": "" if meta.get("title_derived") else meta.get("title") or "",
-        "publication": meta.get("publication") or "",
-        "published": meta.get("published") or "",
-        "start": chunk.start,
-        "end": chunk.end,
-        "chunk_index": chunk.index,
-        "doc_hash": digest,
-    }
-
-
-def _article_record(digest: str, meta: dict, chunks: int, notice: str, entities: list) -> dict:
-    return {
-        "entities": encode_entities(entities),
-        "doc_hash": digest,
-        "chunks": chunks,
-        "title": meta.get("title") or "",
-        "publication": meta.get("publication") or "",
-        "published": meta.get("published") or "",
-        "notice": notice,
-        **{flag: True for flag in PROVENANCE_FLAGS if meta.get(flag)},
-    }
-
-
 def derived_title(text: str) -> str | None:
     """A readable title for an article that has none: its first sentence, cut at a word."""
     from assistant.sentences import split
@@ -378,11 +348,6 @@ def derived_title(text: str) -> str | None:
     if len(first) <= DERIVED_TITLE_CHARS:
         return first
     return first[:DERIVED_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
-
-
-def chunk_id(source: str, chunk: Chunk) -> str:
-    digest = hashlib.sha256(f"{chunk.start}:{chunk.text}".encode()).hexdigest()[:16]
-    return f"{source}#{chunk.index}:{digest}"
 
 
 def _sweep_orphans(chunks_col, sources: set[str]) -> None:

@@ -93,3 +93,52 @@ def test_a_damaged_entry_is_rebuilt_not_served(settings):
 def test_the_cache_can_be_switched_off(settings):
     Snapshot.load(Store.open(settings.replace(keyword_cache_mb=0)))
     assert _entries(settings) == []
+
+
+def _reads_of_documents(store: Store) -> list[dict]:
+    """Every ``get`` of chunk documents on ``store`` from now on, with its arguments."""
+    chunks = store.chunks()
+    reads = []
+    real_get = chunks.get
+    chunks.get = lambda *a, **kw: (reads.append(kw) if "documents" in (kw.get("include") or []) else None) \
+        or real_get(*a, **kw)
+    return reads
+
+
+def test_a_one_article_change_is_applied_from_that_article_alone_and_equals_a_rebuild(bot, settings, corpus_copy):
+    settings = settings.replace(keyword_rebuild_share=1.0)
+    reader = Assistant(settings, Store.open(settings), bot.embedder)
+    keeper = reader.retriever.keeper
+    old = keeper.current()
+    edited = sorted(corpus_copy.glob("*.txt"))[1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\nZorblat officials added a closing line.\n",
+                      encoding="utf-8")
+    (corpus_copy / "900_new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    report = ingest(corpus_copy, settings, embedder=bot.embedder)
+    assert (report.added, report.updated) == (1, 1)
+
+    reads = _reads_of_documents(keeper._store)
+    fresh = keeper.current()
+    assert fresh.generation > old.generation
+    assert reads and all("where" in r for r in reads), "every chunk was read back, not just the changed ones"
+    _same(fresh, Snapshot.load(Store.open(settings.replace(keyword_cache_mb=0))))
+    assert {fresh.chunks[i].source for i, _ in fresh.keyword.search(query_terms("Zorblat"), 5)} == \
+        {"900_new.txt", edited.name}
+
+    keeper.saving.join()  # the updated index is cached for the next process, as a full build would be
+    _same(fresh, Snapshot.load(Store.open(settings)))
+    assert len(_entries(settings)) == 1
+
+
+def test_a_change_the_log_cannot_tell_is_rebuilt_in_full(bot, settings):
+    from assistant import store_schema
+
+    keeper = Assistant(settings, Store.open(settings), bot.embedder).retriever.keeper
+    old = keeper.current()
+    store = Store.open(settings)
+    store.set_state(store_schema.bumped(store.state()))  # a writer that logs nothing
+    reads = _reads_of_documents(keeper._store)
+    fresh = keeper.current()
+    assert fresh.generation == old.generation + 1
+    assert any("where" not in r for r in reads), "a change nobody logged was applied incrementally"
+    _same(fresh, old)

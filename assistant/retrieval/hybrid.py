@@ -8,10 +8,11 @@ from assistant.retrieval.dates import Recency
 from assistant.retrieval.dense import dense_search
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.fusion import reciprocal_rank, relative_score
-from assistant.retrieval.snapshot import Chunk, Snapshot, SnapshotKeeper
+from assistant.retrieval.snapshot import Snapshot, SnapshotKeeper
 from assistant.retrieval.terms import query_terms
 from assistant.settings import Settings
 from assistant.store import Store
+from assistant.store_schema import StoredChunk
 from assistant.types import Passage
 
 
@@ -19,7 +20,7 @@ from assistant.types import Passage
 class Candidate:
     """A retrieved chunk with the evidence of why: fused score, cosine similarity, BM25 score."""
 
-    chunk: Chunk
+    chunk: StoredChunk
     score: float
     dense: float | None
     keyword: float
@@ -35,7 +36,7 @@ class HybridRetriever:
         self.settings = settings
         self.store = store
         self.embedder = embedder
-        self.keeper = SnapshotKeeper(store, settings.generation_check_s)
+        self.keeper = SnapshotKeeper(store, settings.generation_check_s, settings.keyword_rebuild_share)
 
     def snapshot(self) -> Snapshot:
         return self.keeper.current()
@@ -48,10 +49,10 @@ class HybridRetriever:
         sources = snapshot.allowed_sources(filters) if filters and filters.active else None
         if vector is None:
             vector = self.embedder.get_query_embedding(query)
-        dense = dense_search(self.store, vector, min(self.settings.dense_k, len(snapshot.chunks)), sources,
-                             total=len(snapshot.chunks))
+        dense = dense_search(self.store, vector, min(self.settings.dense_k, len(snapshot.chunks)), snapshot.by_id,
+                             sources, total=len(snapshot.chunks))
         keyword = snapshot.keyword.search(query_terms(query), self.settings.keyword_k, snapshot.mask(filters))
-        chunks = {hit.id: _chunk_from_hit(hit) for hit in dense}
+        chunks = {hit.id: hit.chunk for hit in dense}
         similarity = {hit.id: hit.similarity for hit in dense}
         bm25 = {}
         for index, score in keyword:
@@ -69,9 +70,3 @@ class HybridRetriever:
         ranked = sorted(fused, key=lambda cid: (-fused[cid], -similarity.get(cid, -1.0)))
         return [Candidate(chunks[cid], fused[cid], similarity.get(cid), bm25.get(cid, 0.0)) for cid in ranked[:k]]
 
-
-def _chunk_from_hit(hit) -> Chunk:
-    m = hit.meta
-    return Chunk(id=hit.id, source=str(m.get("source", "")), text=hit.text, start=int(m.get("start", 0)),
-                 end=int(m.get("end", 0)), title=m.get("title") or None, publication=m.get("publication") or None,
-                 published=m.get("published") or None)

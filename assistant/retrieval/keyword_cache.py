@@ -48,12 +48,10 @@ _BUILDERS = ("keyword.py", "keyword_cache.py", "snapshot.py", "terms.py")
 
 
 def _code_digest() -> str:
-    import bm25s
-
-    digest = hashlib.sha256(bm25s.__version__.encode())
+    digest = hashlib.sha256()
     here = Path(__file__).parent
-    for name in _BUILDERS:
-        digest.update((here / name).read_bytes())
+    for path in [*(here / name for name in _BUILDERS), here.parent / "store_schema.py"]:
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -26,34 +26,25 @@ from assistant.retrieval.keyword import KeywordIndex
 from assistant.retrieval.keyword_cache import KeywordCache
 from assistant.retrieval.terms import acronym_expanded, index_terms, index_terms_many, name_key, years_covered
 from assistant.sentences import Span, split_spans
+from assistant import store_schema
 from assistant.store import NO_ARTICLES, Store
+from assistant.store_schema import StoredChunk as Chunk
 from assistant.types import Article
 
 PAGE = 5000
+SOURCES_PER_READ = 100  # sources per ``$in`` read of changed articles: each request stays small
 MAX_CACHED_ARTICLES = 512
 MAX_CACHED_FILTERS = 64
 
 
-@dataclass(frozen=True)
-class Chunk:
-    id: str
-    source: str
-    text: str
-    start: int
-    end: int
-    title: str | None
-    publication: str | None
-    published: str | None
-
-    @property
-    def meta(self) -> dict:
-        return {"source": self.source, "title": self.title, "publication": self.publication,
-                "published": self.published}
-
-
 @dataclass
 class Snapshot:
+    """The store's chunks at ``generation`` and their keyword index. ``base`` is the last clean generation
+    it is known to match outside the articles an ingest was changing (built while one was under way, it
+    matches nothing better than the generation that ingest started from)."""
+
     generation: int
+    base: int
     chunks: list[Chunk]
     keyword: KeywordIndex
     _articles: dict[str, ArticleText] = field(default_factory=dict)
@@ -63,17 +54,46 @@ class Snapshot:
     def load(cls, store: Store) -> "Snapshot":
         """The cached build for this generation if there is one, else a build from the chunks in Chroma
         (cached unless an ingest is under way: see ``keyword_cache``)."""
-        meta = store.articles().metadata or {}
-        generation = int(meta.get("generation", 0))
-        cache = None if meta.get("dirty") else KeywordCache.of(store, generation)
+        state = store.state()
+        generation = store_schema.generation(state)
+        dirty = store_schema.is_dirty(state)
+        base = int(state.get("run_from", generation)) if dirty else generation
+        cache = None if dirty else KeywordCache.of(store, generation)
         cached = cache.load(store.chunk_count()) if cache else None
         if cached:
             columns, keyword = cached
-            return cls(generation, [Chunk(*values) for values in zip(*columns.values())], keyword)
+            return cls(generation, base, [Chunk(*values) for values in zip(*columns.values())], keyword)
         chunks, keyword = _build(store)
+        built = cls(generation, base, chunks, keyword)
         if cache and store.generation() == generation:
-            cache.save({f.name: [getattr(c, f.name) for c in chunks] for f in fields(Chunk)}, keyword)
-        return cls(generation, chunks, keyword)
+            built.save(cache)
+        return built
+
+    def save(self, cache: KeywordCache) -> None:
+        cache.save({f.name: [getattr(c, f.name) for c in self.chunks] for f in fields(Chunk)}, self.keyword)
+
+    def updated(self, store: Store, changed: set[str], generation: int) -> "Snapshot":
+        """This snapshot with the chunks of the ``changed`` articles read again from the store: the same
+        chunks, order and keyword scores as a full build at ``generation``, for the cost of those articles."""
+        fresh = sorted(_read_chunks_of(store, sorted(changed)), key=lambda c: (c.source, c.start))
+        entries = [(c.source, c.start, 0, i) for i, c in enumerate(self.chunks) if c.source not in changed]
+        entries += [(c.source, c.start, 1, j) for j, c in enumerate(fresh)]
+        entries.sort()
+        if not entries:
+            raise StoreMissingError(f"{NO_ARTICLES} (store: {store.settings.store_label})")
+        new_of_old = np.full(len(self.chunks), -1, dtype=np.int64)
+        added_at = np.zeros(len(fresh), dtype=np.int64)
+        chunks = []
+        for position, (_, _, is_new, i) in enumerate(entries):
+            if is_new:
+                added_at[i] = position
+                chunks.append(fresh[i])
+            else:
+                new_of_old[i] = position
+                chunks.append(self.chunks[i])
+        documents = list(index_terms_many(_keyword_text(c) for c in fresh))
+        keyword = self.keyword.updated(new_of_old, documents, added_at)
+        return Snapshot(generation, generation, chunks, keyword)
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         if not filters or not filters.active:
@@ -104,6 +124,10 @@ class Snapshot:
         """Each chunk's publication day as an ordinal (undated: never after any ``as_of``)."""
         days = [published_date(c.published) for c in self.chunks]
         return np.array([d.toordinal() if d else 0 for d in days], dtype=np.int64)
+
+    @cached_property
+    def by_id(self) -> dict[str, Chunk]:
+        return {c.id: c for c in self.chunks}
 
     @cached_property
     def newest_published(self) -> str:
@@ -215,13 +239,17 @@ def _build(store: Store) -> tuple[list[Chunk], KeywordIndex]:
     def texts() -> Iterator[str]:
         for page in _read_chunks(store):
             chunks.extend(page)
-            yield from (f"{c.title or ''}\n{c.text}" for c in page)
+            yield from (_keyword_text(c) for c in page)
 
     documents = list(index_terms_many(texts()))
     if not chunks:
         raise StoreMissingError(f"{NO_ARTICLES} (store: {store.settings.store_label})")
     order = sorted(range(len(chunks)), key=lambda i: (chunks[i].source, chunks[i].start))
     return [chunks[i] for i in order], KeywordIndex.build([documents[i] for i in order])
+
+
+def _keyword_text(chunk: Chunk) -> str:
+    return f"{chunk.title or ''}\n{chunk.text}"
 
 
 def _read_chunks(store: Store) -> Iterator[list[Chunk]]:
@@ -239,24 +267,42 @@ def _read_chunks(store: Store) -> Iterator[list[Chunk]]:
             got = pending.result()
             offset += PAGE
             pending = pool.submit(fetch, offset) if len(got["ids"]) == PAGE else None
-            yield [_chunk(cid, text, meta or {}) for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])]
+            yield _parsed(got)
 
 
-def _chunk(cid: str, text: str | None, meta: dict) -> Chunk:
-    return Chunk(id=cid, source=str(meta.get("source", "")), text=text or "", start=int(meta.get("start", 0)),
-                 end=int(meta.get("end", 0)), title=meta.get("title") or None,
-                 publication=meta.get("publication") or None, published=meta.get("published") or None)
+def _read_chunks_of(store: Store, sources: list[str]) -> list[Chunk]:
+    """The chunks of ``sources`` as the store holds them now."""
+    found: list[Chunk] = []
+    for start in range(0, len(sources), SOURCES_PER_READ):
+        got = store.chunks().get(where={"source": {"$in": sources[start:start + SOURCES_PER_READ]}},
+                                 include=["documents", "metadatas"])
+        found += _parsed(got)
+    return found
+
+
+def _parsed(got: dict) -> list[Chunk]:
+    return [store_schema.parse_chunk(cid, text, meta)
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])]
 
 
 class SnapshotKeeper:
-    """Hands out the current snapshot; one thread at a time checks the generation and rebuilds."""
+    """Hands out the current snapshot; one thread at a time checks the generation and brings it up to date.
 
-    def __init__(self, store: Store, check_interval_s: float) -> None:
+    A change that the store's change log names is applied from the changed articles alone (``updated``);
+    a larger one (over ``keyword_rebuild_share`` of the articles), one the log cannot tell (a crashed
+    ingest, a writer that logs nothing) or a first load builds in full. While an ingest is under way the
+    snapshot in hand is kept: the generation does not move until the ingest ends, when its log names what
+    it changed. The updated snapshot is written to the disk cache on a background thread.
+    """
+
+    def __init__(self, store: Store, check_interval_s: float, rebuild_share: float) -> None:
         self._store = store
         self._interval = check_interval_s
+        self._rebuild_share = rebuild_share
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
+        self.saving: threading.Thread | None = None
 
     def current(self) -> Snapshot:
         snapshot = self._snapshot
@@ -267,9 +313,27 @@ class SnapshotKeeper:
         try:
             snapshot = self._snapshot
             if snapshot is None or time.monotonic() - self._checked >= self._interval:
-                if snapshot is None or self._store.generation() != snapshot.generation:
-                    snapshot = self._snapshot = Snapshot.load(self._store)
+                snapshot = self._snapshot = self._refreshed(snapshot)
                 self._checked = time.monotonic()
             return snapshot
         finally:
             self._lock.release()
+
+    def _refreshed(self, snapshot: Snapshot | None) -> Snapshot:
+        if snapshot is None:
+            return Snapshot.load(self._store)
+        state = self._store.state()
+        generation = store_schema.generation(state)
+        if generation == snapshot.generation or store_schema.is_dirty(state):
+            return snapshot
+        changed = store_schema.changes_between(state, snapshot.base, generation)
+        sources = len({c.source for c in snapshot.chunks})
+        if changed is None or len(changed) > self._rebuild_share * max(1, sources):
+            return Snapshot.load(self._store)
+        updated = snapshot.updated(self._store, changed, generation)
+        cache = KeywordCache.of(self._store, generation)
+        if cache is not None:
+            self.saving = threading.Thread(target=updated.save, args=(cache,), name="byline-keyword-cache",
+                                           daemon=True)
+            self.saving.start()
+        return updated

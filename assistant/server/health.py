@@ -14,11 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as Timeout
 
 from assistant.settings import Settings
+from assistant.store_schema import STORE_DB
 
 log = logging.getLogger("byline.server")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-STORE_DB = "chroma.sqlite3"
 
 
 def store_problem(settings: Settings) -> str | None:
