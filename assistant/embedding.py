@@ -71,19 +71,42 @@ def load_encoder(settings: Settings):
     backend = settings.embed_backend
     if backend not in BACKENDS:
         raise BylineError(f"unknown embed_backend {backend!r} (expected {', '.join(BACKENDS)})")
+    int8 = settings.embed_precision == "int8"
     if backend == "torch":
+        if int8:
+            raise BylineError("embed_precision = \"int8\" needs the onnx embedding backend, not torch")
         return _torch_embedder(settings)
     from assistant import onnx_model
     from assistant.onnx_encoder import OnnxEncoder
 
     try:
-        path = onnx_model.ensure_exported(settings)
+        path = onnx_model.ensure_model(settings)
     except onnx_model.ExportUnavailable as exc:
-        if backend == "onnx":
+        if backend == "onnx" or int8:
             raise
         log.warning("using the slower torch embedding backend: %s", exc)
         return _torch_embedder(settings)
-    return OnnxEncoder(path, threads=settings.embed_threads, micro_batch=settings.embed_onnx_batch)
+    encoder = OnnxEncoder(path, threads=settings.embed_threads, micro_batch=settings.embed_onnx_batch)
+    if int8:
+        onnx_model.check_int8(encoder, path)
+    return encoder
+
+
+def ingest_encoder(settings: Settings, embedder=None):
+    """What ingest embeds chunks with: with the onnx backend, one session per encoder worker
+    (``ingest_workers``, default one per core), each on one thread; otherwise ``embedder`` (or the
+    configured one) as it is. ``embedder`` is what the caller already loaded, so no model is exported or
+    checked twice."""
+    import os
+
+    from assistant.onnx_encoder import EncoderPool, OnnxEncoder
+
+    if embedder is None:
+        embedder = load_encoder(settings)
+    onnx = embedder if isinstance(embedder, OnnxEncoder) else getattr(embedder, "encoder", None)
+    if not isinstance(onnx, OnnxEncoder):
+        return embedder
+    return EncoderPool.of(onnx.path, settings.ingest_workers or os.cpu_count() or 1, onnx.micro_batch)
 
 
 def _torch_embedder(settings: Settings) -> BaseEmbedding:

@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -95,10 +96,11 @@ def ingest(
                          purge_all=run.recovering, on_article=on_article, quiet=not progress)
         try:
             with _progress(len(todo), progress) as bar:
-                for article, digest in todo:
-                    writer.add(article, digest)
+                for article, digest, prepared in _prepared(todo, settings):
+                    writer.add(article, digest, prepared)
                     bar.update(writer.flush_if_full())
                 bar.update(writer.flush())
+                bar.update(writer.drain())
         except Exception as exc:
             if _disk_full(exc):
                 raise _disk_full_error(settings, "") from exc
@@ -186,12 +188,65 @@ def _remove(sources: list[str], chunks_col, articles_col, run: _Run) -> None:
         chunks_col.delete(where={"source": {"$in": batch}})
 
 
-class _Writer:
-    """Cleans, chunks, embeds and stores articles in groups of about ``ingest_batch_chunks`` chunks.
+@dataclass(frozen=True)
+class _Prepared:
+    """An article cleaned and chunked, ready to embed and store."""
 
-    Grouping fills the embedding model's batches and cuts Chroma round trips when articles are short;
-    each group keeps the crash-safe order (invalidate records, delete old chunks, add new chunks,
-    write records).
+    meta: dict
+    text: str
+    chunks: list[Chunk]
+    notice: str
+
+
+# Articles cleaned and chunked ahead of the writer, on their own thread: bounded so that a huge corpus
+# is not held in memory twice over.
+PREPARE_AHEAD = 64
+
+
+def _prepared(todo: list[tuple[RawArticle, str]], settings: Settings):
+    """``(article, digest, prepared)`` in corpus order, ``prepared`` being a ``_Prepared`` or the reason the
+    article is skipped. Cleaning and chunking run on a thread of their own while the encoders embed
+    the groups before (onnxruntime releases the GIL), so the cores are never idle waiting for text."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="byline-prepare")
+    ahead: deque = deque()
+    try:
+        for article, digest in todo:
+            ahead.append((article, digest, pool.submit(_prepare, article, settings)))
+            if len(ahead) >= PREPARE_AHEAD:
+                article, digest, future = ahead.popleft()
+                yield article, digest, future.result()
+        while ahead:
+            article, digest, future = ahead.popleft()
+            yield article, digest, future.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _prepare(article: RawArticle, settings: Settings) -> _Prepared | str:
+    try:
+        cleaned = clean(article.text, article.kind, article.metadata.get("title"))
+    except RefusedArticle as exc:
+        return str(exc)
+    meta = {**{k: _capped(v) for k, v in cleaned.metadata.items() if v},
+            **{k: _capped(v) for k, v in article.metadata.items() if v}}
+    if not meta.get("title"):
+        derived = derived_title(cleaned.text)
+        if derived:
+            meta.update(title=derived, title_derived=True)
+    chunks = chunk_text(cleaned.text, settings.chunk_tokens, settings.chunk_overlap)
+    if not chunks:
+        return NO_TEXT
+    return _Prepared(meta, cleaned.text, chunks, cleaned.notice or "")
+
+
+class _Writer:
+    """Embeds and stores articles in groups of about ``ingest_batch_chunks`` chunks.
+
+    Grouping fills the encoder workers and cuts Chroma round trips when articles are short. A group is
+    handed to the encoders (and spaCy) when it fills and written when the next one is handed over, so
+    the cores embed one group while Chroma stores the one before. Groups are written one at a time, in
+    order, each in the crash-safe order (invalidate records, delete old chunks, add new chunks, write
+    records); a group still being embedded has written nothing.
     """
 
     def __init__(self, chunks_col, articles_col, settings: Settings, embedder, existing: dict[str, str],
@@ -201,28 +256,19 @@ class _Writer:
         self.on_article, self.quiet = on_article, quiet
         self.pending: list[tuple[str, str, dict, str, list[Chunk], str]] = []
         self.pending_chunks = 0
+        self.in_flight: deque = deque()
         self.added = self.updated = self.emptied = 0
         self.skipped: list[dict[str, str]] = []
+        self._encoder = None
         self._entity_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="byline-entities")
+        self._embed_pool: ThreadPoolExecutor | None = None
 
-    def add(self, article: RawArticle, digest: str) -> None:
-        try:
-            cleaned = clean(article.text, article.kind, article.metadata.get("title"))
-        except RefusedArticle as exc:
-            self._skip(article.source, str(exc))
+    def add(self, article: RawArticle, digest: str, prepared: _Prepared | str) -> None:
+        if isinstance(prepared, str):
+            self._skip(article.source, prepared)
             return
-        meta = {**{k: _capped(v) for k, v in cleaned.metadata.items() if v},
-                **{k: _capped(v) for k, v in article.metadata.items() if v}}
-        if not meta.get("title"):
-            derived = derived_title(cleaned.text)
-            if derived:
-                meta.update(title=derived, title_derived=True)
-        chunks = chunk_text(cleaned.text, self.settings.chunk_tokens, self.settings.chunk_overlap)
-        if not chunks:
-            self._skip(article.source, NO_TEXT)
-            return
-        self.pending.append((article.source, digest, meta, cleaned.text, chunks, cleaned.notice or ""))
-        self.pending_chunks += len(chunks)
+        self.pending.append((article.source, digest, prepared.meta, prepared.text, prepared.chunks, prepared.notice))
+        self.pending_chunks += len(prepared.chunks)
 
     def _skip(self, source: str, reason: str) -> None:
         """Not an article (any more): skipped with its reason, and gone from the store if it was there."""
@@ -232,23 +278,46 @@ class _Writer:
             self.emptied += 1
 
     def close(self) -> None:
-        self._entity_pool.shutdown(wait=True)
+        self.in_flight.clear()
+        self._entity_pool.shutdown(wait=True, cancel_futures=True)
+        if self._embed_pool is not None:
+            self._embed_pool.shutdown(wait=True, cancel_futures=True)
 
     def flush_if_full(self) -> int:
         full = self.pending_chunks >= self.settings.ingest_batch_chunks or len(self.pending) >= MAX_WRITE_BATCH
         return self.flush() if full else 0
 
     def flush(self) -> int:
-        """Store the pending articles; return how many."""
+        """Hand the pending articles to the encoders, and store the group handed over before; return how
+        many articles were stored."""
         if not self.pending:
             return 0
         group, self.pending, self.pending_chunks = self.pending, [], 0
+        # spaCy finds the entities beside the encoder workers: they release the GIL for each forward pass.
+        entities = self._entity_pool.submit(find_entities, [text for _, _, _, text, _, _ in group])
+        vectors = self._embed([c.text for *_, chunks, _ in group for c in chunks])
+        self.in_flight.append((group, vectors, entities))
+        return self._write(self.in_flight.popleft()) if len(self.in_flight) > 1 else 0
+
+    def drain(self) -> int:
+        """Store every group still being embedded; return how many articles."""
+        stored = 0
+        while self.in_flight:
+            stored += self._write(self.in_flight.popleft())
+        return stored
+
+    def _embed(self, texts: list[str]):
+        encoder = self._loaded()
+        if hasattr(encoder, "submit"):
+            return encoder.submit(texts)
+        if self._embed_pool is None:
+            self._embed_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="byline-embed")
+        return self._embed_pool.submit(encoder.get_text_embedding_batch, texts)
+
+    def _write(self, handed) -> int:
+        group, vectors, entities = handed
         _check_space(self.settings, group)
-        # spaCy finds the entities on the other core while the encoder embeds the chunks: onnxruntime
-        # releases the GIL for its forward pass, so the two overlap.
-        found = self._entity_pool.submit(find_entities, [text for _, _, _, text, _, _ in group])
-        vectors = self._embedder().get_text_embedding_batch([c.text for *_, chunks, _ in group for c in chunks])
-        entities = found.result()
+        vectors, entities = vectors.result(), entities.result()
         self.run.begin()
         self.run.changed.update(source for source, *_ in group)
         replaced = [source for source, *_ in group if source in self.existing]
@@ -277,7 +346,7 @@ class _Writer:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         nodes = []
-        vector_iter = iter(vectors)
+        vector_iter = iter(vectors.tolist() if hasattr(vectors, "tolist") else vectors)
         for source, digest, meta, _, chunks, _ in group:
             for c in chunks:
                 nodes.append(TextNode(
@@ -292,10 +361,10 @@ class _Writer:
         for start in range(0, len(nodes), MAX_WRITE_BATCH):
             vector_store.add(nodes[start:start + MAX_WRITE_BATCH])
 
-    def _embedder(self):
-        if self.embedder is None:
-            self.embedder = _load_embedder(self.settings, self.quiet)
-        return self.embedder
+    def _loaded(self):
+        if self._encoder is None:
+            self._encoder = _ingest_encoder(self.settings, self.embedder, self.quiet)
+        return self._encoder
 
 
 # What a stored chunk costs on disk beyond its text: its vector (float32), Chroma's HNSW entry and
@@ -365,12 +434,12 @@ def _sweep_orphans(chunks_col, sources: set[str]) -> None:
         chunks_col.delete(ids=orphans[start:start + MAX_WRITE_BATCH])
 
 
-def _load_embedder(settings: Settings, quiet: bool):
+def _ingest_encoder(settings: Settings, embedder, quiet: bool):
     if quiet:
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    from assistant.embedding import load_embedder
+    from assistant.embedding import ingest_encoder
 
-    return load_embedder(settings)
+    return ingest_encoder(settings, embedder)
 
 
 class _NoBar:
