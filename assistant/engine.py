@@ -213,14 +213,7 @@ class Assistant:
 
     def _articles_of(self, candidates: list[Candidate], snapshot: Snapshot) -> dict[str, ArticleText]:
         """The articles the candidates come from, as the store holds them now."""
-        docs = {}
-        for cand in candidates:
-            source = cand.chunk.source
-            if source not in docs:
-                doc = snapshot.article(self.store, source)
-                if doc is not None:
-                    docs[source] = doc
-        return docs
+        return snapshot.articles(self.store, [cand.chunk.source for cand in candidates])
 
     def _filters(self, filters: Filters | None, day: date, snapshot: Snapshot) -> Filters | None:
         """The request's filters (else the settings' defaults), with ``as_of`` added only when some

@@ -174,7 +174,13 @@ class Store:
         got = self.articles().get(ids=[source], include=["metadatas", "documents"])
         if not got["ids"]:
             return None
-        return store_schema.parse_article(source, got["metadatas"][0], got["documents"][0], with_entities=True)
+        return store_schema.parse_article(source, got["metadatas"][0], got["documents"][0], full=True)
+
+    def full_articles(self, sources: list[str]) -> dict[str, Article]:
+        """Several articles with their text, entities and sentences, in one read."""
+        got = self.articles().get(ids=sources, include=["metadatas", "documents"])
+        return {source: store_schema.parse_article(source, meta, text, full=True)
+                for source, meta, text in zip(got["ids"], got["metadatas"], got["documents"])}
 
     def chunk_count(self) -> int:
         return self.chunks().count()

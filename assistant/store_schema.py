@@ -93,9 +93,12 @@ def parse_chunk(cid: str, text: str | None, meta: dict | None) -> StoredChunk:
                        publication=meta.get("publication") or None, published=meta.get("published") or None)
 
 
-def article_record(digest: str, meta: dict, chunks: int, notice: str, entities: list) -> dict:
+def article_record(digest: str, meta: dict, chunks: int, notice: str, entities: list,
+                   sentences: list[tuple[int, int]] = ()) -> dict:
+    """``sentences``: the article's sentence spans, kept so that answering never splits article text."""
     return {
         "entities": encode_entities(entities),
+        "sentences": json.dumps([offset for span in sentences for offset in span], separators=(",", ":")),
         "doc_hash": digest,
         "chunks": chunks,
         "title": meta.get("title") or "",
@@ -113,7 +116,8 @@ def record_hash(meta: dict | None) -> str:
     return (meta or {}).get("doc_hash", "")
 
 
-def parse_article(source: str, meta: dict | None, text: str | None, with_entities: bool = False) -> Article:
+def parse_article(source: str, meta: dict | None, text: str | None, full: bool = False) -> Article:
+    """The article of a record; ``full`` adds its entity and sentence spans (what answering reads)."""
     meta = meta or {}
     return Article(
         source=source,
@@ -123,7 +127,8 @@ def parse_article(source: str, meta: dict | None, text: str | None, with_entitie
         published=meta.get("published") or None,
         chunks=int(meta.get("chunks", 0)),
         notice=meta.get("notice") or None,
-        entities=decode_entities(meta.get("entities")) if with_entities else (),
+        entities=decode_entities(meta.get("entities")) if full else (),
+        sentences=decode_sentences(meta.get("sentences")) if full else (),
         title_derived=bool(meta.get("title_derived")),
         published_estimated=bool(meta.get("published_estimated")),
         publication_inferred=bool(meta.get("publication_inferred")),
@@ -144,6 +149,17 @@ def decode_entities(value: Any) -> tuple[tuple[int, int, str], ...]:
         return tuple((int(s), int(e), str(label)) for s, e, label in json.loads(value))
     except (ValueError, TypeError):
         return ()
+
+
+def decode_sentences(value: Any) -> tuple[tuple[int, int], ...]:
+    """The sentence spans back; a record written before they were kept has none."""
+    if not value or not isinstance(value, str):
+        return ()
+    try:
+        flat = [int(x) for x in json.loads(value)]
+    except (ValueError, TypeError):
+        return ()
+    return tuple(zip(flat[0::2], flat[1::2]))
 
 
 # -- store state (the articles collection's metadata) -----------------------------------------------

@@ -113,6 +113,8 @@ class Article:
     notice: str | None = None
     # Named entities found at ingest, ``(start, end, label)`` into ``text``; filled by ``Store.article``.
     entities: tuple[tuple[int, int, str], ...] = ()
+    # Sentence spans ``(start, end)`` into ``text``, split at ingest; empty for stores written before.
+    sentences: tuple[tuple[int, int], ...] = ()
     # Metadata that is a guess: a title made from the first sentence, a date or publication inferred.
     title_derived: bool = False
     published_estimated: bool = False

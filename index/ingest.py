@@ -26,9 +26,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from assistant.errors import InputError, StoreError
-from assistant.settings import Settings
 from assistant import store_schema
+from assistant.errors import InputError, StoreError
+from assistant.sentences import split_spans
+from assistant.settings import Settings
 from assistant.store import Store
 from assistant.store_schema import ARTICLE_PLACEHOLDER_VECTOR
 from assistant.store_schema import article_record as _article_record
@@ -39,7 +40,7 @@ from index.loader import RawArticle, Skipped, iter_corpus
 from index.lock import ingest_lock
 
 # Part of every doc_hash: bump it when cleaning or chunking changes, so stores re-clean everything.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 DERIVED_TITLE_CHARS = 80
 # Chroma refuses larger batches (its limit is near 5,461 records for an on-disk store).
 MAX_WRITE_BATCH = 5000
@@ -196,6 +197,7 @@ class _Prepared:
     text: str
     chunks: list[Chunk]
     notice: str
+    sentences: list[tuple[int, int]]
 
 
 # Articles cleaned and chunked ahead of the writer, on their own thread: bounded so that a huge corpus
@@ -236,7 +238,8 @@ def _prepare(article: RawArticle, settings: Settings) -> _Prepared | str:
     chunks = chunk_text(cleaned.text, settings.chunk_tokens, settings.chunk_overlap)
     if not chunks:
         return NO_TEXT
-    return _Prepared(meta, cleaned.text, chunks, cleaned.notice or "")
+    sentences = [(span.start, span.end) for span in split_spans(cleaned.text)]
+    return _Prepared(meta, cleaned.text, chunks, cleaned.notice or "", sentences)
 
 
 class _Writer:
@@ -254,7 +257,7 @@ class _Writer:
         self.chunks_col, self.articles_col, self.settings, self.run = chunks_col, articles_col, settings, run
         self.embedder, self.existing, self.purge_all = embedder, existing, purge_all
         self.on_article, self.quiet = on_article, quiet
-        self.pending: list[tuple[str, str, dict, str, list[Chunk], str]] = []
+        self.pending: list[tuple[str, str, _Prepared]] = []
         self.pending_chunks = 0
         self.in_flight: deque = deque()
         self.added = self.updated = self.emptied = 0
@@ -267,7 +270,7 @@ class _Writer:
         if isinstance(prepared, str):
             self._skip(article.source, prepared)
             return
-        self.pending.append((article.source, digest, prepared.meta, prepared.text, prepared.chunks, prepared.notice))
+        self.pending.append((article.source, digest, prepared))
         self.pending_chunks += len(prepared.chunks)
 
     def _skip(self, source: str, reason: str) -> None:
@@ -294,8 +297,8 @@ class _Writer:
             return 0
         group, self.pending, self.pending_chunks = self.pending, [], 0
         # spaCy finds the entities beside the encoder workers: they release the GIL for each forward pass.
-        entities = self._entity_pool.submit(find_entities, [text for _, _, _, text, _, _ in group])
-        vectors = self._embed([c.text for *_, chunks, _ in group for c in chunks])
+        entities = self._entity_pool.submit(find_entities, [p.text for _, _, p in group])
+        vectors = self._embed([c.text for _, _, p in group for c in p.chunks])
         self.in_flight.append((group, vectors, entities))
         return self._write(self.in_flight.popleft()) if len(self.in_flight) > 1 else 0
 
@@ -329,9 +332,9 @@ class _Writer:
         self._add_chunks(group, vectors)
         self.articles_col.upsert(
             ids=[source for source, *_ in group],
-            documents=[text for _, _, _, text, _, _ in group],
-            metadatas=[_article_record(digest, meta, len(chunks), notice, found)
-                       for (_, digest, meta, _, chunks, notice), found in zip(group, entities)],
+            documents=[p.text for _, _, p in group],
+            metadatas=[_article_record(digest, p.meta, len(p.chunks), p.notice, found, p.sentences)
+                       for (_, digest, p), found in zip(group, entities)],
             embeddings=[ARTICLE_PLACEHOLDER_VECTOR for _ in group],
         )
         self.updated += len(replaced)
@@ -347,8 +350,9 @@ class _Writer:
 
         nodes = []
         vector_iter = iter(vectors.tolist() if hasattr(vectors, "tolist") else vectors)
-        for source, digest, meta, _, chunks, _ in group:
-            for c in chunks:
+        for source, digest, prepared in group:
+            meta = prepared.meta
+            for c in prepared.chunks:
                 nodes.append(TextNode(
                     id_=store_schema.chunk_id(source, c.index, c.start, c.text),
                     text=c.text,
@@ -385,7 +389,7 @@ def _check_space(settings: Settings, group) -> None:
     """Refuse a write group the disk cannot hold, before touching the store (a local store only)."""
     if settings.server_mode:
         return
-    needed = sum(len(text.encode()) * 2 + BYTES_PER_CHUNK * len(chunks) for _, _, _, text, chunks, _ in group)
+    needed = sum(len(p.text.encode()) * 2 + BYTES_PER_CHUNK * len(p.chunks) for _, _, p in group)
     free = shutil.disk_usage(settings.store).free
     if free < needed:
         raise _disk_full_error(settings, f": {free / 1e6:.1f} MB free, about {needed / 1e6:.1f} MB needed "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections import OrderedDict
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields, replace
@@ -19,6 +20,7 @@ from typing import Iterator
 
 import numpy as np
 
+from assistant import store_schema
 from assistant.errors import StoreMissingError
 from assistant.retrieval.dates import published_date
 from assistant.retrieval.filters import Filters
@@ -26,14 +28,13 @@ from assistant.retrieval.keyword import KeywordIndex
 from assistant.retrieval.keyword_cache import KeywordCache
 from assistant.retrieval.terms import acronym_expanded, index_terms, index_terms_many, name_key, years_covered
 from assistant.sentences import Span, split_spans
-from assistant import store_schema
 from assistant.store import NO_ARTICLES, Store
 from assistant.store_schema import StoredChunk as Chunk
 from assistant.types import Article
 
 PAGE = 5000
 SOURCES_PER_READ = 100  # sources per ``$in`` read of changed articles: each request stays small
-MAX_CACHED_ARTICLES = 512
+MAX_CACHED_ARTICLES = 2048  # the least recently used go first
 MAX_CACHED_FILTERS = 64
 
 
@@ -47,7 +48,8 @@ class Snapshot:
     base: int
     chunks: list[Chunk]
     keyword: KeywordIndex
-    _articles: dict[str, ArticleText] = field(default_factory=dict)
+    _articles: OrderedDict[str, ArticleText] = field(default_factory=OrderedDict)
+    _articles_lock: threading.Lock = field(default_factory=threading.Lock)
     _filter_cache: dict[Filters, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
 
     @classmethod
@@ -93,7 +95,10 @@ class Snapshot:
                 chunks.append(self.chunks[i])
         documents = list(index_terms_many(_keyword_text(c) for c in fresh))
         keyword = self.keyword.updated(new_of_old, documents, added_at)
-        return Snapshot(generation, generation, chunks, keyword)
+        updated = Snapshot(generation, generation, chunks, keyword)
+        with self._articles_lock:
+            updated._articles.update((s, doc) for s, doc in self._articles.items() if s not in changed)
+        return updated
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
         if not filters or not filters.active:
@@ -113,11 +118,23 @@ class Snapshot:
                                else np.ones(len(self.chunks), dtype=bool), dtype=bool)
             if filters.as_of is not None:
                 allowed &= self._published_days <= filters.as_of.toordinal()
-            found = (allowed.astype(np.float32), sorted({c.source for c, ok in zip(self.chunks, allowed) if ok}))
+            names, codes = self._sources
+            found = (allowed.astype(np.float32), [names[i] for i in np.unique(codes[allowed])])
             if len(self._filter_cache) >= MAX_CACHED_FILTERS:
                 self._filter_cache.clear()
             self._filter_cache[filters] = found
         return found
+
+    @property
+    def source_count(self) -> int:
+        return len(self._sources[0])
+
+    @cached_property
+    def _sources(self) -> tuple[list[str], np.ndarray]:
+        """The distinct sources, sorted, and each chunk's index into them."""
+        names = sorted({c.source for c in self.chunks})
+        number = {name: i for i, name in enumerate(names)}
+        return names, np.fromiter((number[c.source] for c in self.chunks), dtype=np.int64, count=len(self.chunks))
 
     @cached_property
     def _published_days(self) -> np.ndarray:
@@ -134,18 +151,25 @@ class Snapshot:
         """The latest ``published`` value of any chunk ("" if none is dated)."""
         return max((c.published or "" for c in self.chunks), default="")
 
-    def article(self, store: Store, source: str) -> "ArticleText | None":
-        """The cleaned article and its sentences (cached for this generation): answers cite sentences,
-        and a quote's speaker or a figure's context may sit just beyond the retrieved chunk."""
-        found = self._articles.get(source)
-        if found is None:
-            article = store.article(source)
-            if article is None:
-                return None
-            if len(self._articles) >= MAX_CACHED_ARTICLES:
-                self._articles.clear()
-            found = self._articles[source] = ArticleText(article, split_spans(article.text))
-        return found
+    def articles(self, store: Store, sources: list[str]) -> dict[str, "ArticleText"]:
+        """The cleaned articles with their sentences (kept for this generation, the most recently used
+        first), those not yet held read in one request: answers cite sentences, and a quote's speaker
+        or a figure's context may sit just beyond the retrieved chunk."""
+        with self._articles_lock:
+            missing = [s for s in dict.fromkeys(sources) if s not in self._articles]
+        fetched = store.full_articles(missing) if missing else {}
+        with self._articles_lock:
+            for source, article in fetched.items():
+                spans = [Span(a, b) for a, b in article.sentences] or split_spans(article.text)
+                self._articles[source] = ArticleText(article, spans)
+            found = {}
+            for source in sources:
+                if source in self._articles:
+                    self._articles.move_to_end(source)
+                    found[source] = self._articles[source]
+            while len(self._articles) > MAX_CACHED_ARTICLES:
+                self._articles.popitem(last=False)
+            return found
 
 
 class ArticleText:
@@ -327,8 +351,7 @@ class SnapshotKeeper:
         if generation == snapshot.generation or store_schema.is_dirty(state):
             return snapshot
         changed = store_schema.changes_between(state, snapshot.base, generation)
-        sources = len({c.source for c in snapshot.chunks})
-        if changed is None or len(changed) > self._rebuild_share * max(1, sources):
+        if changed is None or len(changed) > self._rebuild_share * max(1, snapshot.source_count):
             return Snapshot.load(self._store)
         updated = snapshot.updated(self._store, changed, generation)
         cache = KeywordCache.of(self._store, generation)

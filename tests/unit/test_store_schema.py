@@ -56,6 +56,9 @@ def test_chunk_records_round_trip():
     chunk = schema.parse_chunk(schema.chunk_id("a.txt", 1, 5, "text"), "text", meta)
     assert (chunk.source, chunk.start, chunk.end, chunk.title, chunk.publication, chunk.published) == \
         ("a.txt", 5, 9, "T", None, "2022")
-    record = schema.article_record("h", {"title": "T", "title_derived": True}, 3, "", [(0, 4, "ORG")])
-    article = schema.parse_article("a.txt", record, "ACME here", with_entities=True)
-    assert (article.chunks, article.title_derived, article.entities) == (3, True, ((0, 4, "ORG"),))
+    record = schema.article_record("h", {"title": "T", "title_derived": True}, 3, "", [(0, 4, "ORG")],
+                                   [(0, 4), (5, 9)])
+    article = schema.parse_article("a.txt", record, "ACME here", full=True)
+    assert (article.chunks, article.title_derived, article.entities, article.sentences) == \
+        (3, True, ((0, 4, "ORG"),), ((0, 4), (5, 9)))
+    assert schema.parse_article("a.txt", {"chunks": 1}, "old record").sentences == ()
