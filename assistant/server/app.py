@@ -16,18 +16,34 @@ SHUTDOWN_GRACE_S = 3
 QUIET_LIBRARIES = ("httpx", "httpcore", "chromadb", "urllib3", "uvicorn.error", "gradio", "asyncio")
 
 
-def create_app(settings: Settings, bot=None):
+def create_app(settings: Settings, bot=None, page_later: bool = False):
+    """The API and the page on one app. ``page_later`` (``byline serve``) starts serving the API at once
+    and imports Gradio and builds the page meanwhile (``lazy_page``)."""
     go_offline()
     from fastapi import FastAPI
 
     from assistant.engine import Assistant
     from assistant.server.api import build_api
-    from assistant.server.ui import mount_ui
 
     bot = bot or Assistant.from_settings(settings)
-    app = FastAPI(title="Byline", docs_url=None, redoc_url=None, openapi_url=None)
+    if not page_later:
+        from assistant.server.ui import mount_ui
+
+        app = FastAPI(title="Byline", docs_url=None, redoc_url=None, openapi_url=None)
+        build_api(app, bot, settings)
+        return mount_ui(app, bot, settings)
+    from assistant.server.lazy_page import LazyPage
+
+    def page():
+        from assistant.server.ui import mount_ui
+
+        return mount_ui(FastAPI(docs_url=None, redoc_url=None, openapi_url=None), bot, settings)
+
+    lazy = LazyPage(page)
+    app = FastAPI(title="Byline", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lazy.lifespan)
     build_api(app, bot, settings)
-    return mount_ui(app, bot, settings)
+    app.mount("/", lazy)
+    return app
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -71,7 +87,7 @@ def serve(settings: Settings) -> int:
 
     check_access(settings)
     check_port_free(settings.host, settings.port)
-    app = AccessLog(create_app(settings))
+    app = AccessLog(create_app(settings, page_later=True))
     for chatty in QUIET_LIBRARIES:  # their INFO lines would drown the access log
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
     print(f"Byline serving on http://{settings.host}:{settings.port}/ (API at /v1)", flush=True)
