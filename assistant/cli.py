@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                    "the news corpus) over --news-cases, each as of its date")
     p.add_argument("--news-cases", type=Path, default=Path("../shared/newsqa/dev.jsonl"),
                    help="dated questions for --news-store (default ../shared/newsqa/dev.jsonl)")
+    p.add_argument("--million", action="store_true",
+                   help="add the 1,000,000-chunk row on a Chroma server the bench starts (about half an hour)")
     p.set_defaults(func=cmd_bench)
     return parser
 

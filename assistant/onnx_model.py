@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import io
 import json
+import logging
 import os
 import tempfile
 import warnings
@@ -101,8 +102,12 @@ def quantize(exported: Path, target: Path) -> None:
     reference = int8_reference(target)
     try:
         with _quiet():
-            quantize_dynamic(str(exported), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
-                             op_types_to_quantize=["MatMul"])
+            logging.disable(logging.WARNING)  # its advice to pre-process the graph, on the root logger
+            try:
+                quantize_dynamic(str(exported), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
+                                 op_types_to_quantize=["MatMul"])
+            finally:
+                logging.disable(logging.NOTSET)
         with open(tmp.with_suffix(".npy.tmp"), "wb") as fh:
             np.save(fh, OnnxEncoder(exported).encode(list(INT8_CHECK_TEXTS)))
         os.replace(tmp.with_suffix(".npy.tmp"), reference)

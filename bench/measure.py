@@ -31,11 +31,43 @@ def timed_ms(call: Callable[[], object], repeats: list) -> list[float]:
     return out
 
 
+class CoreSampler:
+    """How busy each core was over a ``with`` block (from ``/proc/stat``: every process on the machine,
+    which on a shared machine includes others'), and how many cores this process used on average."""
+
+    def __enter__(self) -> "CoreSampler":
+        self._cores, self._times, self._wall = _core_ticks(), os.times(), time.perf_counter()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        after, times, wall = _core_ticks(), os.times(), time.perf_counter() - self._wall
+        self.per_core = [round((busy - busy0) / max(1, total - total0), 2)
+                         for (busy, total), (busy0, total0) in zip(after, self._cores)]
+        used = (times.user - self._times.user) + (times.system - self._times.system)
+        self.process_cores = round(used / wall, 2) if wall > 0 else None
+
+
+def _core_ticks() -> list[tuple[int, int]]:
+    """(busy, total) clock ticks of each core since boot; empty where ``/proc/stat`` is missing."""
+    ticks = []
+    try:
+        lines = Path("/proc/stat").read_text().splitlines()
+    except OSError:
+        return ticks
+    for line in lines:
+        name, *values = line.split()
+        if name.startswith("cpu") and name[3:].isdigit():
+            numbers = [int(v) for v in values]
+            idle = numbers[3] + (numbers[4] if len(numbers) > 4 else 0)
+            ticks.append((sum(numbers) - idle, sum(numbers)))
+    return ticks
+
+
 def child_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a fresh `byline` process use the same store and model settings."""
     env = {**os.environ, "BYLINE_STORE": str(settings.store), "BYLINE_COLLECTION": settings.collection,
            "BYLINE_EMBED_BACKEND": settings.embed_backend, "BYLINE_EMBED_THREADS": str(settings.embed_threads),
-           "BYLINE_CACHE_DIR": str(settings.cache_dir)}
+           "BYLINE_CACHE_DIR": str(settings.cache_dir), "BYLINE_EMBED_PRECISION": settings.embed_precision}
     if settings.chroma_url:
         env["BYLINE_CHROMA_URL"] = settings.chroma_url
     return env
@@ -81,6 +113,16 @@ def run_fresh(args: list[str], settings: Settings, timeout: float = 300) -> Proc
         measured = json.loads(result.read_text())
     return ProcessRun(measured["seconds"], measured["peak_rss_kb"] / 1024, measured["cpu_seconds"],
                       measured["returncode"], done.stdout, done.stderr)
+
+
+def stop(process: subprocess.Popen, grace_s: float) -> None:
+    """Terminate ``process``, and kill it if it has not exited within ``grace_s``."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_until_answering(url: str, question: str, process: subprocess.Popen, timeout: float = 180) -> float:

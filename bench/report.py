@@ -22,6 +22,18 @@ def format_table(report: dict) -> str:
     if news:
         rows.append((f"news store ({news['chunks']:,} chunks): warm ask p50 / p95, ms",
                      _pair(news["ask_p50_ms"], news["ask_p95_ms"]), ""))
+    real = report.get("news_corpus")
+    if real:
+        where = f"news corpus ({real['chunks']:,} chunks, {real['embed_precision']})"
+        rows += [
+            (f"{where}: ingest, chunks/s", _num(real["ingest_chunks_per_s"]), ""),
+            (f"{where}: raw encoder, one session / one per core, chunks/s",
+             _pair(real["encoder_chunks_per_s"], real["encoder_pool_chunks_per_s"]), ""),
+            (f"{where}: ingest cores used (process) / each core busy",
+             f"{_num(real['ingest_process_cores'], 2)} / {', '.join(_num(c, 2) for c in real['ingest_core_busy'])}", ""),
+            (f"{where}: warm ask p50 / p95, ms", _pair(real["ask_p50_ms"], real["ask_p95_ms"]), ""),
+            (f"{where}: first question after a one-article change, s", _num(real["change_first_query_s"], 2), ""),
+        ]
     if "serve_ready_s" in report:
         rows.append(("`byline serve` spawn to first answer, s", _num(report["serve_ready_s"], 2), ""))
     for scale in report["scale"]:
@@ -31,6 +43,19 @@ def format_table(report: dict) -> str:
         rows.append((f"{scale['chunks']:,} chunks: first question after start, s", _num(scale["first_query_s"], 2), ""))
         rows.append((f"{scale['chunks']:,} chunks: the same after a restart (cached index), s",
                      _num(scale.get("restart_first_query_s"), 2), ""))
+        rows.append((f"{scale['chunks']:,} chunks: first question after a one-article change, s",
+                     _num(scale.get("change_first_query_s"), 2), ""))
+    server = report.get("server_scale")
+    if server:
+        where = f"{server['chunks']:,} chunks on a Chroma server"
+        rows += [
+            (f"{where}: query p50 / p95, ms", _pair(server["query_p50_ms"], server["query_p95_ms"]), ""),
+            (f"{where}: ask p50 / p95, ms", _pair(server["ask_p50_ms"], server["ask_p95_ms"]), ""),
+            (f"{where}: first question after start / a one-article change, s",
+             _pair(server["first_query_s"], server["change_first_query_s"], 2), ""),
+            (f"{where}: peak RSS of Byline / of Chroma, MB",
+             _pair(server["byline_peak_rss_mb"], server["chroma_peak_rss_mb"], 0), ""),
+        ]
     header = ("", "Byline", base["name"])
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(3)]
     lines = [f"bench ({report['plan']}, {report['embed_backend']}, {report['questions']} questions)"]

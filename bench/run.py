@@ -21,13 +21,15 @@ from typing import Callable
 from assistant.errors import InputError
 from assistant.offline import go_offline
 from assistant.settings import Settings
-from bench.measure import child_env, percentile, run_fresh, timed_ms, wait_until_answering
+from bench.measure import child_env, percentile, run_fresh, stop, timed_ms, wait_until_answering
 from bench.report import format_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "corpus"
 CASES = ROOT / "eval" / "cases.jsonl"
+NEWS = ROOT.parent / "shared" / "newsqa"  # the real news corpus and its quiz, when this machine has them
 COLD_QUESTION = "How many requests were lodged countrywide?"
+MILLION = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,13 @@ class Plan:
     scale_sizes: tuple[int, ...]
     scale_queries: int
     serve: bool
+    news_corpus: bool  # ingest the news corpus (about 3 minutes) for the real-corpus row, when it is here
 
 
 PLANS = {
-    "full": Plan("full", 150, 2, 3, 5, (1_000, 10_000, 100_000), 200, True),
-    "quick": Plan("quick", 40, 2, 1, 3, (1_000, 10_000), 100, True),
-    "tiny": Plan("tiny", 4, 1, 1, 1, (300,), 10, False),  # for the test suite: every field, in seconds
+    "full": Plan("full", 150, 2, 3, 5, (1_000, 10_000, 100_000), 200, True, True),
+    "quick": Plan("quick", 40, 2, 1, 3, (1_000, 10_000), 100, True, True),
+    "tiny": Plan("tiny", 4, 1, 1, 1, (300,), 10, False, False),  # for the test suite: every field, in seconds
 }
 
 
@@ -54,7 +57,8 @@ def run_cli(args, settings: Settings) -> int:
     news = getattr(args, "news_store", None)
     report = run_bench(settings, PLANS["quick" if args.quick else "full"],
                        log=lambda message: _stderr(f"[{time.monotonic() - started:5.0f} s] {message}"),
-                       news_store=news, news_cases=getattr(args, "news_cases", None))
+                       news_store=news, news_cases=getattr(args, "news_cases", None),
+                       million=getattr(args, "million", False))
     print(format_table(report))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -62,9 +66,11 @@ def run_cli(args, settings: Settings) -> int:
 
 
 def run_bench(settings: Settings, plan: Plan, log: Callable[[str], None] = lambda _: None,
-              news_store: Path | None = None, news_cases: Path | None = None) -> dict:
+              news_store: Path | None = None, news_cases: Path | None = None, million: bool = False) -> dict:
     """The whole benchmark; with ``news_store`` (a store ingested from the news corpus) and its
-    ``news_cases``, also warm ask latency there, where answers are typed and pooled over 11k chunks."""
+    ``news_cases``, also warm ask latency there, where answers are typed and pooled over 11k chunks.
+    The real-corpus row runs when the news corpus is on this machine; ``million`` adds the
+    million-chunk row on a Chroma server (about half an hour)."""
     go_offline()
     if not SAMPLE_CORPUS.is_dir():
         raise InputError(f"the sample corpus is missing: {SAMPLE_CORPUS}")
@@ -104,12 +110,24 @@ def run_bench(settings: Settings, plan: Plan, log: Callable[[str], None] = lambd
             log("serve: time until the first answer")
             report["serve_ready_s"] = _serve_ready(sample)
 
+        real_vectors = None
+        if plan.news_corpus and (NEWS / "corpus").is_dir():
+            log(f"real corpus: ingest of {NEWS / 'corpus'}, raw encoder, warm asks, a one-article change")
+            news_settings = stores.new("news")
+            report["news_corpus"] = _real_corpus(news_settings, plan, embedder, encoder, work)
+            real_vectors = _vectors(news_settings)
+
         report["scale"] = []
         for size in plan.scale_sizes:
             log(f"scale: {size} chunks")
             scaled = stores.new(f"scale{size}")
             write_s = fill_store(pool, scaled, size, _RawEncoder(encoder))
-            report["scale"].append({**_queries_at_scale(scaled, questions, plan), "write_s": round(write_s, 1)})
+            row = _queries_at_scale(scaled, questions, plan, _changed_article(pool, work / f"change{size}"), embedder)
+            report["scale"].append({**row, "write_s": round(write_s, 1)})
+        if million:
+            log(f"server scale: {MILLION:,} chunks on a Chroma server (vectors around real ones)")
+            around = real_vectors if real_vectors is not None else _vectors(sample)
+            report["server_scale"] = _million(settings, pool, around, questions, plan, work, encoder)
         log("done")
         return report
     finally:
@@ -164,10 +182,10 @@ def _store(settings: Settings):
     return Store.open(settings)
 
 
-def _ingest(corpus: Path, settings: Settings, embedder):
+def _ingest(corpus: Path, settings: Settings, embedder, add_only: bool = False):
     from index.ingest import ingest
 
-    return ingest(corpus, settings, embedder=embedder)
+    return ingest(corpus, settings, embedder=embedder, add_only=add_only)
 
 
 def _questions() -> list[dict]:
@@ -221,10 +239,9 @@ def _ingest_without_entities(corpus: Path, settings: Settings, embedder):
 def _warm_dated(settings: Settings, cases: Path, plan: Plan) -> dict:
     """Warm ask p50/p95 over dated cases (each asked as of its date), on an existing store."""
     from assistant import Assistant
-    from eval.cases import load_cases
 
     bot = Assistant.from_settings(settings)
-    questions = [(c.question, c.as_of) for c in load_cases(cases) if len(c.turns) == 1]
+    questions = _dated_questions(cases)
     for question, as_of in questions[:3]:
         bot.ask(question, as_of=as_of)
     times = []
@@ -233,6 +250,12 @@ def _warm_dated(settings: Settings, cases: Path, plan: Plan) -> dict:
             times += timed_ms(lambda: bot.ask(question, as_of=as_of), [None])
     return {"store": settings.store_label, "chunks": _store(settings).chunk_count(), "questions": len(questions),
             "ask_p50_ms": percentile(times, 50), "ask_p95_ms": percentile(times, 95)}
+
+
+def _dated_questions(cases: Path) -> list[tuple[str, str | None]]:
+    from eval.cases import load_cases
+
+    return [(c.question, c.as_of) for c in load_cases(cases) if len(c.turns) == 1]
 
 
 def _warm(settings: Settings, questions: list[dict], plan: Plan) -> dict:
@@ -290,9 +313,7 @@ def _cold_start(settings: Settings, plan: Plan) -> dict:
 
 def _serve_ready(settings: Settings) -> float:
     """Seconds from spawning `byline serve` until its API returns the first answer."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(port)],
                                env=child_env(settings), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -300,18 +321,13 @@ def _serve_ready(settings: Settings) -> float:
         wait_until_answering(f"http://127.0.0.1:{port}", COLD_QUESTION, process)
         return round(time.perf_counter() - started, 2)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 20)
 
 
-def _queries_at_scale(settings: Settings, questions: list[dict], plan: Plan) -> dict:
+def _queries_at_scale(settings: Settings, questions: list[dict], plan: Plan, change: Path, embedder) -> dict:
     from assistant import Assistant
 
-    bot = Assistant.from_settings(settings)
+    bot = Assistant.from_settings(settings.replace(generation_check_s=0.0))
     started = time.perf_counter()
     bot.ask(questions[0]["question"])  # builds the keyword snapshot: the first question after a start
     first = time.perf_counter() - started
@@ -329,7 +345,95 @@ def _queries_at_scale(settings: Settings, questions: list[dict], plan: Plan) -> 
         "ask_p50_ms": percentile(ask, 50), "ask_p95_ms": percentile(ask, 95),
         "first_query_s": round(first, 2),
         "restart_first_query_s": round(restart, 2),
+        "change_first_query_s": _first_after_change(bot, settings, change, embedder, questions[1]["question"]),
     }
+
+
+def _first_after_change(bot, settings: Settings, change: Path, embedder, question: str) -> float:
+    """Seconds for ``bot``'s first question after ``change`` (one article) is ingested into its store."""
+    _ingest(change, settings, embedder, add_only=True)
+    started = time.perf_counter()
+    bot.ask(question)
+    return round(time.perf_counter() - started, 2)
+
+
+def _changed_article(pool, directory: Path) -> Path:
+    """A corpus of one article that replaces the first one ``fill_store`` wrote (same name, new text)."""
+    from bench.synthetic import write_corpus
+
+    return write_corpus(pool, directory, 1)
+
+
+def _real_corpus(settings: Settings, plan: Plan, embedder, encoder, work: Path) -> dict:
+    """Ingest of the news corpus with the cores it kept busy, the raw encoder on its chunks (one session,
+    and one per core as ingest runs it), warm asks over its quiz, and the first question after one of
+    its articles changes."""
+    from assistant.embedding import ingest_encoder
+    from bench.measure import CoreSampler
+
+    with CoreSampler() as cores:
+        report = _ingest(NEWS / "corpus", settings, embedder)
+    texts = _store(settings).chunks().get(include=["documents"])["documents"][:ENCODER_SAMPLE]
+    one = _encoder_speed(_RawEncoder(encoder), texts)
+    pool = ingest_encoder(settings, encoder)
+    row = {
+        "chunks": report.chunks, "articles": report.documents,
+        "ingest_s": report.seconds, "ingest_chunks_per_s": round(report.chunks / report.seconds, 2),
+        "ingest_process_cores": cores.process_cores, "ingest_core_busy": cores.per_core,
+        "encoder_chunks_per_s": one,
+        "encoder_pool_chunks_per_s": _encoder_speed(pool, texts) if hasattr(pool, "submit") else one,
+        "embed_precision": settings.embed_precision,
+    }
+    row.update({k: v for k, v in _warm_dated(settings, NEWS / "dev.jsonl", plan).items() if k.startswith("ask_")})
+    first = sorted((NEWS / "corpus").glob("*.txt"))[0]
+    changed = work / "news_change"
+    changed.mkdir()
+    (changed / first.name).write_text(first.read_text(encoding="utf-8") + "\n\nA line the benchmark added.\n",
+                                      encoding="utf-8")
+    from assistant import Assistant
+
+    bot = Assistant.from_settings(settings.replace(generation_check_s=0.0))
+    cases = _dated_questions(NEWS / "dev.jsonl")
+    bot.ask(cases[0][0], as_of=cases[0][1])
+    _ingest(changed, settings, embedder, add_only=True)
+    started = time.perf_counter()
+    bot.ask(cases[1][0], as_of=cases[1][1])
+    row["change_first_query_s"] = round(time.perf_counter() - started, 2)
+    return row
+
+
+ENCODER_SAMPLE = 2000  # chunks the raw encoder embeds for its figure: enough for a steady rate
+
+
+def _encoder_speed(encoder, texts: list[str]) -> float:
+    started = time.perf_counter()
+    encoder.encode(texts)
+    return round(len(texts) / (time.perf_counter() - started), 2)
+
+
+def _vectors(settings: Settings):
+    import numpy as np
+
+    return np.asarray(_store(settings).chunks().get(include=["embeddings"])["embeddings"], dtype=np.float32)
+
+
+def _million(settings: Settings, pool, around, questions: list[dict], plan: Plan, work: Path, encoder) -> dict:
+    from bench.server_scale import chroma_server, measure_reader, peak_rss_mb
+    from bench.synthetic import fill_store
+
+    with chroma_server(work / "million", _free_port()) as (url, process):
+        target = settings.replace(chroma_url=url, collection="bench_million")
+        write_s = fill_store(pool, target, MILLION, _RawEncoder(encoder), around=around)
+        row = measure_reader(target, [q["question"] for q in questions], _changed_article(pool, work / "change_m"),
+                             plan.scale_queries)
+        row.update(write_s=round(write_s, 1), chroma_peak_rss_mb=peak_rss_mb(process.pid))
+    return row
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _stderr(message: str) -> None:

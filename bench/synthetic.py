@@ -82,14 +82,21 @@ def write_corpus(pool: SentencePool, directory: Path, articles: int) -> Path:
     return directory
 
 
-def fill_store(pool: SentencePool, settings: Settings, chunks: int, encoder) -> float:
+# Noise added to each coordinate of a real vector for a vector "around" it: cosine about 0.9 to it.
+AROUND_NOISE = 0.025
+
+
+def fill_store(pool: SentencePool, settings: Settings, chunks: int, encoder, around: np.ndarray | None = None) -> float:
     """Write ``chunks`` synthetic chunks (and their articles) into the configured, empty store.
 
-    ``encoder`` embeds the pool's sentences (once per pool). Returns the seconds spent writing to Chroma.
+    ``encoder`` embeds the pool's sentences (once per pool); each chunk's vector is the mean of its
+    sentences' vectors, or with ``around`` (real chunk vectors) one of those plus a little noise. Returns
+    the seconds spent writing to Chroma.
     """
     import time
 
-    sentence_vectors = pool.vectors(encoder)
+    sentence_vectors = pool.vectors(encoder) if around is None else None
+    noise = np.random.default_rng(11)
     store = Store.open(settings, create=True)
     articles_col = store.articles(create=True)
     chunks_col = store.chunks(create=True)
@@ -105,7 +112,10 @@ def fill_store(pool: SentencePool, settings: Settings, chunks: int, encoder) -> 
         digest = hashlib.sha256(text.encode()).hexdigest()
         meta = {"title": article.title, "publication": article.publication, "published": article.published}
         for index, (paragraph, (start, end)) in enumerate(zip(article.chunks, offsets)):
-            vector = sentence_vectors[paragraph].mean(axis=0)
+            if around is None:
+                vector = sentence_vectors[paragraph].mean(axis=0)
+            else:
+                vector = around[pool.rng.randrange(len(around))] + noise.normal(0.0, AROUND_NOISE, around.shape[1])
             chunk_rows.add(store_schema.chunk_id(article.source, index, start, text[start:end]), text[start:end],
                            vector / np.linalg.norm(vector),
                            store_schema.chunk_metadata(article.source, digest, meta, start, end, index))

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import math
-from itertools import chain
+from array import array
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
@@ -44,10 +45,10 @@ class KeywordIndex:
         self._norm = (K1 * ((1 - B) + B * lengths / (mean_length or 1.0))).astype(np.float32)
 
     @classmethod
-    def build(cls, documents: list[list[str]]) -> "KeywordIndex":
-        """An index of the documents' terms, document ``i`` being ``documents[i]``."""
+    def build(cls, documents: Iterable[list[str]]) -> "KeywordIndex":
+        """An index of the documents' terms, document ``i`` being the ``i``-th; read once, as they come."""
         vocab: dict[str, int] = {}
-        terms, docs, tfs, lengths = _postings(documents, vocab, np.arange(len(documents)))
+        terms, docs, tfs, lengths = _postings(documents, vocab)
         indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(terms, minlength=len(vocab)), out=indptr[1:])
         return cls(vocab, indptr, docs, tfs, lengths.astype(np.int32))
@@ -61,8 +62,8 @@ class KeywordIndex:
         vocab = dict(self.vocab)
         size = int((new_of_old >= 0).sum()) + len(added)
         add_terms, add_docs, add_tfs, add_lengths = _postings(added, vocab, added_at)
-        old_terms = np.repeat(np.arange(len(self.vocab), dtype=np.int64), self._df)
-        moved = new_of_old[self.docs]
+        old_terms = np.repeat(np.arange(len(self.vocab), dtype=np.int32), self._df)
+        moved = np.asarray(new_of_old, dtype=np.int32)[self.docs]
         keep = moved >= 0
         kept_terms, kept_docs, kept_tfs = old_terms[keep], moved[keep], self.tfs[keep]
         kept_counts = np.bincount(kept_terms, minlength=len(vocab))
@@ -127,16 +128,19 @@ class KeywordIndex:
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
 
-def _postings(documents: list[list[str]], vocab: dict[str, int], numbers: np.ndarray):
-    """(term, document, frequency) triples of ``documents`` (numbered by ``numbers``), sorted by term then
-    document, and each document's length; new terms are numbered into ``vocab``."""
-    lengths = np.fromiter((len(d) for d in documents), dtype=np.int64, count=len(documents))
-    flat = np.fromiter((vocab.setdefault(t, len(vocab)) for t in chain.from_iterable(documents)),
-                       dtype=np.int64, count=int(lengths.sum()))
-    owner = np.repeat(np.asarray(numbers, dtype=np.int64), lengths)
+def _postings(documents: Iterable[list[str]], vocab: dict[str, int], numbers: np.ndarray | None = None):
+    """(term, document, frequency) triples of ``documents`` (numbered ``0, 1, ...`` or by ``numbers``),
+    sorted by term then document, and each document's length; new terms are numbered into ``vocab``."""
+    flat, lengths = array("q"), array("q")
+    for terms in documents:
+        flat.extend([vocab.setdefault(t, len(vocab)) for t in terms])
+        lengths.append(len(terms))
+    flat, lengths = np.frombuffer(flat, dtype=np.int64), np.frombuffer(lengths, dtype=np.int64)
+    numbers = np.arange(len(lengths), dtype=np.int64) if numbers is None else np.asarray(numbers, dtype=np.int64)
     if not len(flat):
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty.astype(np.int32), empty.astype(np.uint16), lengths
+    owner = np.repeat(numbers, lengths)
     bound = int(owner.max()) + 1
     unique, counts = np.unique(flat * bound + owner, return_counts=True)
     terms, docs = unique // bound, unique % bound

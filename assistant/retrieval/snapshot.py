@@ -1,9 +1,10 @@
-"""An in-memory view of the store's chunks, rebuilt when the store's ``generation`` changes.
+"""An in-memory view of the store's chunks and their keyword index, kept in step with the store.
 
 The keyword index must mirror the chunks in Chroma. Every changing ingest bumps the ``generation``
-counter in the store, so each ``Assistant`` compares it (at most once per ``generation_check_s``) and
-rebuilds its own copy: several app servers sharing one Chroma server therefore never diverge. Only the
-rebuild is locked; requests keep reading the previous snapshot meanwhile. A build is kept on local disk
+counter in the store and logs the articles it changed, so each ``Assistant`` compares the generation
+(at most once per ``generation_check_s``) and brings its own copy up to date from those articles
+(``SnapshotKeeper``): several app servers sharing one Chroma server therefore never diverge. Only the
+update is locked; requests keep reading the previous snapshot meanwhile. A build is kept on local disk
 for the next process that opens the same store at the same generation (``keyword_cache``).
 """
 
@@ -265,11 +266,15 @@ def _build(store: Store) -> tuple[list[Chunk], KeywordIndex]:
             chunks.extend(page)
             yield from (_keyword_text(c) for c in page)
 
-    documents = list(index_terms_many(texts()))
+    # Indexed as read (the terms never all held at once: at a million chunks they would not fit), then
+    # renumbered into the snapshot's order.
+    keyword = KeywordIndex.build(index_terms_many(texts()))
     if not chunks:
         raise StoreMissingError(f"{NO_ARTICLES} (store: {store.settings.store_label})")
     order = sorted(range(len(chunks)), key=lambda i: (chunks[i].source, chunks[i].start))
-    return [chunks[i] for i in order], KeywordIndex.build([documents[i] for i in order])
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    return [chunks[i] for i in order], keyword.updated(position, [], np.zeros(0, dtype=np.int64))
 
 
 def _keyword_text(chunk: Chunk) -> str:
