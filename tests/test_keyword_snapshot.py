@@ -3,11 +3,13 @@ served after a restart only while the store is unchanged."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from assistant import Assistant
+from assistant.retrieval.filters import Filters
 from assistant.retrieval.snapshot import Snapshot
 from assistant.retrieval.terms import index_terms, index_terms_many, query_terms
 from assistant.store import Store
@@ -110,6 +112,7 @@ def test_a_one_article_change_is_applied_from_that_article_alone_and_equals_a_re
     reader = Assistant(settings, Store.open(settings), bot.embedder)
     keeper = reader.retriever.keeper
     old = keeper.current()
+    old.mask(Filters(as_of=date(2023, 1, 1)))  # works out each chunk's day, which the update carries over
     edited = sorted(corpus_copy.glob("*.txt"))[1]
     edited.write_text(edited.read_text(encoding="utf-8") + "\n\nZorblat officials added a closing line.\n",
                       encoding="utf-8")
@@ -121,7 +124,10 @@ def test_a_one_article_change_is_applied_from_that_article_alone_and_equals_a_re
     fresh = keeper.current()
     assert fresh.generation > old.generation
     assert reads and all("where" in r for r in reads), "every chunk was read back, not just the changed ones"
-    _same(fresh, Snapshot.load(Store.open(settings.replace(keyword_cache_mb=0))))
+    rebuilt = Snapshot.load(Store.open(settings.replace(keyword_cache_mb=0)))
+    _same(fresh, rebuilt)
+    assert "_published_days" in fresh.__dict__
+    assert fresh._published_days.tolist() == rebuilt._published_days.tolist()
     assert {fresh.chunks[i].source for i, _ in fresh.keyword.search(query_terms("Zorblat"), 5)} == \
         {"900_new.txt", edited.name}
 

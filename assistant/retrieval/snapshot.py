@@ -97,6 +97,12 @@ class Snapshot:
         documents = list(index_terms_many(_keyword_text(c) for c in fresh))
         keyword = self.keyword.updated(new_of_old, documents, added_at)
         updated = Snapshot(generation, generation, chunks, keyword)
+        if "_published_days" in self.__dict__:  # worked out already: carried over, not redone for every chunk
+            days = np.empty(len(chunks), dtype=np.int64)
+            kept = new_of_old >= 0
+            days[new_of_old[kept]] = self._published_days[kept]
+            days[added_at] = _days(fresh)
+            updated.__dict__["_published_days"] = days
         with self._articles_lock:
             updated._articles.update((s, doc) for s, doc in self._articles.items() if s not in changed)
         return updated
@@ -140,8 +146,7 @@ class Snapshot:
     @cached_property
     def _published_days(self) -> np.ndarray:
         """Each chunk's publication day as an ordinal (undated: never after any ``as_of``)."""
-        days = [published_date(c.published) for c in self.chunks]
-        return np.array([d.toordinal() if d else 0 for d in days], dtype=np.int64)
+        return _days(self.chunks)
 
     @cached_property
     def by_id(self) -> dict[str, Chunk]:
@@ -275,6 +280,11 @@ def _build(store: Store) -> tuple[list[Chunk], KeywordIndex]:
     position = np.empty(len(order), dtype=np.int64)
     position[order] = np.arange(len(order))
     return [chunks[i] for i in order], keyword.updated(position, [], np.zeros(0, dtype=np.int64))
+
+
+def _days(chunks: list[Chunk]) -> np.ndarray:
+    days = [published_date(c.published) for c in chunks]
+    return np.array([d.toordinal() if d else 0 for d in days], dtype=np.int64)
 
 
 def _keyword_text(chunk: Chunk) -> str:
