@@ -79,6 +79,20 @@ class CandidateAnswer:
         full = next((m for m in self.mentions if m.key == self.key), top)
         return full if full.score >= FULL_FORM_RATIO * top.score else top
 
+    def full_form(self) -> Mention | None:
+        """Where the article first gives the shown name in full, when the shown mention is a short form
+        ("Bills" for "Buffalo Bills", "Nadal" for "Rafael Nadal"): news names someone in full once, then
+        by surname, and a reader wants the full name. None when the shown mention is already full."""
+        shown = self.best
+        doc = shown.doc
+        short = name_key(shown.text)
+        text = doc.article.text
+        for start, end, label in doc.article.entities:
+            key = name_key(text[start:end])
+            if label == shown.label and len(key) > len(short) and key[-len(short):] == short:
+                return Mention(doc, doc.index_at(start), start, end, label, shown.score, key)
+        return None
+
     @property
     def sources(self) -> list[str]:
         return list(dict.fromkeys(m.source for m in self.mentions))
