@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from assistant.answering.answer_type import AnswerType
+from assistant.answering.answer_type import NAMED, AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.retrieval.snapshot import ArticleText
 from assistant.retrieval.terms import YEAR, name_key, stem_all, term_present, words
@@ -87,6 +87,8 @@ class CandidateAnswer:
         doc = shown.doc
         short = name_key(shown.text)
         text = doc.article.text
+        if shown.label not in NAMED:
+            return None  # "2024" is not short for "January 2024"
         for start, end, label in doc.article.entities:
             key = name_key(text[start:end])
             if label == shown.label and len(key) > len(short) and key[-len(short):] == short:
@@ -172,13 +174,13 @@ def pooled_score(cand: CandidateAnswer, agreement: float) -> float:
 def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[CandidateAnswer]:
     """A key that is the tail of a longer one ("mccarthy" of "kevin mccarthy", "bills" of "buffalo
     bills") is the same answer: its mentions join the longest such key."""
+    weight = {k: sum(m.score for m in c.mentions) for k, c in pooled.items()}
     keys = sorted(pooled, key=len, reverse=True)
     into: dict[tuple[str, ...], tuple[str, ...]] = {}
     for short in keys:
-        for long in keys:
-            if len(long) > len(short) and long[-len(short):] == short and long not in into:
-                into[short] = long
-                break
+        longer = [k for k in keys if len(k) > len(short) and k[-len(short):] == short and k not in into]
+        if longer:  # "Nadal" joins "Rafael Nadal", not the rarer "Toni Nadal"
+            into[short] = max(longer, key=lambda k: weight[k])
     for short, long in into.items():
         pooled[long].mentions += pooled[short].mentions
     return [c for k, c in pooled.items() if k not in into]
