@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from assistant.answering import features
 from assistant.answering.answer_type import NAMED, AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.retrieval.snapshot import ArticleText
@@ -148,6 +149,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             key = name_key(text)
             if not key or _in_question(key, question_stems):
                 continue
+            if label == "CARDINAL" and not _is_quantity(text, s.doc.sentence(s.index)):
+                continue
             fit *= _date_precision(label, text, atype.head)
             if _qualified_role(s.doc, start, end, question_stems):
                 fit *= QUALIFIED_ROLE_FIT
@@ -237,6 +240,12 @@ def _in_question(key: tuple[str, ...], question_stems: frozenset[str]) -> bool:
     """Every word of the candidate is already in the question: it cannot be what the question asks."""
     stems = stem_all(list(key))
     return all(term_present(t, question_stems) for t in stems)
+
+
+def _is_quantity(text: str, sentence: str) -> bool:
+    """A number the recogniser found is a quantity, not part of a name ("Level One and Two", "Tier 2"):
+    the sentence's counts, as the answer picker reads them, include it."""
+    return any(c in text for c in features.counts(sentence))
 
 
 def _date_precision(label: str, text: str, head: str) -> float:
