@@ -42,11 +42,11 @@ LABEL_PROTOTYPES = {
               "politician, official, leader, candidate, judge, author, writer, executive, celebrity, star, "
               "host, designer, character, rider, driver, coach",
     "ORG": "organization, company, business, firm, corporation, team, club, agency, network, publisher, "
-           "brand, airline, party, union, university, school, hospital, charity, league, studio, group, "
+           "brand, airline, party, union, university, school, charity, league, studio, group, "
            "office, department, committee, commission",
     "GPE": "country, nation, state, city, town, province, capital",
     "LOC": "region, continent, mountain, river, lake, sea, ocean, island, volcano, desert, park",
-    "FAC": "building, airport, bridge, stadium, landmark, monument, museum, hotel, restaurant, road",
+    "FAC": "building, airport, bridge, stadium, landmark, monument, museum, hotel, restaurant, hospital, road",
     "NORP": "nationality, nationals, religion, ethnic group, political movement",
     "PRODUCT": "product, device, vehicle, car, phone, drink, food, weapon, missile, software, app",
     "EVENT": "event, war, battle, storm, hurricane, festival, tournament, championship, election, summit",
