@@ -226,14 +226,16 @@ def _copular(doc) -> bool:
 def _wh_token(doc):
     """The question's wh-word: in "He is a valued member of which team?", "which". Quiz questions often
     carry a subordinate "when" or "who" ("... this week when it announced it would part ways with which
-    host?"), so words that open a relative or adverbial clause give way to another, and of the rest the
-    last one asks the question; "how many" always does."""
+    host?"), so words that open a relative or adverbial clause, or an embedded question after a
+    preposition ("his inquiry into why ..."), give way to another, and of the rest the last one asks
+    the question; "how many" always does."""
     found = [t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB") and t.lower_ in _WH_WORDS
              and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to")]  # "learn how to use"
     for token in found:
         if token.lower_ == "how" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("many", "much"):
             return token
-    main = [t for t in found if not any(a.dep_ in _SUBORDINATE for a in [t, *t.ancestors])]
+    main = [t for t in found if not any(a.dep_ in _SUBORDINATE for a in [t, *t.ancestors])
+            and not (t.tag_ == "WRB" and any(a.dep_ == "pcomp" for a in t.ancestors))]
     chosen = main or found
     return chosen[-1] if chosen else None
 

@@ -249,11 +249,14 @@ def _is_quantity(text: str, sentence: str) -> bool:
 
 
 def _date_precision(label: str, text: str, head: str) -> float:
-    """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", and "which year"
-    wants a year in it."""
+    """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", "which year"
+    wants a year in it and "which month" a month."""
     if label not in ("DATE", "TIME"):
         return 1.0
-    if head.lower() in ("year", "years") and not YEAR.search(text):
+    unit = head.lower().rstrip("s")
+    if unit == "year" and not YEAR.search(text):
+        return 0.2
+    if unit == "month" and not any(w in features.MONTHS for w in words(text)):
         return 0.2
     return 1.0 if any(ch.isdigit() for ch in text) else 0.5
 

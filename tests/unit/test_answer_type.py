@@ -20,6 +20,7 @@ def typed(question, typer):
     ("What percentage of Brits suffer from misophonia?", {"PERCENT"}),
     ("In which year did women first compete in the modern Olympics?", DATES),
     ("China has been the world's most populous nation since at least:", DATES),
+    ("In which month did the minister start his inquiry into why the ranking had not improved?", DATES),
 ])
 def test_wh_words_and_measure_heads_map_to_labels(question, labels, typer):
     found = typed(question, typer)

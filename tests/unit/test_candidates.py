@@ -115,3 +115,10 @@ def test_a_short_form_is_shown_in_full_as_its_article_first_gives_it():
     full = found[0].full_form()
     assert full is not None and full.text == "Rafael Nadal" and full.sentence == 0
     assert doc.article.text[full.start:full.end] == "Rafael Nadal"
+
+
+def test_which_month_wants_a_month():
+    doc = article("a.txt", "Next year the minister will report again. In June the minister launched the inquiry.")
+    atype = AnswerType("which", frozenset({"DATE"}), "month")
+    found = candidates(atype, "In which month did the minister launch the inquiry?", every_sentence(doc))
+    assert found[0].best.text == "June"
