@@ -26,8 +26,8 @@ _TYPES = [
                        r"|how large|the number of|what was the total)\b", re.I)),
     (WHEN, re.compile(r"\b(?:when|what (?:years?|dates?|months?|days?|time)|which (?:years?|dates?|months?|days?)"
                       r"|since when|how long ago|on what date)\b", re.I)),
-    (WHY, re.compile(r"\b(?:why|for what reasons?|(?:what|which) (?:caused|led to|prompted|reasons?|was the reason)"
-                     r"|reasons?)\b", re.I)),
+    (WHY, re.compile(r"\b(?:why|for what (?:reasons?|purposes?)|(?:what|which) (?:caused|led to|prompted|reasons?|"
+                     r"purposes?|motives?|was the reason)|reasons?)\b", re.I)),
     (WHERE, re.compile(r"\b(?:where|which (?:province|country|city|district|village|place|location|countries)"
                        r"|what (?:province|country|city|district|village|place|location))\b", re.I)),
     (WHO, re.compile(r"\b(?:who|whom|whose|which (?:officials?|ministers?|persons?|people|groups?|organi[sz]ations?|"

@@ -100,3 +100,14 @@ def test_who_accepts_organisations_at_a_discount(typer):
 def test_present_tense_is_read_from_the_main_verb():
     assert in_present_tense(parse("Which state is considering exonerating accused witches?"))
     assert not in_present_tense(parse("Which state exonerated accused witches in 2022?"))
+
+
+@pytest.mark.parametrize("question", [
+    "What purpose did the minister give for searching the homes?",
+    "For what reason was the plan delayed?",
+    "What motive did the police give?",
+])
+def test_questions_asking_for_a_reason_or_purpose_are_why_questions(question):
+    from assistant.answering.question import WHY, analyse
+
+    assert analyse(question).qtype == WHY
