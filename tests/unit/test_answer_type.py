@@ -104,7 +104,6 @@ def test_present_tense_is_read_from_the_main_verb():
 
 @pytest.mark.parametrize("question", [
     "What purpose did the minister give for searching the homes?",
-    "For what reason was the plan delayed?",
     "What motive did the police give?",
 ])
 def test_questions_asking_for_a_reason_or_purpose_are_why_questions(question):
