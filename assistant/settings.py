@@ -81,6 +81,7 @@ class Settings:
     # A short answer needs cosine(question, its sentence) + weight x predicate share >= threshold
     support_threshold: float = 0.45
     support_predicate_weight: float = 0.5
+    support_fit_exponent: float = 0.5  # x the winner's fit to this: a stretch ("who" → an organisation) needs more
     sentence_fallback_min_score: float = 0.45  # an unsupported short answer gives way to a sentence this good
     support_window_slack: float = 3.0  # "this week" accepts articles up to 3 x 7 days old (x2 for tense alone)
     # Dates: passages published just before as_of gain weight for questions about recent news

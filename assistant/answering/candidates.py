@@ -54,6 +54,7 @@ class Mention:
     label: str
     score: float
     key: tuple[str, ...] = ()
+    fit: float = 1.0  # how well it is what the question asks for: label, role, what a number counts
 
     @property
     def text(self) -> str:
@@ -93,7 +94,7 @@ class CandidateAnswer:
         for start, end, label in doc.article.entities:
             key = name_key(text[start:end])
             if label == shown.label and len(key) > len(short) and key[-len(short):] == short:
-                return Mention(doc, doc.index_at(start), start, end, label, shown.score, key)
+                return Mention(doc, doc.index_at(start), start, end, label, shown.score, key, shown.fit)
         return None
 
     @property
@@ -154,13 +155,13 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             fit *= _date_precision(label, text, atype.head)
             if _qualified_role(s.doc, start, end, question_stems):
                 fit *= QUALIFIED_ROLE_FIT
-            if atype.wh == "how many" and atype.head and not _counts(s.doc, start, end, atype.head):
+            if atype.wh in ("how many", "how much") and atype.head and not _counts(s.doc, start, end, atype.head):
                 fit *= UNBOUND_COUNT_FIT
             closeness = _proximity(s.doc, s.index, start, anchors)
             score = ((s.score / best_sentence) * fit ** FIT_EXPONENT * (0.6 + 0.4 * closeness) ** CLOSENESS_EXPONENT
                      * _prominence(s.doc, key, scoring))
             found = pooled.setdefault(key, CandidateAnswer(key))
-            found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key))
+            found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key, fit))
     merged = _merge_short_forms(pooled)
     for cand in merged:
         cand.mentions.sort(key=lambda m: -m.score)
