@@ -3,9 +3,10 @@
 The question is parsed by spaCy. Its wh-word decides most types ("who" wants a PERSON, "when" a DATE,
 "how many" a CARDINAL); "which"/"what" take their type from the noun they determine ("which team",
 "what breed of dog", "the name of the volcano"). That noun is open vocabulary, so it is typed by
-MiniLM: the head phrase's similarity to one description per entity label. A head that resembles no
-label ("which sport", "what colour") is answered with a noun phrase, and "why", "how" and "what did X
-say" questions have no short answer at all: they are answered with sentences.
+MiniLM: the label whose category words ("judge", "rider", "publisher") the head phrase is nearest.
+A head nearest a kind of thing that is not a name ("which sport", "what colour") is answered with a
+noun phrase, and "why", "how" and "what did X say" questions have no short answer at all: they are
+answered with sentences.
 """
 
 from __future__ import annotations

@@ -177,7 +177,7 @@ def pooled_score(cand: CandidateAnswer, agreement: float) -> float:
 
 def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[CandidateAnswer]:
     """A key that is the tail of a longer one ("mccarthy" of "kevin mccarthy", "bills" of "buffalo
-    bills") is the same answer: its mentions join the longest such key."""
+    bills") is the same answer: its mentions join the longer key that carries the most weight."""
     weight = {k: sum(m.score for m in c.mentions) for k, c in pooled.items()}
     keys = sorted(pooled, key=len, reverse=True)
     into: dict[tuple[str, ...], tuple[str, ...]] = {}
