@@ -63,6 +63,13 @@ def test_a_count_comes_with_the_thing_counted(bot):
     assert short_of(bot, "How many Chinese nationals were among the people in the requests?").short_answer.text == "430"
 
 
+def test_why_is_answered_by_the_cause_of_what_is_asked_not_by_a_cause_it_has(bot):
+    answer = bot.ask("Why was Cambodia downgraded to Tier 3?")
+    assert not answer.declined
+    assert "minimum standards" in answer.answer
+    assert "regretted" not in answer.answer
+
+
 def test_why_and_what_did_they_say_are_answered_in_sentences(bot):
     for question in ("Why does the report claim that not all complaints are genuine?",
                      "What did Chou Bun Eng say about the downgrading?"):

@@ -344,7 +344,7 @@ def type_fit(question: Question, text: str) -> float:
             return 1.0
         return (1.0 if question.asks_for_group else 0.6) if features.proper_names(text) else 0.0
     if qtype == WHY:
-        return features.reason_strength(text)
+        return features.reason_strength(text, [t for t in question.predicate_terms if not t.isdigit()])
     if qtype == WHERE:
         return 1.0 if features.has_place(text) else 0.0
     if question.wants_speech:

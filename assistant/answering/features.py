@@ -50,6 +50,8 @@ _DATE = re.compile(
     rf"|{'|'.join(d.capitalize() for d in WEEKDAYS)}|yesterday|today|tomorrow|tonight"
     rf"|(?:last|this|next|earlier this|later this)\s+(?:week|month|year|weekend)|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\b"
 )
+EXPLAINS_OTHER_STRENGTH = 0.3
+_CAUSE_FIRST = frozenset({"therefore", "thus", "hence", "as a result", "led to", "caused"})
 _YEAR_ONLY = re.compile(r"^(?:1[89]|20)\d\d$")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
 _LABEL_BEFORE = re.compile(r"\b[A-Z][\w]*[ -]$")
@@ -111,9 +113,26 @@ def count_near(text: str, focus: list[str], reach: int = 8) -> bool:
     return any(abs(i - j) <= reach for i in count_at for j in focus_at)
 
 
-def reason_strength(text: str) -> float:
-    """1 for a stated cause ("because", "due to"), 0.7 for a purpose or circumstance, else 0."""
-    return 1.0 if _REASON.search(text) else 0.7 if _PURPOSE.search(text) else 0.0
+def reason_strength(text: str, asked: list[str] = ()) -> float:
+    """1 for a stated cause ("because", "due to"), 0.7 for a purpose or circumstance, else 0. A cause
+    of something else scores low: in "he regretted that ..., because the downgrading affects ...", the
+    downgrade (one of the ``asked`` stems) is the cause, not what the reason explains."""
+    cause = _REASON.search(text)
+    if cause:
+        return EXPLAINS_OTHER_STRENGTH if _explains_other(text, cause, asked) else 1.0
+    return 0.7 if _PURPOSE.search(text) else 0.0
+
+
+def _explains_other(text: str, cause: re.Match, asked: list[str]) -> bool:
+    from assistant.retrieval.terms import index_terms, term_present
+
+    connective = cause.group().lower()
+    if not asked or connective in ("reason", "reasons"):
+        return False
+    before, after = frozenset(index_terms(text[:cause.start()])), frozenset(index_terms(text[cause.end():]))
+    # "X because Y" explains X; "Y, therefore X" and "Y led to X" explain what follows.
+    effect, reason = (after, before) if connective in _CAUSE_FIRST else (before, after)
+    return not any(term_present(t, effect) for t in asked) and any(term_present(t, reason) for t in asked)
 
 
 def has_place(text: str) -> bool:
