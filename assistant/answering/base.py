@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Protocol
 
+from assistant.reply import Reply
 from assistant.types import Answer
 
 if TYPE_CHECKING:
@@ -47,10 +48,6 @@ class Answerer(Protocol):
 def relay(reply: Iterator[str | Answer]):
     """Generator: yields a reply's text pieces and returns its final ``Answer``
     (``answer = yield from relay(answerer.run(grounds))``)."""
-    answer = None
-    for piece in reply:
-        if isinstance(piece, Answer):
-            answer = piece
-        else:
-            yield piece
-    return answer
+    pieces = Reply(reply)
+    yield from pieces
+    return pieces.answer()
