@@ -10,9 +10,9 @@ asks it for the standalone question instead, and this offline rewrite is the fal
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from assistant.answering import features
+from assistant.answering.base import Rewrite
 from assistant.answering.citations import strip_markers
 from assistant.answering.question import WHAT, analyse
 from assistant.retrieval.terms import query_terms
@@ -28,19 +28,6 @@ _ABOUT = re.compile(r"\b(?:what|how) about\b", re.IGNORECASE)
 _OWN_WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 FEW_TERMS = 2
 LOOKBACK_TURNS = 3
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    """The retrieval query for a turn and the stemmed terms it borrowed from earlier turns."""
-
-    query: str
-    carried: list[str] = field(default_factory=list)
-    inherited_type: str | None = None
-    condensed: bool = False  # the query is an LLM's standalone rewrite of the follow-up
-    recalled: list[str] = field(default_factory=list)  # terms of the previous answer ("that" may mean it)
-    shown: str = ""  # the previous answer's text: repeating it is rarely what a follow-up wants
-    inherited_from: str | None = None  # the earlier question whose kind of answer this one wants
 
 
 def needs_context(question: str) -> bool:

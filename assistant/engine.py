@@ -18,7 +18,8 @@ from datetime import date
 from typing import Any, Iterator
 
 from assistant.answering.answer_type import AnswerType, answer_type, in_present_tense
-from assistant.answering.base import Answerer, Grounds
+from assistant.answering.article_text import ArticleText, ArticleTexts
+from assistant.answering.base import Answerer, Grounds, Rewrite
 from assistant.answering.candidates import ScoredSentence
 from assistant.answering.decline import closest_passages
 from assistant.answering.extractive import ExtractiveAnswerer
@@ -26,14 +27,14 @@ from assistant.answering.question import ROLE, WHY, analyse, asks_role, confirme
 from assistant.answering.short_answer import ShortAnswerFinder
 from assistant.answering.support import Support, SupportCheck
 from assistant.checks import check_history, check_question
-from assistant.conversation import Rewrite, needs_context, rewrite
+from assistant.conversation import needs_context, rewrite
 from assistant.errors import InputError
 from assistant.nlp import parse
 from assistant.reply import Reply
 from assistant.retrieval.dates import Recency, parse_as_of, published_by, time_window
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.hybrid import Candidate, HybridRetriever
-from assistant.retrieval.snapshot import ArticleText, Snapshot
+from assistant.retrieval.snapshot import Snapshot
 from assistant.settings import Settings
 from assistant.store import Store
 from assistant.types import Answer, Article, Passage
@@ -73,6 +74,7 @@ class Assistant:
         self.store = store
         self.embedder = embedder
         self.retriever = HybridRetriever(settings, store, embedder)
+        self.texts = ArticleTexts(store)
         self.extractive = ExtractiveAnswerer(settings)
         self.finder = ShortAnswerFinder(settings, embedder)
         self.support = SupportCheck(settings)
@@ -223,7 +225,7 @@ class Assistant:
         for cand in candidates:
             source = cand.chunk.source
             if source not in docs:
-                doc = snapshot.article(self.store, source)
+                doc = self.texts.get(source, snapshot.generation)
                 if doc is not None:
                     docs[source] = doc
         return docs

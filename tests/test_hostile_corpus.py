@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from assistant.embedding import MAX_WORD_PIECES, count_word_pieces
+from assistant.embedding import MAX_WORD_PIECES, word_pieces
 from assistant.settings import Settings
 from assistant.store import Store
 from index.cleaner import clean
@@ -133,7 +133,7 @@ def test_the_200_kb_article_is_chunked_within_the_model_window(hostile):
     assert len(text) > 190_000 and record["chunks"] == len(chunks) > 200
     for doc, meta in chunks:
         assert text[meta["start"]:meta["end"]] == doc
-        assert count_word_pieces(doc) + 2 <= MAX_WORD_PIECES
+        assert len(word_pieces(doc)) + 2 <= MAX_WORD_PIECES
 
 
 def test_ordinary_articles_are_unaffected(hostile):

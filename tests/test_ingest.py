@@ -15,7 +15,7 @@ import termios
 
 import pytest
 
-from assistant.embedding import MAX_WORD_PIECES, count_word_pieces
+from assistant.embedding import MAX_WORD_PIECES, word_pieces
 from assistant.errors import InputError, StoreError
 from assistant.settings import Settings
 from index.ingest import ingest
@@ -50,7 +50,7 @@ def test_stored_passages_are_exact_slices_of_the_stored_cleaned_text(sample_stor
     for doc, meta, _ in contents["chunks"].values():
         text = articles[meta["source"]][0]
         assert text[meta["start"]:meta["end"]] == doc
-        assert count_word_pieces(doc) + 2 <= MAX_WORD_PIECES
+        assert len(word_pieces(doc)) + 2 <= MAX_WORD_PIECES
         per_source[meta["source"]] = per_source.get(meta["source"], 0) + 1
     assert {s: m["chunks"] for s, (_, m) in articles.items()} == per_source
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from assistant.answering.answer_type import AnswerType
 from assistant.retrieval.dates import Recency
-from assistant.retrieval.snapshot import ArticleText
+from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import YEAR, name_key, stem_all, term_present, words
 
 FULL_FORM_RATIO = 0.5

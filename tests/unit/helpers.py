@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.retrieval.snapshot import ArticleText
+from assistant.answering.article_text import ArticleText
 from assistant.sentences import split_spans
 from assistant.types import Article
 from index.entities import find_entities
