@@ -138,11 +138,10 @@ def _answer(bot, question: str, history: list[dict], out: TextIO) -> Answer | No
     return answer
 
 
-def citation_lines(answer: Answer) -> list[str]:
-    lines = []
-    for c in answer.citations:
-        lines.append(f"  [{c.n}] {c.where}: “{c.passage}”")
-    return lines
+def citation_lines(answer: Answer, quotes: str = "“”") -> list[str]:
+    """One line per citation, as the terminal shows them under an answer (``byline ask`` keeps
+    straight quotes)."""
+    return [f"  [{c.n}] {c.where}: {quotes[0]}{c.passage}{quotes[1]}" for c in answer.citations]
 
 
 def conversation_markdown(turns: list[tuple[str, Answer]]) -> str:

@@ -189,10 +189,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def format_answer(answer) -> str:
-    lines = [answer.answer]
-    for c in answer.citations:
-        lines.append(f"  [{c.n}] {c.where}: \"{c.passage}\"")
-    return "\n".join(lines)
+    from assistant.chat import citation_lines
+
+    return "\n".join([answer.answer, *citation_lines(answer, quotes='""')])
 
 
 def filter_settings(args: argparse.Namespace) -> dict:

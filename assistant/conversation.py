@@ -14,6 +14,7 @@ import re
 from assistant.answering import features
 from assistant.answering.base import Rewrite
 from assistant.answering.citations import strip_markers
+from assistant.answering.decline import DECLINE_PREFIX
 from assistant.answering.question import WHAT, analyse
 from assistant.retrieval.terms import query_terms
 
@@ -67,7 +68,7 @@ def _last_answer(history: list[dict]) -> str:
     for message in reversed(history):
         if message["role"] == "assistant":
             text = strip_markers(message["content"])
-            return "" if text.startswith("The articles don't say") else text
+            return "" if text.startswith(DECLINE_PREFIX) else text
     return ""
 
 

@@ -23,6 +23,7 @@ from assistant.offline import go_offline
 from assistant.settings import Settings
 from bench.measure import child_env, percentile, run_fresh, timed_ms, wait_until_answering
 from bench.report import format_table
+from eval.metrics import first_gold_rank, retrieval_metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "corpus"
@@ -263,13 +264,9 @@ def _baseline(settings: Settings, questions: list[dict]) -> dict:
 
 def _hits(results: list[tuple[list[str], dict]]) -> dict:
     """hit@1 and hit@5 over answerable questions with gold sources: a gold article among the first k."""
-    graded = [(sources, q["sources"]) for sources, q in results if q["answerable"] and q["sources"]]
-    if not graded:
-        return {"hit_at_1": None, "hit_at_5": None}
-    return {
-        "hit_at_1": round(sum(bool(set(s[:1]) & set(g)) for s, g in graded) / len(graded), 3),
-        "hit_at_5": round(sum(bool(set(s[:5]) & set(g)) for s, g in graded) / len(graded), 3),
-    }
+    found = retrieval_metrics([first_gold_rank(sources, q["sources"]) for sources, q in results
+                               if q["answerable"] and q["sources"]])
+    return {k: None if found[k] is None else round(found[k], 3) for k in ("hit_at_1", "hit_at_5")}
 
 
 def _cold_start(settings: Settings, plan: Plan) -> dict:

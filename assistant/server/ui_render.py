@@ -7,12 +7,11 @@ strings could read as syntax, become numeric entities, so the browser can only s
 
 from __future__ import annotations
 
-import re
 from typing import Callable
 
+from assistant.answering.citations import MARKER
 from assistant.types import Article
 
-MARKER = re.compile(r"\[(\d+)\]")
 _ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'$&{}*_`~|\\#[]"})
 
 
