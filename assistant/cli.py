@@ -136,7 +136,7 @@ def set_up_logging(level: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from index.ingest import ingest
+    from byline.index.ingest import ingest
 
     report = ingest(args.corpus, settings_from(args), progress=not args.json, add_only=args.add)
     if args.json:
@@ -212,13 +212,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.runner import run_cli
+    from byline.eval.runner import run_cli
 
     return run_cli(args, settings_from(args))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from bench.run import run_cli
+    from byline.bench.run import run_cli
 
     return run_cli(args, settings_from(args))
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.settings import Settings
-from eval import metrics
+from byline.eval import metrics
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -10,8 +10,8 @@ import json
 import pytest
 
 from assistant.settings import Settings
-from bench import run as bench_run
-from bench.synthetic import SentencePool, write_corpus
+from byline.bench import run as bench_run
+from byline.bench.synthetic import SentencePool, write_corpus
 from tests.conftest import CORPUS
 
 

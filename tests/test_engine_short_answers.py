@@ -10,7 +10,7 @@ import pytest
 from assistant import Assistant
 from assistant.errors import InputError
 from assistant.settings import Settings
-from index.ingest import ingest
+from byline.index.ingest import ingest
 from tests.conftest import run_byline
 from tests.test_engine_answers import assert_well_formed
 

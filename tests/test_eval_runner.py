@@ -5,9 +5,9 @@ import json
 import pytest
 
 from assistant.types import Answer
-from eval.baseline import VectorBaseline
-from eval.cases import load_cases
-from eval.runner import evaluate
+from byline.eval.baseline import VectorBaseline
+from byline.eval.cases import load_cases
+from byline.eval.runner import evaluate
 from tests.conftest import ROOT, run_byline
 
 CASES_FILE = ROOT / "eval" / "cases.jsonl"

@@ -12,9 +12,9 @@ import pytest
 from assistant.embedding import MAX_WORD_PIECES, word_pieces
 from assistant.settings import Settings
 from assistant.store import Store
-from index.cleaner import clean
-from index.ingest import NO_TEXT, ingest
-from index.loader import read_sidecar, sidecar_metadata
+from byline.index.cleaner import clean
+from byline.index.ingest import NO_TEXT, ingest
+from byline.index.loader import read_sidecar, sidecar_metadata
 from tests.conftest import CORPUS
 from tests.ingest_helpers import CountingEmbedder, sample_sentences, store_contents
 

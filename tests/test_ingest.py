@@ -18,7 +18,7 @@ import pytest
 from assistant.embedding import MAX_WORD_PIECES, word_pieces
 from assistant.errors import InputError, StoreError
 from assistant.settings import Settings
-from index.ingest import ingest
+from byline.index.ingest import ingest
 from tests.conftest import CORPUS, ROOT, run_byline
 from tests.ingest_helpers import CountingEmbedder, store_contents
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from index.ingest import ingest
+from byline.index.ingest import ingest
 from tests.test_engine_answers import assert_well_formed
 from tests.test_llm_path import ScriptedLLM, offered_passages, with_llm
 

@@ -8,7 +8,7 @@ import pytest
 
 from assistant import Assistant, InputError
 from assistant.retrieval.filters import Filters
-from index.ingest import ingest
+from byline.index.ingest import ingest
 from tests.test_engine_answers import KHMER_TIMES, KIRIPOST, VOD
 
 NEW_ARTICLE = (

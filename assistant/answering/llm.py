@@ -55,7 +55,7 @@ def prompt(name: str) -> str:
 
 
 def prompt_file(name: str) -> str:
-    return resources.files("prompts").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("byline.prompts").joinpath(name).read_text(encoding="utf-8")
 
 
 def llm_from_settings(settings: Settings) -> "LLMClient | None":
