@@ -14,6 +14,8 @@ from byline.bench import run as bench_run
 from byline.bench.synthetic import SentencePool, write_corpus
 from tests.conftest import CORPUS
 
+pytestmark = [pytest.mark.process, pytest.mark.server]
+
 
 @pytest.fixture(scope="module")
 def bench_output(tmp_path_factory):

@@ -12,7 +12,9 @@ from assistant.errors import InputError
 from assistant.settings import Settings
 from byline.index.ingest import ingest
 from tests.conftest import run_byline
-from tests.test_engine_answers import assert_well_formed
+from tests.helpers.answers import assert_well_formed
+
+pytestmark = pytest.mark.process
 
 
 def short_of(bot, question, **kw):

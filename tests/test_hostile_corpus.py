@@ -16,7 +16,7 @@ from byline.index.cleaner import clean
 from byline.index.ingest import NO_TEXT, ingest
 from byline.index.loader import read_sidecar, sidecar_metadata
 from tests.conftest import CORPUS
-from tests.ingest_helpers import CountingEmbedder, sample_sentences, store_contents
+from tests.helpers.ingest import CountingEmbedder, sample_sentences, store_contents
 
 LIMIT = 256_000
 SECRET = "OUTSIDE-SECRET-TEXT"

@@ -20,7 +20,9 @@ from assistant.errors import InputError, StoreError
 from assistant.settings import Settings
 from byline.index.ingest import ingest
 from tests.conftest import CORPUS, ROOT, run_byline
-from tests.ingest_helpers import CountingEmbedder, store_contents
+from tests.helpers.ingest import CountingEmbedder, store_contents
+
+pytestmark = pytest.mark.process
 
 EDITED = "002_7f55eb3e11389810.txt"
 

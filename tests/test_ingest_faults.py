@@ -18,8 +18,10 @@ from assistant.settings import Settings
 from byline.index import ingest as ingest_module
 from byline.index.ingest import ingest
 from tests.conftest import ROOT, run_byline
-from tests.ingest_helpers import (CountingEmbedder, assert_same_store, generated_corpus, sample_sentences,
+from tests.helpers.ingest import (CountingEmbedder, assert_same_store, generated_corpus, sample_sentences,
                                   store_contents)
+
+pytestmark = pytest.mark.process
 
 ARTICLES = 30
 # Runs ``ingest`` in its own process, printing each article as it is stored; with a pause file it

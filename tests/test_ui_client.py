@@ -18,6 +18,8 @@ from assistant.errors import StoreError
 from assistant.reply import Reply
 from tests.conftest import free_port
 
+pytestmark = pytest.mark.server
+
 LODGED = "How many requests were lodged between August and October 2022?"
 VIETNAMESE = "And how many of them were Vietnamese?"
 OFF_CORPUS = "What tier did Thailand get in 2022?"
