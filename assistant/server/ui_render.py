@@ -7,6 +7,7 @@ strings could read as syntax, become numeric entities, so the browser can only s
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from assistant.answering.citations import MARKER
