@@ -84,8 +84,9 @@ def counts(text: str) -> list[str]:
     for m in _NUMBER.finditer(text):
         if _YEAR_ONLY.match(m.group().rstrip("%")) or any(a <= m.start() < b for a, b in day_spans):
             continue
-        if _LABEL_BEFORE.search(text, 0, m.start()):
-            continue  # "Tier 2", "Covid-19": a label, not a quantity
+        label = _LABEL_BEFORE.search(text, 0, m.start())
+        if label and (label.group().endswith("-") or text[:label.start()].strip(" “\"(")):
+            continue  # "Tier 2", "Covid-19": a label, not a quantity ("Approximately 5,760" opens a sentence)
         found.append(m.group())
     for m in _NUMBER_WORD.finditer(text):
         if m.group()[0].isupper() and m.start() > 0 and not text[:m.start()].rstrip().endswith(("“", '"')):

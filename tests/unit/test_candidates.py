@@ -97,3 +97,21 @@ def test_a_where_question_takes_places():
     doc = article("a.txt", "On Monday, police said the suspects were detained in Phnom Penh.")
     found = candidates(AnswerType("where", PLACES), "Where were the suspects detained?", every_sentence(doc))
     assert [c.best.text for c in found] == ["Phnom Penh"]
+
+
+def test_a_number_word_inside_a_name_is_not_a_count():
+    doc = article("a.txt", "The academy closed its Level One and Two courses for police leaders. "
+                           "Approximately 5,760 police leaders took part.")
+    atype = AnswerType("how many", frozenset({"CARDINAL"}), "police leaders")
+    found = candidates(atype, "How many police leaders took part?", every_sentence(doc))
+    assert [c.best.text for c in found if c.best.label == "CARDINAL"] == ["Approximately 5,760"]
+
+
+def test_a_short_form_is_shown_in_full_as_its_article_first_gives_it():
+    doc = article("a.txt", "Rafael Nadal announced his retirement on Thursday. "
+                           "Nadal won 22 Grand Slam singles titles.")
+    found = candidates(WHO, "Who won 22 Grand Slam singles titles?", [ScoredSentence(doc, 1, 1.0)])
+    assert found[0].best.text == "Nadal"
+    full = found[0].full_form()
+    assert full is not None and full.text == "Rafael Nadal" and full.sentence == 0
+    assert doc.article.text[full.start:full.end] == "Rafael Nadal"
