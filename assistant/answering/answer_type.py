@@ -3,9 +3,10 @@
 The question is parsed by spaCy. Its wh-word decides most types ("who" wants a PERSON, "when" a DATE,
 "how many" a CARDINAL); "which"/"what" take their type from the noun they determine ("which team",
 "what breed of dog", "the name of the volcano"). That noun is open vocabulary, so it is typed by
-MiniLM: the head phrase's similarity to one description per entity label. A head that resembles no
-label ("which sport", "what colour") is answered with a noun phrase, and "why", "how" and "what did X
-say" questions have no short answer at all: they are answered with sentences.
+MiniLM: the label whose category words ("judge", "rider", "publisher") the head phrase is nearest.
+A head nearest a kind of thing that is not a name ("which sport", "what colour") is answered with a
+noun phrase, and "why", "how" and "what did X say" questions have no short answer at all: they are
+answered with sentences.
 """
 
 from __future__ import annotations
@@ -226,14 +227,16 @@ def _copular(doc) -> bool:
 def _wh_token(doc):
     """The question's wh-word: in "He is a valued member of which team?", "which". Quiz questions often
     carry a subordinate "when" or "who" ("... this week when it announced it would part ways with which
-    host?"), so words that open a relative or adverbial clause give way to another, and of the rest the
-    last one asks the question; "how many" always does."""
+    host?"), so words that open a relative or adverbial clause, or an embedded question after a
+    preposition ("his inquiry into why ..."), give way to another, and of the rest the last one asks
+    the question; "how many" always does."""
     found = [t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB") and t.lower_ in _WH_WORDS
              and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to")]  # "learn how to use"
     for token in found:
         if token.lower_ == "how" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("many", "much"):
             return token
-    main = [t for t in found if not any(a.dep_ in _SUBORDINATE for a in [t, *t.ancestors])]
+    main = [t for t in found if not any(a.dep_ in _SUBORDINATE for a in [t, *t.ancestors])
+            and not (t.tag_ == "WRB" and any(a.dep_ == "pcomp" for a in t.ancestors))]
     chosen = main or found
     return chosen[-1] if chosen else None
 

@@ -54,6 +54,7 @@ class Mention:
     label: str
     score: float
     key: tuple[str, ...] = ()
+    fit: float = 1.0  # how well it is what the question asks for: label, role, what a number counts
 
     @property
     def text(self) -> str:
@@ -93,7 +94,7 @@ class CandidateAnswer:
         for start, end, label in doc.article.entities:
             key = name_key(text[start:end])
             if label == shown.label and len(key) > len(short) and key[-len(short):] == short:
-                return Mention(doc, doc.index_at(start), start, end, label, shown.score, key)
+                return Mention(doc, doc.index_at(start), start, end, label, shown.score, key, shown.fit)
         return None
 
     @property
@@ -154,13 +155,13 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             fit *= _date_precision(label, text, atype.head)
             if _qualified_role(s.doc, start, end, question_stems):
                 fit *= QUALIFIED_ROLE_FIT
-            if atype.wh == "how many" and atype.head and not _counts(s.doc, start, end, atype.head):
+            if atype.wh in ("how many", "how much") and atype.head and not _counts(s.doc, start, end, atype.head):
                 fit *= UNBOUND_COUNT_FIT
             closeness = _proximity(s.doc, s.index, start, anchors)
             score = ((s.score / best_sentence) * fit ** FIT_EXPONENT * (0.6 + 0.4 * closeness) ** CLOSENESS_EXPONENT
                      * _prominence(s.doc, key, scoring))
             found = pooled.setdefault(key, CandidateAnswer(key))
-            found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key))
+            found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key, fit))
     merged = _merge_short_forms(pooled)
     for cand in merged:
         cand.mentions.sort(key=lambda m: -m.score)
@@ -176,7 +177,7 @@ def pooled_score(cand: CandidateAnswer, agreement: float) -> float:
 
 def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[CandidateAnswer]:
     """A key that is the tail of a longer one ("mccarthy" of "kevin mccarthy", "bills" of "buffalo
-    bills") is the same answer: its mentions join the longest such key."""
+    bills") is the same answer: its mentions join the longer key that carries the most weight."""
     weight = {k: sum(m.score for m in c.mentions) for k, c in pooled.items()}
     keys = sorted(pooled, key=len, reverse=True)
     into: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -249,11 +250,14 @@ def _is_quantity(text: str, sentence: str) -> bool:
 
 
 def _date_precision(label: str, text: str, head: str) -> float:
-    """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", and "which year"
-    wants a year in it."""
+    """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", "which year"
+    wants a year in it and "which month" a month."""
     if label not in ("DATE", "TIME"):
         return 1.0
-    if head.lower() in ("year", "years") and not YEAR.search(text):
+    unit = head.lower().rstrip("s")
+    if unit == "year" and not YEAR.search(text):
+        return 0.2
+    if unit == "month" and not any(w in features.MONTHS for w in words(text)):
         return 0.2
     return 1.0 if any(ch.isdigit() for ch in text) else 0.5
 

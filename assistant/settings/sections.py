@@ -91,12 +91,13 @@ class AnsweringSettings:
     answer_agreement: float = 0.15  # each further article that gives the same answer adds this x its best mention
     answer_centrality: float = 0.15  # x log(times the article names the answer)
     answer_headline: float = 1.0  # bonus for an answer named in its article's title
-    answer_rerank: int = 3  # best candidates whose sentences MiniLM compares with the question
+    answer_rerank: int = 5  # best candidates whose sentences MiniLM compares with the question
     w_sentence_similarity: float = 0.5  # MiniLM question-sentence cosine in a candidate's final score
     w_head_similarity: float = 0.5  # candidate-to-head-noun cosine, when no entity label fits ("which sport")
     # A short answer needs cosine(question, its sentence) + weight x predicate share >= threshold
     support_threshold: float = 0.45
     support_predicate_weight: float = 0.5
+    support_fit_exponent: float = 0.5  # x the winner's fit to this: a stretch ("who" → an organisation) needs more
     sentence_fallback_min_score: float = 0.45  # an unsupported short answer gives way to a sentence this good
     support_window_slack: float = 3.0  # "this week" accepts articles up to 3 x 7 days old (x2 for tense alone)
 

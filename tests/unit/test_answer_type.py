@@ -20,6 +20,7 @@ def typed(question, typer):
     ("What percentage of Brits suffer from misophonia?", {"PERCENT"}),
     ("In which year did women first compete in the modern Olympics?", DATES),
     ("China has been the world's most populous nation since at least:", DATES),
+    ("In which month did the minister start his inquiry into why the ranking had not improved?", DATES),
 ])
 def test_wh_words_and_measure_heads_map_to_labels(question, labels, typer):
     found = typed(question, typer)
@@ -99,3 +100,13 @@ def test_who_accepts_organisations_at_a_discount(typer):
 def test_present_tense_is_read_from_the_main_verb():
     assert in_present_tense(parse("Which state is considering exonerating accused witches?"))
     assert not in_present_tense(parse("Which state exonerated accused witches in 2022?"))
+
+
+@pytest.mark.parametrize("question", [
+    "What purpose did the minister give for searching the homes?",
+    "What motive did the police give?",
+])
+def test_questions_asking_for_a_reason_or_purpose_are_why_questions(question):
+    from assistant.answering.question import WHY, analyse
+
+    assert analyse(question).qtype == WHY

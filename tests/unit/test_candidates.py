@@ -115,3 +115,20 @@ def test_a_short_form_is_shown_in_full_as_its_article_first_gives_it():
     full = found[0].full_form()
     assert full is not None and full.text == "Rafael Nadal" and full.sentence == 0
     assert doc.article.text[full.start:full.end] == "Rafael Nadal"
+
+
+def test_which_month_wants_a_month():
+    doc = article("a.txt", "Next year the minister will report again. In June the minister launched the inquiry.")
+    atype = AnswerType("which", frozenset({"DATE"}), "month")
+    found = candidates(atype, "In which month did the minister launch the inquiry?", every_sentence(doc))
+    assert found[0].best.text == "June"
+
+
+def test_a_mention_records_how_well_it_fits_what_is_asked():
+    doc = article("a.txt", "Dozens of workers from the region later paid a ransom of $5,000 each to escape.")
+    atype = AnswerType("how much", frozenset({"MONEY", "QUANTITY", "PERCENT"}), "ransom",
+                       secondary=frozenset({"CARDINAL"}))
+    found = {c.best.text: c.best for c in candidates(atype, "How much ransom did the workers pay?",
+                                                       every_sentence(doc))}
+    assert found["5,000"].fit == 1.0
+    assert found["Dozens"].fit < 0.35
