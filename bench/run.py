@@ -21,8 +21,9 @@ from typing import Callable
 from assistant.errors import InputError
 from assistant.offline import go_offline
 from assistant.settings import Settings
-from bench.measure import child_env, percentile, run_fresh, timed_ms, wait_until_answering
-from bench.report import format_table
+from byline.bench.measure import child_env, percentile, run_fresh, timed_ms, wait_until_answering
+from byline.bench.report import format_table
+from byline.eval.metrics import first_gold_rank, retrieval_metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "corpus"
@@ -82,7 +83,7 @@ def run_bench(settings: Settings, plan: Plan, log: Callable[[str], None] = lambd
         report: dict = {"plan": plan.name, "embed_backend": type(encoder).__name__, "questions": len(questions)}
 
         log(f"ingest vs raw encoder ({plan.ingest_articles} synthetic articles, best of {plan.ingest_rounds})")
-        from bench.synthetic import SentencePool, fill_store
+        from byline.bench.synthetic import SentencePool, fill_store
 
         pool = SentencePool([a.text for a in _store(sample).list_articles(with_text=True)])
         report.update(_ingest_vs_encoder(pool, plan, stores, work, embedder, encoder))
@@ -164,14 +165,14 @@ def _store(settings: Settings):
 
 
 def _ingest(corpus: Path, settings: Settings, embedder):
-    from index.ingest import ingest
+    from byline.index.ingest import ingest
 
     return ingest(corpus, settings, embedder=embedder)
 
 
 def _questions() -> list[dict]:
     """Single-question eval cases (question, gold sources); the bench only reads the file."""
-    from eval.cases import load_cases
+    from byline.eval.cases import load_cases
 
     if not CASES.is_file():
         raise InputError(f"the eval cases are missing: {CASES}")
@@ -180,7 +181,7 @@ def _questions() -> list[dict]:
 
 
 def _ingest_vs_encoder(pool, plan: Plan, stores: _Stores, work: Path, embedder, encoder) -> dict:
-    from bench.synthetic import write_corpus
+    from byline.bench.synthetic import write_corpus
 
     corpus = write_corpus(pool, work / "synthetic_corpus", plan.ingest_articles)
     raw = _RawEncoder(encoder, stores.settings)
@@ -207,7 +208,7 @@ def _ingest_vs_encoder(pool, plan: Plan, stores: _Stores, work: Path, embedder, 
 
 def _ingest_without_entities(corpus: Path, settings: Settings, embedder):
     """The same ingest with spaCy's entity step skipped: what the entities cost, in the same run."""
-    import index.ingest as ingest_module
+    import byline.index.ingest as ingest_module
 
     find = ingest_module.find_entities
     ingest_module.find_entities = lambda texts: [[] for _ in texts]
@@ -220,7 +221,7 @@ def _ingest_without_entities(corpus: Path, settings: Settings, embedder):
 def _warm_dated(settings: Settings, cases: Path, plan: Plan) -> dict:
     """Warm ask p50/p95 over dated cases (each asked as of its date), on an existing store."""
     from assistant import Assistant
-    from eval.cases import load_cases
+    from byline.eval.cases import load_cases
 
     bot = Assistant.from_settings(settings)
     questions = [(c.question, c.as_of) for c in load_cases(cases) if len(c.turns) == 1]
@@ -249,7 +250,7 @@ def _warm(settings: Settings, questions: list[dict], plan: Plan) -> dict:
 
 
 def _baseline(settings: Settings, questions: list[dict]) -> dict:
-    from eval.baseline import VectorBaseline
+    from byline.eval.baseline import VectorBaseline
 
     baseline = VectorBaseline(settings)
     baseline.sources(questions[0]["question"])
@@ -263,13 +264,9 @@ def _baseline(settings: Settings, questions: list[dict]) -> dict:
 
 def _hits(results: list[tuple[list[str], dict]]) -> dict:
     """hit@1 and hit@5 over answerable questions with gold sources: a gold article among the first k."""
-    graded = [(sources, q["sources"]) for sources, q in results if q["answerable"] and q["sources"]]
-    if not graded:
-        return {"hit_at_1": None, "hit_at_5": None}
-    return {
-        "hit_at_1": round(sum(bool(set(s[:1]) & set(g)) for s, g in graded) / len(graded), 3),
-        "hit_at_5": round(sum(bool(set(s[:5]) & set(g)) for s, g in graded) / len(graded), 3),
-    }
+    found = retrieval_metrics([first_gold_rank(sources, q["sources"]) for sources, q in results
+                               if q["answerable"] and q["sources"]])
+    return {k: None if found[k] is None else round(found[k], 3) for k in ("hit_at_1", "hit_at_5")}
 
 
 def _cold_start(settings: Settings, plan: Plan) -> dict:

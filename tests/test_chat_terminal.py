@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import ROOT, run_byline
 
+pytestmark = pytest.mark.process
+
 UP = "\x1b[A"
 REQUESTS = "How many requests were lodged countrywide?"
 

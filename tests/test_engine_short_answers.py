@@ -10,9 +10,11 @@ import pytest
 from assistant import Assistant
 from assistant.errors import InputError
 from assistant.settings import Settings
-from index.ingest import ingest
+from byline.index.ingest import ingest
 from tests.conftest import run_byline
-from tests.test_engine_answers import assert_well_formed
+from tests.helpers.answers import assert_well_formed
+
+pytestmark = pytest.mark.process
 
 
 def short_of(bot, question, **kw):

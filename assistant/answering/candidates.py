@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from assistant.answering import features
 from assistant.answering.answer_type import NAMED, AnswerType
 from assistant.retrieval.dates import Recency
-from assistant.retrieval.snapshot import ArticleText
+from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import YEAR, name_key, stem_all, term_present, words
 
 FULL_FORM_RATIO = 0.5

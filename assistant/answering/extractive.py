@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Iterator
 
 from assistant.answering import features
 from assistant.answering.citations import CitationList, Evidence, strip_markers, with_marker
+from assistant.answering.base import Rewrite
 from assistant.answering.decline import declined
-from assistant.conversation import Rewrite
 from assistant.answering.question import COUNT, ROLE, WHAT, WHEN, WHERE, WHO, WHY, Key, Question
 from assistant.retrieval.hybrid import Candidate
 from assistant.retrieval.keyword import KeywordIndex
-from assistant.retrieval.snapshot import ArticleText
+from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import index_terms, term_present, years_covered
 from assistant.settings import Settings
 from assistant.types import Answer, ShortAnswer

@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import re
 
-MONTHS = ("january february march april may june july august september october november december "
-          "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+from assistant.wordlists import MONTHS, NUMBER_WORDS
+
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-                "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
-                "hundred hundreds thousand thousands million millions billion dozen dozens half "
-                "several").split()
 # Verb forms that are rarely nouns too ("reports", "claims" and "notes" usually are).
 REPORTING_VERBS = ("said says say told tells added adds stated warned warns noted explained claimed alleged "
                    "alleges urged urges argued argues insisted concluded announced asked called blamed "

@@ -5,7 +5,7 @@ from assistant.answering.candidates import ScoredSentence, Scoring, find_candida
 from assistant.retrieval.dates import Recency, parse_as_of
 from assistant.retrieval.terms import index_terms
 
-from tests.unit.helpers import article
+from tests.helpers.articles import article
 
 WHO = AnswerType("who", PEOPLE)
 WHICH_STATE = AnswerType("which", frozenset({"GPE"}), "state")
