@@ -67,7 +67,7 @@ def run_chat(settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys
             continue
         turns.append((question, answer))
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
-        history = history[-settings.max_history_messages:]
+        history = history[-settings.max_messages:]
 
 
 class _Session:
@@ -122,16 +122,13 @@ def _load_readline(history_file: Path):
 
 def _answer(bot, question: str, history: list[dict], out: TextIO) -> Answer | None:
     """Stream one answer with its citations; None if Ctrl-C stopped it."""
-    answer = None
-    stream = bot.stream(question, history)
+    reply = bot.reply(question, history)
     try:
-        for piece in stream:
-            if isinstance(piece, Answer):
-                answer = piece
-            else:
-                print(piece, end="", file=out, flush=True)
+        for piece in reply:
+            print(piece, end="", file=out, flush=True)
+        answer = reply.answer()
     except KeyboardInterrupt:
-        stream.close()
+        reply.close()
         print("\n(stopped)", file=out, flush=True)
         return None
     print(file=out)
@@ -141,11 +138,10 @@ def _answer(bot, question: str, history: list[dict], out: TextIO) -> Answer | No
     return answer
 
 
-def citation_lines(answer: Answer) -> list[str]:
-    lines = []
-    for c in answer.citations:
-        lines.append(f"  [{c.n}] {c.where}: “{c.passage}”")
-    return lines
+def citation_lines(answer: Answer, quotes: str = "“”") -> list[str]:
+    """One line per citation, as the terminal shows them under an answer (``byline ask`` keeps
+    straight quotes)."""
+    return [f"  [{c.n}] {c.where}: {quotes[0]}{c.passage}{quotes[1]}" for c in answer.citations]
 
 
 def conversation_markdown(turns: list[tuple[str, Answer]]) -> str:

@@ -138,7 +138,7 @@ def set_up_logging(level: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from index.ingest import ingest
+    from byline.index.ingest import ingest
 
     report = ingest(args.corpus, settings_from(args), progress=not args.json, add_only=args.add)
     if args.json:
@@ -191,10 +191,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def format_answer(answer) -> str:
-    lines = [answer.answer]
-    for c in answer.citations:
-        lines.append(f"  [{c.n}] {c.where}: \"{c.passage}\"")
-    return "\n".join(lines)
+    from assistant.chat import citation_lines
+
+    return "\n".join([answer.answer, *citation_lines(answer, quotes='""')])
 
 
 def filter_settings(args: argparse.Namespace) -> dict:
@@ -215,13 +214,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from eval.runner import run_cli
+    from byline.eval.runner import run_cli
 
     return run_cli(args, settings_from(args))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from bench.run import run_cli
+    from byline.bench.run import run_cli
 
     return run_cli(args, settings_from(args))
 

@@ -1,4 +1,4 @@
-"""Conversations: checking a chat history and turning a follow-up into a query that stands alone.
+"""Conversations: turning a follow-up into a query that stands alone.
 
 "And how many were Vietnamese?" retrieves nothing useful by itself. Offline, the follow-up borrows the
 topic of the turn it leans on: the previous question's words (and, for "he"/"she", the people named in
@@ -10,15 +10,14 @@ asks it for the standalone question instead, and this offline rewrite is the fal
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from assistant.answering import features
+from assistant.answering.base import Rewrite
 from assistant.answering.citations import strip_markers
+from assistant.answering.decline import DECLINE_PREFIX
 from assistant.answering.question import WHAT, analyse
-from assistant.errors import InputError
 from assistant.retrieval.terms import query_terms
 
-ROLES = frozenset({"user", "assistant", "system"})
 _ANAPHORA = re.compile(
     r"\b(?:he|she|it|they|them|him|his|her|hers|its|their|theirs|this|that|these|those|there|then|such|"
     r"the same|the other|the rest|else|also|too|either|former|latter)\b",
@@ -30,51 +29,6 @@ _ABOUT = re.compile(r"\b(?:what|how) about\b", re.IGNORECASE)
 _OWN_WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 FEW_TERMS = 2
 LOOKBACK_TURNS = 3
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    """The retrieval query for a turn and the stemmed terms it borrowed from earlier turns."""
-
-    query: str
-    carried: list[str] = field(default_factory=list)
-    inherited_type: str | None = None
-    condensed: bool = False  # the query is an LLM's standalone rewrite of the follow-up
-    recalled: list[str] = field(default_factory=list)  # terms of the previous answer ("that" may mean it)
-    shown: str = ""  # the previous answer's text: repeating it is rarely what a follow-up wants
-    inherited_from: str | None = None  # the earlier question whose kind of answer this one wants
-
-
-def check_history(history, max_messages: int, max_chars: int) -> list[dict]:
-    """Validate a chat history (``[{"role", "content"}]``); raise ``InputError`` on anything else."""
-    if history is None:
-        return []
-    if not isinstance(history, (list, tuple)):
-        raise InputError("history must be a list of {role, content} messages")
-    if len(history) > max_messages:
-        raise InputError(f"history has {len(history)} messages; the limit is {max_messages}")
-    out = []
-    for i, message in enumerate(history):
-        if not isinstance(message, dict):
-            raise InputError(f"history[{i}] must be an object with role and content")
-        role, content = message.get("role"), message.get("content")
-        if role not in ROLES:
-            raise InputError(f"history[{i}].role must be one of user, assistant, system")
-        if not isinstance(content, str) or not is_text(content):
-            raise InputError(f"history[{i}].content must be a string of valid text")
-        if len(content) > max_chars:
-            raise InputError(f"history[{i}].content is {len(content)} characters; the limit is {max_chars}")
-        out.append({"role": role, "content": content})
-    return out
-
-
-def is_text(value: str) -> bool:
-    """Encodable as UTF-8: unpaired surrogates (possible in a Python str, not in real text) are not."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def needs_context(question: str) -> bool:
@@ -114,7 +68,7 @@ def _last_answer(history: list[dict]) -> str:
     for message in reversed(history):
         if message["role"] == "assistant":
             text = strip_markers(message["content"])
-            return "" if text.startswith("The articles don't say") else text
+            return "" if text.startswith(DECLINE_PREFIX) else text
     return ""
 
 

@@ -22,7 +22,6 @@ from assistant.settings import Settings
 
 EMBED_DIM = 384
 MAX_WORD_PIECES = 256
-BACKENDS = ("auto", "onnx", "torch")
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ def model_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _wordpiece_tokenizer():
+def _tokenizer():
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
@@ -46,9 +45,9 @@ def _wordpiece_tokenizer():
     return tok
 
 
-def count_word_pieces(text: str) -> int:
-    """Word pieces the model sees for ``text``, without [CLS]/[SEP]."""
-    return len(_wordpiece_tokenizer().encode(text, add_special_tokens=False).ids)
+def word_pieces(text: str) -> list[int]:
+    """The model's word-piece ids for ``text``, without [CLS]/[SEP]: the unit of its 256-piece window."""
+    return _tokenizer().encode(text, add_special_tokens=False).ids
 
 
 def load_embedder(settings: Settings) -> BaseEmbedding:
@@ -69,8 +68,6 @@ def load_encoder(settings: Settings):
     onnx backend serves: about a second less for a process that only answers questions."""
     go_offline()
     backend = settings.embed_backend
-    if backend not in BACKENDS:
-        raise BylineError(f"unknown embed_backend {backend!r} (expected {', '.join(BACKENDS)})")
     int8 = settings.embed_precision == "int8"
     if backend == "torch":
         if int8:

@@ -18,20 +18,23 @@ from datetime import date
 from typing import Any, Iterator
 
 from assistant.answering.answer_type import AnswerType, answer_type, in_present_tense
-from assistant.answering.base import Answerer, Grounds, relay
+from assistant.answering.article_text import ArticleText, ArticleTexts
+from assistant.answering.base import Answerer, Grounds, Rewrite
 from assistant.answering.candidates import ScoredSentence
 from assistant.answering.decline import closest_passages
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.question import ROLE, WHY, analyse, asks_role, confirmed_by_parse
 from assistant.answering.short_answer import ShortAnswerFinder
 from assistant.answering.support import Support, SupportCheck
-from assistant.conversation import Rewrite, check_history, is_text, needs_context, rewrite
+from assistant.checks import check_history, check_question
+from assistant.conversation import needs_context, rewrite
 from assistant.errors import InputError
 from assistant.nlp import parse
+from assistant.reply import Reply
 from assistant.retrieval.dates import Recency, parse_as_of, published_by, time_window
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.hybrid import Candidate, HybridRetriever
-from assistant.retrieval.snapshot import ArticleText, Snapshot
+from assistant.retrieval.snapshot import Snapshot
 from assistant.settings import Settings
 from assistant.store import Store
 from assistant.types import Answer, Article, Passage
@@ -71,6 +74,7 @@ class Assistant:
         self.store = store
         self.embedder = embedder
         self.retriever = HybridRetriever(settings, store, embedder)
+        self.texts = ArticleTexts(store)
         self.extractive = ExtractiveAnswerer(settings)
         self.finder = ShortAnswerFinder(settings, embedder)
         self.support = SupportCheck(settings)
@@ -102,16 +106,9 @@ class Assistant:
 
     def _checked(self, question: str, history: list[dict] | None) -> tuple[str, list[dict]]:
         """The stripped question and the normalised history, both validated once."""
-        if not isinstance(question, str) or not question.strip():
-            raise InputError("question is blank")
-        if not is_text(question):
-            raise InputError("question is not valid text (it contains an unpaired surrogate)")
-        if len(question) > self.settings.max_question_chars:
-            raise InputError(
-                f"question is {len(question)} characters; the limit is {self.settings.max_question_chars}"
-            )
-        history = check_history(history, self.settings.max_history_messages, self.settings.max_history_chars)
-        return question.strip(), history
+        settings = self.settings
+        return (check_question(question, settings.max_question_chars),
+                check_history(history, settings.max_messages, settings.max_history_chars))
 
     # -- retrieval -----------------------------------------------------------------------------
 
@@ -133,19 +130,30 @@ class Assistant:
 
     def ask(self, question: str, history: list[dict] | None = None, filters: Filters | None = None,
             as_of: str | date | None = None) -> Answer:
-        answer = None
-        for piece in self.stream(question, history, filters, as_of):
-            if isinstance(piece, Answer):
-                answer = piece
-        return answer
+        return self.reply(question, history, filters, as_of).answer()
+
+    def reply(self, question: str, history: list[dict] | None = None, filters: Filters | None = None,
+              as_of: str | date | None = None) -> Reply:
+        """The answer as it is written: iterate the ``Reply`` for text pieces, then call its
+        ``answer()``. ``as_of`` is the date the question is asked (``YYYY-MM-DD``; default today).
+        Nothing runs until it is read (``Reply.started`` runs the checks and retrieval at once)."""
+        return Reply(self._written(question, history, filters, as_of))
 
     def stream(self, question: str, history: list[dict] | None = None, filters: Filters | None = None,
                as_of: str | date | None = None) -> Iterator[str | Answer]:
-        """Text pieces as they are ready, then the final ``Answer`` (whose text they add up to).
-        ``as_of`` is the date the question is asked (``YYYY-MM-DD``; default today)."""
+        """Text pieces as they are ready, then the final ``Answer`` (whose text they add up to): the
+        documented Python API from before ``reply``, kept for callers that use it."""
+        reply = self.reply(question, history, filters, as_of)
+        yield from reply
+        yield reply.answer()
+
+    def _written(self, question: str, history: list[dict] | None, filters: Filters | None,
+                 as_of: str | date | None) -> Iterator[str | Answer]:
         turn = self._prepare(question, history, filters, as_of)
         t0 = time.perf_counter()
-        answer = yield from relay(self.answerer.run(turn.grounds))
+        reply = Reply(self.answerer.run(turn.grounds))
+        yield from reply
+        answer = reply.answer()
         answer.timings_ms = {**turn.timings, "answer": (time.perf_counter() - t0) * 1000, **answer.timings_ms}
         answer.as_of = turn.as_of.isoformat()
         yield answer
@@ -213,7 +221,7 @@ class Assistant:
 
     def _articles_of(self, candidates: list[Candidate], snapshot: Snapshot) -> dict[str, ArticleText]:
         """The articles the candidates come from, as the store holds them now."""
-        return snapshot.articles(self.store, [cand.chunk.source for cand in candidates])
+        return self.texts.get_many([cand.chunk.source for cand in candidates], snapshot.generation)
 
     def _filters(self, filters: Filters | None, day: date, snapshot: Snapshot) -> Filters | None:
         """The request's filters (else the settings' defaults), with ``as_of`` added only when some

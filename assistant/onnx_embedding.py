@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
@@ -25,9 +24,6 @@ class OnnxEmbedding(BaseEmbedding):
     @property
     def encoder(self) -> OnnxEncoder:
         return self._encoder
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        return self._encoder.encode(texts)
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return self._encoder.get_query_embedding(query)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.wordlists import MONTH_ABBREVIATIONS
+
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen col lt sgt capt st sen rep gov pres jr sr no vs etc inc ltd co corp dept "
-    "jan feb mar apr jun jul aug sep sept oct nov dec approx est fig e.g i.e u.s u.k u.n".split()
+    "approx est fig e.g i.e u.s u.k u.n".split() + MONTH_ABBREVIATIONS
 )
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
-
 from assistant.settings import Settings
+from byline.eval import metrics
 
 
 def percentile(values: list[float], q: float) -> float:
-    return round(float(np.percentile(values, q)), 2) if values else float("nan")
+    """The eval's percentile, to 0.01 ms; NaN for no values."""
+    found = metrics.percentile(values, q)
+    return float("nan") if found is None else round(found, 2)
 
 
 def timed_ms(call: Callable[[], object], repeats: list) -> list[float]:

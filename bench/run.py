@@ -21,8 +21,9 @@ from typing import Callable
 from assistant.errors import InputError
 from assistant.offline import go_offline
 from assistant.settings import Settings
-from bench.measure import child_env, percentile, run_fresh, stop, timed_ms, wait_until_answering
-from bench.report import format_table
+from byline.bench.measure import child_env, percentile, run_fresh, stop, timed_ms, wait_until_answering
+from byline.bench.report import format_table
+from byline.eval.metrics import first_gold_rank, retrieval_metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "corpus"
@@ -88,7 +89,7 @@ def run_bench(settings: Settings, plan: Plan, log: Callable[[str], None] = lambd
         report: dict = {"plan": plan.name, "embed_backend": type(encoder).__name__, "questions": len(questions)}
 
         log(f"ingest vs raw encoder ({plan.ingest_articles} synthetic articles, best of {plan.ingest_rounds})")
-        from bench.synthetic import SentencePool, fill_store
+        from byline.bench.synthetic import SentencePool, fill_store
 
         pool = SentencePool([a.text for a in _store(sample).list_articles(with_text=True)])
         report.update(_ingest_vs_encoder(pool, plan, stores, work, embedder, encoder))
@@ -183,14 +184,14 @@ def _store(settings: Settings):
 
 
 def _ingest(corpus: Path, settings: Settings, embedder, add_only: bool = False):
-    from index.ingest import ingest
+    from byline.index.ingest import ingest
 
     return ingest(corpus, settings, embedder=embedder, add_only=add_only)
 
 
 def _questions() -> list[dict]:
     """Single-question eval cases (question, gold sources); the bench only reads the file."""
-    from eval.cases import load_cases
+    from byline.eval.cases import load_cases
 
     if not CASES.is_file():
         raise InputError(f"the eval cases are missing: {CASES}")
@@ -199,7 +200,7 @@ def _questions() -> list[dict]:
 
 
 def _ingest_vs_encoder(pool, plan: Plan, stores: _Stores, work: Path, embedder, encoder) -> dict:
-    from bench.synthetic import write_corpus
+    from byline.bench.synthetic import write_corpus
 
     corpus = write_corpus(pool, work / "synthetic_corpus", plan.ingest_articles)
     raw = _RawEncoder(encoder)
@@ -226,7 +227,7 @@ def _ingest_vs_encoder(pool, plan: Plan, stores: _Stores, work: Path, embedder, 
 
 def _ingest_without_entities(corpus: Path, settings: Settings, embedder):
     """The same ingest with spaCy's entity step skipped: what the entities cost, in the same run."""
-    import index.ingest as ingest_module
+    import byline.index.ingest as ingest_module
 
     find = ingest_module.find_entities
     ingest_module.find_entities = lambda texts: [[] for _ in texts]
@@ -253,7 +254,7 @@ def _warm_dated(settings: Settings, cases: Path, plan: Plan) -> dict:
 
 
 def _dated_questions(cases: Path) -> list[tuple[str, str | None]]:
-    from eval.cases import load_cases
+    from byline.eval.cases import load_cases
 
     return [(c.question, c.as_of) for c in load_cases(cases) if len(c.turns) == 1]
 
@@ -273,7 +274,7 @@ def _warm(settings: Settings, questions: list[dict], plan: Plan) -> dict:
 
 
 def _baseline(settings: Settings, questions: list[dict]) -> dict:
-    from eval.baseline import VectorBaseline
+    from byline.eval.baseline import VectorBaseline
 
     baseline = VectorBaseline(settings)
     baseline.sources(questions[0]["question"])
@@ -287,13 +288,9 @@ def _baseline(settings: Settings, questions: list[dict]) -> dict:
 
 def _hits(results: list[tuple[list[str], dict]]) -> dict:
     """hit@1 and hit@5 over answerable questions with gold sources: a gold article among the first k."""
-    graded = [(sources, q["sources"]) for sources, q in results if q["answerable"] and q["sources"]]
-    if not graded:
-        return {"hit_at_1": None, "hit_at_5": None}
-    return {
-        "hit_at_1": round(sum(bool(set(s[:1]) & set(g)) for s, g in graded) / len(graded), 3),
-        "hit_at_5": round(sum(bool(set(s[:5]) & set(g)) for s, g in graded) / len(graded), 3),
-    }
+    found = retrieval_metrics([first_gold_rank(sources, q["sources"]) for sources, q in results
+                               if q["answerable"] and q["sources"]])
+    return {k: None if found[k] is None else round(found[k], 3) for k in ("hit_at_1", "hit_at_5")}
 
 
 def _cold_start(settings: Settings, plan: Plan) -> dict:
@@ -359,7 +356,7 @@ def _first_after_change(bot, settings: Settings, change: Path, embedder, questio
 
 def _changed_article(pool, directory: Path) -> Path:
     """A corpus of one article that replaces the first one ``fill_store`` wrote (same name, new text)."""
-    from bench.synthetic import write_corpus
+    from byline.bench.synthetic import write_corpus
 
     return write_corpus(pool, directory, 1)
 
@@ -369,7 +366,7 @@ def _real_corpus(settings: Settings, plan: Plan, embedder, encoder, work: Path) 
     and one per core as ingest runs it), warm asks over its quiz, and the first question after one of
     its articles changes."""
     from assistant.embedding import ingest_encoder
-    from bench.measure import CoreSampler
+    from byline.bench.measure import CoreSampler
 
     with CoreSampler() as cores:
         report = _ingest(NEWS / "corpus", settings, embedder)
@@ -418,8 +415,8 @@ def _vectors(settings: Settings):
 
 
 def _million(settings: Settings, pool, around, questions: list[dict], plan: Plan, work: Path, encoder) -> dict:
-    from bench.server_scale import chroma_server, measure_reader, peak_rss_mb
-    from bench.synthetic import fill_store
+    from byline.bench.server_scale import chroma_server, measure_reader, peak_rss_mb
+    from byline.bench.synthetic import fill_store
 
     with chroma_server(work / "million", _free_port()) as (url, process):
         target = settings.replace(chroma_url=url, collection="bench_million")

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.settings import Settings
-from bench.measure import stop
+from byline.bench.measure import stop
 
 CHROMA = Path(sys.executable).with_name("chroma")
 
@@ -64,12 +64,12 @@ def peak_rss_mb(pid: int) -> float | None:
 
 def measure_reader(settings: Settings, questions: list[str], change_corpus: Path, queries: int) -> dict:
     """Run ``reader_main`` in a child process and return its figures (and its peak RSS)."""
-    from bench.measure import child_env
+    from byline.bench.measure import child_env
 
     with tempfile.TemporaryDirectory() as tmp:
         spec = Path(tmp) / "spec.json"
         spec.write_text(json.dumps({"questions": questions, "change_corpus": str(change_corpus), "queries": queries}))
-        done = subprocess.run([sys.executable, "-c", "from bench.server_scale import reader_main; reader_main()",
+        done = subprocess.run([sys.executable, "-c", "from byline.bench.server_scale import reader_main; reader_main()",
                                str(spec)], env=child_env(settings), capture_output=True, text=True,
                               cwd=Path(__file__).resolve().parent.parent)
     if done.returncode != 0:
@@ -83,8 +83,8 @@ def reader_main() -> None:
     import resource
 
     from assistant import Assistant
-    from bench.measure import percentile, timed_ms
-    from index.ingest import ingest
+    from byline.bench.measure import percentile, timed_ms
+    from byline.index.ingest import ingest
 
     spec = json.loads(Path(sys.argv[1]).read_text())
     settings = Settings.load(generation_check_s=0.0)

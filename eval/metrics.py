@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from eval.cases import Case
-from eval.matcher import contains, group_matched
+from byline.eval.cases import Case
+from byline.eval.matcher import contains, group_matched
 
 RANK_DEPTH = 5
 

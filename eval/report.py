@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from eval.metrics import CaseResult
-from eval.thresholds import Limit
+from byline.eval.metrics import CaseResult
+from byline.eval.thresholds import Limit
 
 ROW_ORDER = (
     "fact_accuracy", "decline_accuracy", "false_decline_rate", "citation_support", "source_recall",

@@ -19,12 +19,12 @@ from typing import Any, Callable
 
 from assistant.errors import InputError
 from assistant.settings import Settings
-from eval.baseline import VectorBaseline
-from eval.cases import Case, load_cases
-from eval.matcher import missing_facts
-from eval.metrics import RANK_DEPTH, CaseResult, baseline_metrics, by_kind, engine_metrics, first_gold_rank, score_answer
-from eval.report import EvalRun, format_markdown, format_table
-from eval.thresholds import load_limits
+from byline.eval.baseline import VectorBaseline
+from byline.eval.cases import Case, load_cases
+from byline.eval.matcher import missing_facts
+from byline.eval.metrics import RANK_DEPTH, CaseResult, baseline_metrics, by_kind, engine_metrics, first_gold_rank, score_answer
+from byline.eval.report import EvalRun, format_markdown, format_table
+from byline.eval.thresholds import load_limits
 
 DEFAULT_ENGINE = "assistant:Assistant.from_settings"
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.embedding import MAX_WORD_PIECES, _wordpiece_tokenizer
+from assistant.embedding import MAX_WORD_PIECES, word_pieces
 from assistant.sentences import split_spans
 
 WHITESPACE = re.compile(r"\s*")
@@ -30,10 +30,6 @@ class Chunk:
     start: int
     end: int
     index: int
-
-
-def _word_pieces(text: str) -> list[int]:
-    return _wordpiece_tokenizer().encode(text, add_special_tokens=False).ids
 
 
 def _sentences(text: str) -> list[str]:
@@ -51,7 +47,7 @@ def chunk_text(text: str, chunk_tokens: int, overlap: int) -> list[Chunk]:
     splitter = SentenceSplitter(
         chunk_size=chunk_tokens,
         chunk_overlap=overlap,
-        tokenizer=_word_pieces,
+        tokenizer=word_pieces,
         paragraph_separator="\n\n",
         chunking_tokenizer_fn=_sentences,
     )
@@ -68,7 +64,7 @@ def chunk_text(text: str, chunk_tokens: int, overlap: int) -> list[Chunk]:
 
 def _fit(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The span itself if the model reads all of it, else its halves (split at a space), each fitted."""
-    if len(_word_pieces(text[start:end])) <= MAX_WORD_PIECES - 2 or end - start < 2:
+    if len(word_pieces(text[start:end])) <= MAX_WORD_PIECES - 2 or end - start < 2:
         return [(start, end)]
     middle = text.rfind(" ", start + 1, (start + end) // 2 + 1)
     middle = middle if middle > start else (start + end) // 2

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from index.html_text import html_to_text
+from byline.index.html_text import html_to_text
 
 # Widget markup such as [responsivevoice_button voice="US English Female"] or [/caption]: a lowercase
 # name with attributes, an underscore or a closing slash. "[the US]" or "[updated]" has none of these.

@@ -33,11 +33,11 @@ from assistant.settings import Settings
 from assistant.store import Store
 from assistant.store_schema import ARTICLE_PLACEHOLDER_VECTOR
 from assistant.store_schema import article_record as _article_record
-from index.chunker import Chunk, chunk_text
-from index.cleaner import RefusedArticle, clean
-from index.entities import find_entities
-from index.loader import RawArticle, Skipped, iter_corpus
-from index.lock import ingest_lock
+from byline.index.chunker import Chunk, chunk_text
+from byline.index.cleaner import RefusedArticle, clean
+from byline.index.entities import find_entities
+from byline.index.loader import RawArticle, Skipped, iter_corpus
+from byline.index.lock import ingest_lock
 
 # Part of every doc_hash: bump it when cleaning or chunking changes, so stores re-clean everything.
 PIPELINE_VERSION = "7"

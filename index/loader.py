@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from assistant.checks import is_text
+
 SIDECAR = "articles.json"
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -124,7 +126,7 @@ def _rel(path: Path, corpus: Path) -> str:
 
 
 def _read(path: Path, rel: str, root: Path, max_bytes: int) -> RawArticle | Skipped:
-    if not _valid_name(rel):
+    if not is_text(rel):  # undecodable bytes in a name arrive as lone surrogates
         return Skipped(os.fsencode(rel).decode("utf-8", "backslashreplace"), "file name is not valid UTF-8")
     suffix = path.suffix.lower()
     if path.is_symlink():
@@ -157,15 +159,6 @@ def _read(path: Path, rel: str, root: Path, max_bytes: int) -> RawArticle | Skip
         return Skipped(rel, "no text")
     kind = "html" if suffix in HTML_SUFFIXES else "markdown" if suffix in MARKDOWN_SUFFIXES else "text"
     return RawArticle(rel, path, kind, text, hashlib.sha256(data).hexdigest())
-
-
-def _valid_name(rel: str) -> bool:
-    """Names with undecodable bytes arrive as lone surrogates; they cannot be stored or shown."""
-    try:
-        rel.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def decode(data: bytes) -> str | None:

@@ -24,7 +24,7 @@ ARTIFACTS = ROOT / "artifacts"
 def sample_store(tmp_path_factory) -> Path:
     """A store ingested from the sample corpus. Read-only for tests: copy it before changing it."""
     from assistant.settings import Settings
-    from index.ingest import ingest
+    from byline.index.ingest import ingest
 
     store = tmp_path_factory.mktemp("sample") / "store"
     ingest(CORPUS, Settings.load(store=store))

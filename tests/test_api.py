@@ -10,7 +10,9 @@ import httpx
 import pytest
 from openai import OpenAI
 
-from tests.byline_server import MARKER, byline_server, check_answer_fields, check_completion
+from tests.helpers.server import MARKER, byline_server, check_answer_fields, check_completion
+
+pytestmark = pytest.mark.server
 
 LODGED = "How many requests were lodged between August and October 2022?"
 VIETNAMESE = "And how many of them were Vietnamese?"

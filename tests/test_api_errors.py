@@ -12,7 +12,9 @@ import openai
 import pytest
 from openai import OpenAI
 
-from tests.byline_server import byline_server, check_completion, check_error
+from tests.helpers.server import byline_server, check_completion, check_error
+
+pytestmark = pytest.mark.server
 
 KEYS = ("sk-byline-test-alpha-5f0c", "sk-byline-test-beta-91d2")
 WRONG_KEY = "sk-byline-wrong-7e3a"

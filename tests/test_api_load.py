@@ -14,8 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from openai import OpenAI
 
-from tests.byline_server import byline_server, check_completion
+from tests.helpers.server import byline_server, check_completion
 from tests.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.server
 
 REQUESTS = 200
 CLIENTS = 16

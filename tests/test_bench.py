@@ -10,9 +10,11 @@ import json
 import pytest
 
 from assistant.settings import Settings
-from bench import run as bench_run
-from bench.synthetic import SentencePool, write_corpus
+from byline.bench import run as bench_run
+from byline.bench.synthetic import SentencePool, write_corpus
 from tests.conftest import CORPUS
+
+pytestmark = [pytest.mark.process, pytest.mark.server]
 
 
 @pytest.fixture(scope="module")

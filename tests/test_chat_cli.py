@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import run_byline
+
+pytestmark = pytest.mark.process
 
 
 def test_chat_keeps_history_shows_citations_and_obeys_new_and_quit(sample_store):

@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import ROOT, run_byline
 
+pytestmark = pytest.mark.process
+
 UP = "\x1b[A"
 REQUESTS = "How many requests were lodged countrywide?"
 
@@ -43,7 +45,16 @@ class Terminal:
                     self.screen += os.read(self.master, 65536).decode(errors="replace")
                 except OSError:
                     break
+        if text.endswith("> "):
+            self._wait_for_line_editing()
         return self.screen
+
+    def _wait_for_line_editing(self, timeout: float = 30) -> None:
+        """After the prompt is printed, readline switches the terminal out of canonical mode and discards
+        what was typed before it did (TCSAFLUSH); a test that types then would lose its keys."""
+        deadline = time.monotonic() + timeout
+        while termios.tcgetattr(self.master)[3] & termios.ICANON and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def send(self, keys: str) -> int:
         mark = len(self.screen)

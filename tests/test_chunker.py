@@ -9,8 +9,8 @@ import pytest
 
 from assistant.embedding import MAX_WORD_PIECES, model_dir
 from assistant.settings import Settings
-from index.chunker import chunk_text
-from index.cleaner import clean
+from byline.index.chunker import chunk_text
+from byline.index.cleaner import clean
 from tests.conftest import CORPUS
 
 SETTINGS = Settings()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.cleaner import clean
-from index.loader import read_sidecar, sidecar_metadata
+from byline.index.cleaner import clean
+from byline.index.loader import read_sidecar, sidecar_metadata
 from tests.conftest import CORPUS
 
 SIDECAR, _ = read_sidecar(CORPUS)

@@ -3,13 +3,17 @@ the log level and the API's access log."""
 
 from __future__ import annotations
 
+import pytest
+
 import re
 import socket
 
 import httpx
 
-from tests.byline_server import byline_server
+from tests.helpers.server import byline_server
 from tests.conftest import free_port, run_byline
+
+pytestmark = [pytest.mark.process, pytest.mark.server]
 
 
 def test_version_and_help_that_names_every_default():

@@ -17,6 +17,8 @@ from assistant.onnx_embedding import OnnxEmbedding
 from assistant.settings import Settings
 from tests.conftest import CORPUS, ROOT
 
+pytestmark = pytest.mark.process
+
 
 def _texts() -> list[str]:
     """Short questions, chunk-sized passages and whole articles (longer than the 256-piece window)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_engine_answers import assert_well_formed
+from tests.helpers.answers import assert_well_formed
 
 
 def turn(bot, question: str) -> list[dict]:

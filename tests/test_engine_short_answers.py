@@ -10,9 +10,11 @@ import pytest
 from assistant import Assistant
 from assistant.errors import InputError
 from assistant.settings import Settings
-from index.ingest import ingest
+from byline.index.ingest import ingest
 from tests.conftest import run_byline
-from tests.test_engine_answers import assert_well_formed
+from tests.helpers.answers import assert_well_formed
+
+pytestmark = pytest.mark.process
 
 
 def short_of(bot, question, **kw):
@@ -46,9 +48,28 @@ def test_the_chair_not_the_vice_chair_answers_who_chairs(bot):
     assert "Kheng" in answer.short_answer.text
 
 
+def test_who_serves_as_a_role_is_answered_by_its_holder(bot):
+    answer = short_of(bot, "Who serves as permanent vice-chair of the counter-trafficking committee?")
+    assert "Chou Bun Eng" in answer.short_answer.text
+
+
+def test_a_short_form_in_the_best_sentence_is_answered_with_the_full_name(bot):
+    answer = short_of(bot, "Who proposed a nationwide search of foreigners' residences?")
+    assert answer.short_answer.text == "Sar Kheng"
+    cited = answer.citations[answer.short_answer.n - 1]
+    assert "Sar Kheng" in cited.passage
+
+
 def test_a_count_comes_with_the_thing_counted(bot):
     assert short_of(bot, "How many Vietnamese nationals were involved in the requests?").short_answer.text == "398"
     assert short_of(bot, "How many Chinese nationals were among the people in the requests?").short_answer.text == "430"
+
+
+def test_why_is_answered_by_the_cause_of_what_is_asked_not_by_a_cause_it_has(bot):
+    answer = bot.ask("Why was Cambodia downgraded to Tier 3?")
+    assert not answer.declined
+    assert "minimum standards" in answer.answer
+    assert "regretted" not in answer.answer
 
 
 def test_why_and_what_did_they_say_are_answered_in_sentences(bot):
@@ -65,6 +86,7 @@ def test_why_and_what_did_they_say_are_answered_in_sentences(bot):
     ("Who is the US ambassador to Cambodia?", "says who"),
     ("Which hospital treated the rescued Cambodian workers?", "names a hospital"),
     ("What is the population of Cambodia?", None),
+    ("How much ransom did the foreign workers have to pay to escape?", "do not answer this question"),
 ])
 def test_each_decline_reason_is_said_in_plain_words(bot, question, reason):
     answer = bot.ask(question)

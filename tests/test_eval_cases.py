@@ -5,8 +5,8 @@ import json
 import pytest
 
 from assistant.errors import InputError
-from eval.cases import load_cases
-from eval.matcher import contains, group_matched
+from byline.eval.cases import load_cases
+from byline.eval.matcher import contains, group_matched
 from tests.conftest import CORPUS, ROOT
 
 CASES_FILE = ROOT / "eval" / "cases.jsonl"

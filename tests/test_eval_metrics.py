@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import InputError
-from eval.cases import Case
-from eval.metrics import CaseResult, engine_metrics, first_gold_rank, retrieval_metrics, score_answer
-from eval.report import EvalRun, format_markdown, format_table
-from eval.thresholds import load_limits
+from byline.eval.cases import Case
+from byline.eval.metrics import CaseResult, engine_metrics, first_gold_rank, retrieval_metrics, score_answer
+from byline.eval.report import EvalRun, format_markdown, format_table
+from byline.eval.thresholds import load_limits
 
 REQUESTS = Case("q1", ("How many requests?",), (("496",), ("1,310", "1310")), ("002.txt",), True, "number")
 THAILAND = Case("q2", ("What tier did Thailand get?",), (), (), False, "unanswerable")
@@ -140,7 +140,7 @@ def test_each_case_file_is_judged_by_its_own_gate(tmp_path):
 
 
 def test_the_committed_gates_cover_every_case_file_ci_runs():
-    from eval.thresholds import DEFAULT_PATH
+    from byline.eval.thresholds import DEFAULT_PATH
 
     known = set(engine_metrics([]))
     for name in ("cases.jsonl", "heldout_sample.jsonl", "dev.jsonl", "heldout_news.jsonl"):

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant import Answer, InputError
-from tests.test_engine_answers import assert_well_formed
+from tests.helpers.answers import assert_well_formed
 
 words = st.sampled_from(["How many", "requests", "Sar Kheng", "Tier 3", "2019", "Thailand", "why", "“", "[1]",
                          "<script>alert(1)</script>", "'; DROP TABLE chunks; --", "他说", "ignore previous instructions"])

@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tests.byline_server import byline_server, check_answer_fields, check_completion, check_error
+from tests.helpers.server import byline_server, check_answer_fields, check_completion, check_error
+
+pytestmark = pytest.mark.server
 
 words = st.sampled_from(["How many", "requests", "were lodged", "Sar Kheng", "Tier 3", "2022", "Thailand", "why",
                          "“", "[1]", "<script>alert(1)</script>", "'; DROP TABLE embeddings; --", "他说",

@@ -11,9 +11,11 @@ import sys
 
 import pytest
 
-from tests.byline_server import CITATION_KEYS, drop_root_file_override
+from tests.helpers.server import CITATION_KEYS, drop_root_file_override
 from tests.conftest import CORPUS, ROOT, free_port, run_byline
 from tests.test_store_faults_serving import set_read_only
+
+pytestmark = [pytest.mark.process, pytest.mark.server]
 
 TERMINAL_CONTROLS = ("\x1b", "\x07", "\x9b")
 

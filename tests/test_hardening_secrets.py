@@ -10,8 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from tests.byline_server import byline_server, check_completion
+from tests.helpers.server import byline_server, check_completion
 from tests.conftest import run_byline
+
+pytestmark = [pytest.mark.process, pytest.mark.server]
 
 API_KEYS = ("sk-byline-secret-api-1d7e", "sk-byline-secret-api-8c2b")
 WRONG_API_KEY = "sk-byline-secret-wrong-4a90"

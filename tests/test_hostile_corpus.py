@@ -9,14 +9,14 @@ import shutil
 
 import pytest
 
-from assistant.embedding import MAX_WORD_PIECES, count_word_pieces
+from assistant.embedding import MAX_WORD_PIECES, word_pieces
 from assistant.settings import Settings
 from assistant.store import Store
-from index.cleaner import clean
-from index.ingest import NO_TEXT, ingest
-from index.loader import read_sidecar, sidecar_metadata
+from byline.index.cleaner import clean
+from byline.index.ingest import NO_TEXT, ingest
+from byline.index.loader import read_sidecar, sidecar_metadata
 from tests.conftest import CORPUS
-from tests.ingest_helpers import CountingEmbedder, sample_sentences, store_contents
+from tests.helpers.ingest import CountingEmbedder, sample_sentences, store_contents
 
 LIMIT = 256_000
 SECRET = "OUTSIDE-SECRET-TEXT"
@@ -133,7 +133,7 @@ def test_the_200_kb_article_is_chunked_within_the_model_window(hostile):
     assert len(text) > 190_000 and record["chunks"] == len(chunks) > 200
     for doc, meta in chunks:
         assert text[meta["start"]:meta["end"]] == doc
-        assert count_word_pieces(doc) + 2 <= MAX_WORD_PIECES
+        assert len(word_pieces(doc)) + 2 <= MAX_WORD_PIECES
 
 
 def test_ordinary_articles_are_unaffected(hostile):

@@ -15,12 +15,14 @@ import termios
 
 import pytest
 
-from assistant.embedding import MAX_WORD_PIECES, count_word_pieces
+from assistant.embedding import MAX_WORD_PIECES, word_pieces
 from assistant.errors import InputError, StoreError
 from assistant.settings import Settings
-from index.ingest import ingest
+from byline.index.ingest import ingest
 from tests.conftest import CORPUS, ROOT, run_byline
-from tests.ingest_helpers import CountingEmbedder, store_contents
+from tests.helpers.ingest import CountingEmbedder, store_contents
+
+pytestmark = pytest.mark.process
 
 EDITED = "002_7f55eb3e11389810.txt"
 
@@ -50,7 +52,7 @@ def test_stored_passages_are_exact_slices_of_the_stored_cleaned_text(sample_stor
     for doc, meta, _ in contents["chunks"].values():
         text = articles[meta["source"]][0]
         assert text[meta["start"]:meta["end"]] == doc
-        assert count_word_pieces(doc) + 2 <= MAX_WORD_PIECES
+        assert len(word_pieces(doc)) + 2 <= MAX_WORD_PIECES
         per_source[meta["source"]] = per_source.get(meta["source"], 0) + 1
     assert {s: m["chunks"] for s, (_, m) in articles.items()} == per_source
 

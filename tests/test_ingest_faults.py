@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import Settings
-from index import ingest as ingest_module
-from index.ingest import ingest
+from byline.index import ingest as ingest_module
+from byline.index.ingest import ingest
 from tests.conftest import ROOT, run_byline
-from tests.ingest_helpers import (CountingEmbedder, assert_same_store, generated_corpus, sample_sentences,
+from tests.helpers.ingest import (CountingEmbedder, assert_same_store, generated_corpus, sample_sentences,
                                   store_contents)
+
+pytestmark = pytest.mark.process
 
 ARTICLES = 30
 # Runs ``ingest`` in its own process, printing each article as it is stored; with a pause file it
@@ -30,7 +32,7 @@ from pathlib import Path
 from assistant.offline import go_offline
 go_offline()
 from assistant.settings import Settings
-from index.ingest import ingest
+from byline.index.ingest import ingest
 corpus, store, pause = sys.argv[1], sys.argv[2], sys.argv[3]
 def stored(source):
     print(source, flush=True)

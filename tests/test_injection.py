@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from index.ingest import ingest
-from tests.test_engine_answers import assert_well_formed
-from tests.test_llm_path import ScriptedLLM, offered_passages, with_llm
+from byline.index.ingest import ingest
+from tests.helpers.answers import assert_well_formed
+from tests.helpers.llm import ScriptedLLM, offered_passages, with_llm
+
+pytestmark = pytest.mark.server
 
 INJECTED_SOURCE = "950_hotline.txt"
 INJECTED = """Anti-Trafficking Hotline Update

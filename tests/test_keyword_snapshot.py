@@ -13,7 +13,7 @@ from assistant.retrieval.filters import Filters
 from assistant.retrieval.snapshot import Snapshot
 from assistant.retrieval.terms import index_terms, index_terms_many, query_terms
 from assistant.store import Store
-from index.ingest import ingest
+from byline.index.ingest import ingest
 from tests.test_retrieval import NEW_ARTICLE
 
 QUESTIONS = ["How many requests were lodged countrywide?", "Who chairs the committee?", "Sar Kheng July 23",

@@ -15,7 +15,7 @@ from llama_index.core.llms.custom import CustomLLM
 
 from assistant import Answer, Assistant
 from assistant.answering.llm import LLMClient
-from tests.test_engine_answers import KIRIPOST, assert_well_formed
+from tests.helpers.answers import KIRIPOST, assert_well_formed
 
 REQUESTS = "How many requests were lodged countrywide?"
 

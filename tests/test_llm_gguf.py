@@ -17,8 +17,10 @@ from assistant import Answer, Assistant
 from assistant.answering.citations import MARKER
 from assistant.answering.llm import llm_from_settings
 from assistant.answering.verify import answer_sentences, check
-from tests.byline_server import byline_server
-from tests.test_engine_answers import assert_well_formed
+from tests.helpers.server import byline_server
+from tests.helpers.answers import assert_well_formed
+
+pytestmark = pytest.mark.server
 
 QUESTIONS = ["How many requests were lodged countrywide?",
              "Who chairs the National Committee for Counter Trafficking?",

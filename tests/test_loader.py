@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.loader import RawArticle, Skipped, decode, iter_corpus
+from byline.index.loader import RawArticle, Skipped, decode, iter_corpus
 from tests.conftest import CORPUS
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from eval.matcher import contains, missing_facts, normalise
+from byline.eval.matcher import contains, missing_facts, normalise
 
 
 @pytest.mark.parametrize("answer, alternative", [

@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import CORPUS, run_byline
 
+pytestmark = pytest.mark.process
+
 GUARD = r'''
 import ipaddress, os, socket
 

@@ -7,7 +7,7 @@ import pytest
 from assistant import Assistant
 from assistant.errors import StoreError
 from assistant.store import Store
-from index.ingest import ingest
+from byline.index.ingest import ingest
 from tests.conftest import CORPUS
 
 

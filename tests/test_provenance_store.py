@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 
 from tests.conftest import run_byline
+
+pytestmark = pytest.mark.process
 
 UNTITLED = "004_4bffa7ea486c87aa.txt"
 INFERRED = "000_01c3a06e8fece3df.txt"

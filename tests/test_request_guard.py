@@ -5,7 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.byline_server import byline_server
+from tests.helpers.server import byline_server
+
+pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")

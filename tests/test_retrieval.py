@@ -8,8 +8,8 @@ import pytest
 
 from assistant import Assistant, InputError
 from assistant.retrieval.filters import Filters
-from index.ingest import ingest
-from tests.test_engine_answers import KHMER_TIMES, KIRIPOST, VOD
+from byline.index.ingest import ingest
+from tests.helpers.answers import KHMER_TIMES, KIRIPOST, VOD
 
 NEW_ARTICLE = (
     "Zorblat Province Opens Shelter\n\n"

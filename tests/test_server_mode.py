@@ -18,6 +18,8 @@ import pytest
 from assistant import Assistant, StoreError
 from tests.conftest import CORPUS, free_port, run_byline
 
+pytestmark = [pytest.mark.process, pytest.mark.server]
+
 QUESTION = "How many requests were lodged countrywide?"
 CHROMA = Path(sys.executable).parent / "chroma"
 
@@ -163,7 +165,7 @@ def test_another_apps_ingest_reaches_this_assistants_keyword_search(chroma, tmp_
 
 
 def test_a_running_byline_serve_answers_503_while_chroma_is_away_and_recovers(chroma, tmp_path):
-    from tests.byline_server import byline_server
+    from tests.helpers.server import byline_server
 
     def ask(server) -> httpx.Response:
         return httpx.post(f"{server.api}/ask", json={"question": QUESTION}, timeout=60)
@@ -186,7 +188,7 @@ def test_a_running_byline_serve_answers_503_while_chroma_is_away_and_recovers(ch
 def test_health_answers_in_time_while_the_chroma_server_hangs(chroma, tmp_path):
     """A stopped (SIGSTOP) Chroma server accepts connections and never answers: /health says so
     within chroma_timeout_s instead of waiting out the read timeout."""
-    from tests.byline_server import byline_server
+    from tests.helpers.server import byline_server
 
     env = {"BYLINE_CHROMA_URL": chroma.url, "BYLINE_CHROMA_TIMEOUT_S": "2"}
     with byline_server(tmp_path / "unused", tmp_path / "serve.log", env=env) as server:

@@ -1,6 +1,10 @@
 import json
 
+import pytest
+
 from tests.conftest import CORPUS, run_byline
+
+pytestmark = pytest.mark.process
 
 
 def test_ingest_then_ask_from_the_command_line(tmp_path):

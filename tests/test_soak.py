@@ -18,10 +18,13 @@ import time
 
 import httpx
 import openai
+import pytest
 from openai import OpenAI
 
-from tests.byline_server import byline_server, check_answer_fields, check_completion
+from tests.helpers.server import byline_server, check_answer_fields, check_completion
 from tests.conftest import ARTIFACTS, run_byline
+
+pytestmark = [pytest.mark.process, pytest.mark.server]
 
 CLIENTS = 16
 SOAK_SECONDS = float(os.environ.get("BYLINE_SOAK_SECONDS", "15"))

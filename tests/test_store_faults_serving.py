@@ -10,8 +10,11 @@ import shutil
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.byline_server import byline_server, check_completion, check_error
+from tests.helpers.server import byline_server, check_completion, check_error
+
+pytestmark = [pytest.mark.process, pytest.mark.server]
 
 LODGED = "How many requests were lodged between August and October 2022?"
 TIMEOUT = 60  # a hang fails the test instead of stalling it

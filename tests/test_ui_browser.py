@@ -12,10 +12,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.byline_server import byline_server
+from tests.helpers.server import byline_server
 from tests.conftest import ARTIFACTS
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.server]
 
 USER, PASSWORD = "reporter", "correct horse battery"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

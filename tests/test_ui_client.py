@@ -15,7 +15,10 @@ import time
 import pytest
 
 from assistant.errors import StoreError
+from assistant.reply import Reply
 from tests.conftest import free_port
+
+pytestmark = pytest.mark.server
 
 LODGED = "How many requests were lodged between August and October 2022?"
 VIETNAMESE = "And how many of them were Vietnamese?"
@@ -31,7 +34,10 @@ class RiggedAssistant:
     def __getattr__(self, name):
         return getattr(self._bot, name)
 
-    def stream(self, question, history=None, filters=None, as_of=None):
+    def reply(self, question, history=None, filters=None, as_of=None):
+        return Reply(self._rigged(question, history, filters, as_of))
+
+    def _rigged(self, question, history, filters, as_of):
         if "CRASH" in question:
             yield "Partial answer "
             raise RuntimeError("index 7 out of range in /secret/path/engine.py")

@@ -3,9 +3,10 @@
 The question is parsed by spaCy. Its wh-word decides most types ("who" wants a PERSON, "when" a DATE,
 "how many" a CARDINAL); "which"/"what" take their type from the noun they determine ("which team",
 "what breed of dog", "the name of the volcano"). That noun is open vocabulary, so it is typed by
-MiniLM: the head phrase's similarity to one description per entity label. A head that resembles no
-label ("which sport", "what colour") is answered with a noun phrase, and "why", "how" and "what did X
-say" questions have no short answer at all: they are answered with sentences.
+MiniLM: the label whose category words ("judge", "rider", "publisher") the head phrase is nearest.
+A head nearest a kind of thing that is not a name ("which sport", "what colour") is answered with a
+noun phrase, and "why", "how" and "what did X say" questions have no short answer at all: they are
+answered with sentences.
 """
 
 from __future__ import annotations
@@ -31,22 +32,36 @@ MEASURE_HEADS = {
     "year": DATES, "date": DATES, "day": DATES, "month": DATES, "decade": DATES,
     "century": DATES, "time": DATES, "age": {"DATE", "CARDINAL"},
 }
-# One description per label, compared with the head phrase by MiniLM (see ``HeadTyper``).
-LABEL_DESCRIPTIONS = {
-    "PERSON": "a person such as a player, star, actor, singer, politician or official",
-    "ORG": "an organization such as a company, team, club, agency, airline, party, network or platform",
-    "GPE": "a country, state, province or city",
-    "LOC": "a geographic place such as a region, mountain, volcano, river, sea or continent",
-    "FAC": "a facility such as a building, airport, bridge, stadium or landmark",
-    "NORP": "a nationality, religious group or political group",
-    "PRODUCT": "a product such as a device, vehicle, phone, drink or food brand",
-    "EVENT": "a named event such as a war, hurricane, festival, tournament or summit",
-    "WORK_OF_ART": "the title of a book, film, television show, song, album or musical",
-    "LAW": "a law, act, bill or treaty",
+# Category nouns per entity label (OntoNotes' own definitions, spelled out as the words questions use for
+# them), compared with the head phrase by MiniLM (see ``HeadTyper``). A head is typed by its nearest
+# category word, which tells "rider" and "justice" (people) from "publisher" (an organisation) far better
+# than one long description per label did. ``NOUN_PHRASE`` holds kinds of thing that are not names
+# ("which sport": skateboarding), so a head nearest one of those is answered with a noun phrase.
+NOUN_PHRASE = "NP"
+LABEL_PROTOTYPES = {
+    "PERSON": "person, people, man, woman, player, athlete, actor, actress, singer, musician, artist, "
+              "politician, official, leader, candidate, judge, author, writer, executive, celebrity, star, "
+              "host, designer, character, rider, driver, coach",
+    "ORG": "organization, company, business, firm, corporation, team, club, agency, network, publisher, "
+           "brand, airline, party, union, university, school, charity, league, studio, group, "
+           "office, department, committee, commission",
+    "GPE": "country, nation, state, city, town, province, capital",
+    "LOC": "region, continent, mountain, river, lake, sea, ocean, island, volcano, desert, park",
+    "FAC": "building, airport, bridge, stadium, landmark, monument, museum, hotel, restaurant, hospital, road",
+    "NORP": "nationality, nationals, religion, ethnic group, political movement",
+    "PRODUCT": "product, device, vehicle, car, phone, drink, food, weapon, missile, software, app",
+    "EVENT": "event, war, battle, storm, hurricane, festival, tournament, championship, election, summit",
+    "WORK_OF_ART": "book, film, movie, show, series, song, album, musical, play, painting",
+    "LAW": "law, act, bill, treaty",
+    NOUN_PHRASE: "sport, colour, color, disease, illness, species, animal, plant, tree, insect, substance, "
+                 "material, condition, emotion, activity, technology, industry, profession, breed, ingredient",
 }
+HEAD_MIN_SIMILARITY = 0.5  # below this the head noun is typed as a plain noun phrase
+HEAD_MARGIN = 0.08  # labels this close to the best one are accepted too
+# Labels this close to the best are accepted at a discount: the small entity recogniser often gives a
+# show's title ORG or PERSON rather than WORK_OF_ART.
+HEAD_SECONDARY_MARGIN = 0.15
 SECONDARY_FIT = 0.35  # a label that can answer at a stretch ("who" answered by an organisation)
-HEAD_MIN_SIMILARITY = 0.3  # below this the head noun is typed as a plain noun phrase
-HEAD_MARGIN = 0.06  # labels this close to the best one are accepted too
 # Nouns that stand for the answer without saying what kind it is ("the name of ...", "what type of").
 _PLACEHOLDERS = frozenset({"name", "type", "kind", "sort", "form", "title"})
 _SPEECH_LEMMAS = frozenset({"say", "tell", "describe", "react", "respond", "feel", "comment", "think",
@@ -71,7 +86,7 @@ class AnswerType:
         label to expect, a noun phrase ("NP") is as good a guess as a name when the question names the
         kind of thing it wants ("which sport": "skateboarding"), and a weaker one when it does not."""
         if not self.labels:
-            if label == "NP":
+            if label == NOUN_PHRASE:
                 return 1.0 if self.head else 0.5
             return 0.6 if label in NAMED else 0.3
         if label in self.labels:
@@ -80,30 +95,48 @@ class AnswerType:
 
 
 class HeadTyper:
-    """Types a head noun phrase by MiniLM similarity to each label's description; results are cached."""
+    """Types a head noun phrase by its MiniLM similarity to each label's category words (the best one
+    per label); results are cached."""
 
     def __init__(self, encoder) -> None:
         self._encoder = encoder
-        self._labels = list(LABEL_DESCRIPTIONS)
+        self._labels: list[str] = []
         self._vectors: np.ndarray | None = None
-        self._cache: dict[str, frozenset[str]] = {}
+        self._cache: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._lock = threading.Lock()
 
     def labels(self, head: str) -> frozenset[str]:
+        return self.typed(head)[0]
+
+    def typed(self, head: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The labels that answer ``head`` and those that answer it at a stretch; both empty when its
+        nearest category is not a name at all."""
         found = self._cache.get(head)
         if found is None:
-            with self._lock:
-                if self._vectors is None:
-                    self._vectors = np.asarray(self._encoder.encode(list(LABEL_DESCRIPTIONS.values())))
-            similarity = self._vectors @ np.asarray(self._encoder.encode([head]))[0]
-            best = float(similarity.max())
-            if best < HEAD_MIN_SIMILARITY:
-                found = frozenset()
+            similarity = self._prototype_vectors() @ np.asarray(self._encoder.encode([head]))[0]
+            per_label: dict[str, float] = {}
+            for label, s in zip(self._labels, similarity.tolist()):
+                per_label[label] = max(s, per_label.get(label, -1.0))
+            best_label = max(per_label, key=per_label.get)
+            best = per_label.pop(best_label)
+            if best < HEAD_MIN_SIMILARITY or best_label == NOUN_PHRASE:
+                found = frozenset(), frozenset()
             else:
-                found = frozenset(l for l, s in zip(self._labels, similarity) if s >= best - HEAD_MARGIN)
+                per_label.pop(NOUN_PHRASE, None)
+                primary = {best_label} | {l for l, s in per_label.items() if s >= best - HEAD_MARGIN}
+                secondary = {l for l, s in per_label.items() if s >= best - HEAD_SECONDARY_MARGIN} - primary
+                found = frozenset(primary), frozenset(secondary)
             if len(self._cache) < 4096:
                 self._cache[head] = found
         return found
+
+    def _prototype_vectors(self) -> np.ndarray:
+        with self._lock:
+            if self._vectors is None:
+                words = [(label, w) for label, text in LABEL_PROTOTYPES.items() for w in text.split(", ")]
+                self._labels = [label for label, _ in words]
+                self._vectors = np.asarray(self._encoder.encode([w for _, w in words]))
+        return self._vectors
 
 
 def in_present_tense(doc) -> bool:
@@ -129,9 +162,12 @@ def answer_type(doc, typer: HeadTyper | None) -> AnswerType:
             return AnswerType("how", short=False)
         if follower in ("many", "much"):
             counted = _counted(nxt)
-            labels = {"CARDINAL", "QUANTITY"} if follower == "many" else AMOUNTS
-            measured = MEASURE_HEADS.get(counted.split()[-1].lower()) if follower == "much" and counted else None
-            return AnswerType(f"how {follower}", frozenset(measured or labels), counted)
+            if follower == "many":
+                return AnswerType("how many", frozenset({"CARDINAL", "QUANTITY"}), counted)
+            measured = MEASURE_HEADS.get(counted.split()[-1].lower()) if counted else None
+            # "How much" asks for an amount (money, a quantity, a share); a bare number fits at a stretch.
+            return AnswerType("how much", frozenset(measured or AMOUNTS - {"CARDINAL"}), counted,
+                              secondary=frozenset() if measured else frozenset({"CARDINAL"}))
         if follower in ("long", "old", "often", "far", "big", "large", "tall", "high"):
             return AnswerType(f"how {follower}", frozenset(DATES | AMOUNTS))
         return AnswerType("how", short=False)
@@ -159,8 +195,8 @@ def _typed_head(word: str, head, typer: HeadTyper | None) -> AnswerType:
     if lemma in MEASURE_HEADS:
         return AnswerType(word, frozenset(MEASURE_HEADS[lemma]), head.text)
     phrase = _phrase(head)
-    labels = typer.labels(phrase) if typer is not None else frozenset()
-    secondary = GROUPS if labels == PEOPLE else (PEOPLE if "ORG" in labels else frozenset())
+    labels, secondary = typer.typed(phrase) if typer is not None else (frozenset(), frozenset())
+    secondary |= GROUPS if labels == PEOPLE else (PEOPLE if "ORG" in labels else frozenset())
     if "GPE" in labels:
         secondary = secondary | {"NORP"}  # "nationals of which country": "398 Vietnamese"
     return AnswerType(word, labels, phrase, secondary=secondary)
@@ -191,14 +227,16 @@ def _copular(doc) -> bool:
 def _wh_token(doc):
     """The question's wh-word: in "He is a valued member of which team?", "which". Quiz questions often
     carry a subordinate "when" or "who" ("... this week when it announced it would part ways with which
-    host?"), so words that open a relative or adverbial clause give way to another, and of the rest the
-    last one asks the question; "how many" always does."""
+    host?"), so words that open a relative or adverbial clause, or an embedded question after a
+    preposition ("his inquiry into why ..."), give way to another, and of the rest the last one asks
+    the question; "how many" always does."""
     found = [t for t in doc if t.tag_ in ("WDT", "WP", "WP$", "WRB") and t.lower_ in _WH_WORDS
              and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to")]  # "learn how to use"
     for token in found:
         if token.lower_ == "how" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("many", "much"):
             return token
-    main = [t for t in found if not any(a.dep_ in _SUBORDINATE for a in [t, *t.ancestors])]
+    main = [t for t in found if not any(a.dep_ in _SUBORDINATE for a in [t, *t.ancestors])
+            and not (t.tag_ == "WRB" and any(a.dep_ == "pcomp" for a in t.ancestors))]
     chosen = main or found
     return chosen[-1] if chosen else None
 
@@ -209,7 +247,14 @@ def _determined_noun(wh):
     come first: the last noun of the run of adjectives, numbers and nouns that follows it."""
     head = None
     doc = wh.doc
+    joined = False  # the word after a hyphen belongs to the modifier ("US-supplied missiles")
     for token in doc[wh.i + 1: wh.i + 7]:
+        if token.tag_ == "HYPH":
+            head, joined = None, True
+            continue
+        if joined:
+            joined = False
+            continue
         if token.pos_ in ("NOUN", "PROPN"):
             head = token
         elif token.pos_ in ("ADJ", "NUM", "ADV") or token.tag_ == "HYPH" or token.dep_ == "compound":
@@ -236,11 +281,17 @@ def _determined_noun(wh):
 def _phrase(head) -> str:
     """The head noun with its compounds and adjectives: "NFL star", "social media platform"."""
     left = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod") and t.i >= head.i - 3
-            and t.pos_ not in ("NUM", "PROPN")]  # "NFL star" is typed as "star"
+            and t.pos_ not in ("NUM", "PROPN") and not _hyphenated(t)]  # "NFL star" is typed as "star"
     of = [t for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
           for t in c.children if t.dep_ == "pobj" and t.pos_ == "NOUN"]  # "breed of dog", not "of State"
     words = [t.text for t in left] + [head.text] + ([f"of {of[0].text}"] if of else [])
     return " ".join(words)
+
+
+def _hyphenated(token) -> bool:
+    """Part of a hyphenated modifier ("US-supplied", "state-owned"): it says whose, not what kind."""
+    doc = token.doc
+    return any(0 <= j < len(doc) and doc[j].tag_ == "HYPH" for j in (token.i - 1, token.i + 1))
 
 
 def _counted(token) -> str:

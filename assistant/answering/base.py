@@ -10,9 +10,10 @@ The engine wires the parts together in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Protocol
 
+from assistant.reply import Reply
 from assistant.types import Answer
 
 if TYPE_CHECKING:
@@ -21,6 +22,20 @@ if TYPE_CHECKING:
     from assistant.answering.question import Question
     from assistant.answering.short_answer import Finding
     from assistant.answering.support import Support
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """The retrieval query for a turn and the stemmed terms it borrowed from earlier turns (made by
+    ``assistant.conversation``, read by the sentence picker)."""
+
+    query: str
+    carried: list[str] = field(default_factory=list)
+    inherited_type: str | None = None
+    condensed: bool = False  # the query is an LLM's standalone rewrite of the follow-up
+    recalled: list[str] = field(default_factory=list)  # terms of the previous answer ("that" may mean it)
+    shown: str = ""  # the previous answer's text: repeating it is rarely what a follow-up wants
+    inherited_from: str | None = None  # the earlier question whose kind of answer this one wants
 
 
 @dataclass(frozen=True)
@@ -47,10 +62,6 @@ class Answerer(Protocol):
 def relay(reply: Iterator[str | Answer]):
     """Generator: yields a reply's text pieces and returns its final ``Answer``
     (``answer = yield from relay(answerer.run(grounds))``)."""
-    answer = None
-    for piece in reply:
-        if isinstance(piece, Answer):
-            answer = piece
-        else:
-            yield piece
-    return answer
+    pieces = Reply(reply)
+    yield from pieces
+    return pieces.answer()

@@ -14,9 +14,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from assistant.answering.answer_type import AnswerType
+from assistant.answering import features
+from assistant.answering.answer_type import NAMED, AnswerType
 from assistant.retrieval.dates import Recency
-from assistant.retrieval.snapshot import ArticleText
+from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import YEAR, name_key, stem_all, term_present, words
 
 FULL_FORM_RATIO = 0.5
@@ -53,6 +54,7 @@ class Mention:
     label: str
     score: float
     key: tuple[str, ...] = ()
+    fit: float = 1.0  # how well it is what the question asks for: label, role, what a number counts
 
     @property
     def text(self) -> str:
@@ -78,6 +80,22 @@ class CandidateAnswer:
         top = self.mentions[0]
         full = next((m for m in self.mentions if m.key == self.key), top)
         return full if full.score >= FULL_FORM_RATIO * top.score else top
+
+    def full_form(self) -> Mention | None:
+        """Where the article first gives the shown name in full, when the shown mention is a short form
+        ("Bills" for "Buffalo Bills", "Nadal" for "Rafael Nadal"): news names someone in full once, then
+        by surname, and a reader wants the full name. None when the shown mention is already full."""
+        shown = self.best
+        doc = shown.doc
+        short = name_key(shown.text)
+        text = doc.article.text
+        if shown.label not in NAMED:
+            return None  # "2024" is not short for "January 2024"
+        for start, end, label in doc.article.entities:
+            key = name_key(text[start:end])
+            if label == shown.label and len(key) > len(short) and key[-len(short):] == short:
+                return Mention(doc, doc.index_at(start), start, end, label, shown.score, key, shown.fit)
+        return None
 
     @property
     def sources(self) -> list[str]:
@@ -132,16 +150,18 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             key = name_key(text)
             if not key or _in_question(key, question_stems):
                 continue
+            if label == "CARDINAL" and not _is_quantity(text, s.doc.sentence(s.index)):
+                continue
             fit *= _date_precision(label, text, atype.head)
             if _qualified_role(s.doc, start, end, question_stems):
                 fit *= QUALIFIED_ROLE_FIT
-            if atype.wh == "how many" and atype.head and not _counts(s.doc, start, end, atype.head):
+            if atype.wh in ("how many", "how much") and atype.head and not _counts(s.doc, start, end, atype.head):
                 fit *= UNBOUND_COUNT_FIT
             closeness = _proximity(s.doc, s.index, start, anchors)
             score = ((s.score / best_sentence) * fit ** FIT_EXPONENT * (0.6 + 0.4 * closeness) ** CLOSENESS_EXPONENT
                      * _prominence(s.doc, key, scoring))
             found = pooled.setdefault(key, CandidateAnswer(key))
-            found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key))
+            found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key, fit))
     merged = _merge_short_forms(pooled)
     for cand in merged:
         cand.mentions.sort(key=lambda m: -m.score)
@@ -157,14 +177,14 @@ def pooled_score(cand: CandidateAnswer, agreement: float) -> float:
 
 def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[CandidateAnswer]:
     """A key that is the tail of a longer one ("mccarthy" of "kevin mccarthy", "bills" of "buffalo
-    bills") is the same answer: its mentions join the longest such key."""
+    bills") is the same answer: its mentions join the longer key that carries the most weight."""
+    weight = {k: sum(m.score for m in c.mentions) for k, c in pooled.items()}
     keys = sorted(pooled, key=len, reverse=True)
     into: dict[tuple[str, ...], tuple[str, ...]] = {}
     for short in keys:
-        for long in keys:
-            if len(long) > len(short) and long[-len(short):] == short and long not in into:
-                into[short] = long
-                break
+        longer = [k for k in keys if len(k) > len(short) and k[-len(short):] == short and k not in into]
+        if longer:  # "Nadal" joins "Rafael Nadal", not the rarer "Toni Nadal"
+            into[short] = max(longer, key=lambda k: weight[k])
     for short, long in into.items():
         pooled[long].mentions += pooled[short].mentions
     return [c for k, c in pooled.items() if k not in into]
@@ -223,12 +243,21 @@ def _in_question(key: tuple[str, ...], question_stems: frozenset[str]) -> bool:
     return all(term_present(t, question_stems) for t in stems)
 
 
+def _is_quantity(text: str, sentence: str) -> bool:
+    """A number the recogniser found is a quantity, not part of a name ("Level One and Two", "Tier 2"):
+    the sentence's counts, as the answer picker reads them, include it."""
+    return any(c in text for c in features.counts(sentence))
+
+
 def _date_precision(label: str, text: str, head: str) -> float:
-    """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", and "which year"
-    wants a year in it."""
+    """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", "which year"
+    wants a year in it and "which month" a month."""
     if label not in ("DATE", "TIME"):
         return 1.0
-    if head.lower() in ("year", "years") and not YEAR.search(text):
+    unit = head.lower().rstrip("s")
+    if unit == "year" and not YEAR.search(text):
+        return 0.2
+    if unit == "month" and not any(w in features.MONTHS for w in words(text)):
         return 0.2
     return 1.0 if any(ch.isdigit() for ch in text) else 0.5
 

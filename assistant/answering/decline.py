@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from assistant.answering.citations import CitationList, Evidence, with_marker
 from assistant.retrieval.hybrid import Candidate
-from assistant.retrieval.snapshot import ArticleText
+from assistant.answering.article_text import ArticleText
 from assistant.types import Answer
 
 DECLINE_PREFIX = "The articles don't say"

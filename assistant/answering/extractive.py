@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Iterator
 
 from assistant.answering import features
 from assistant.answering.citations import CitationList, Evidence, strip_markers, with_marker
+from assistant.answering.base import Rewrite
 from assistant.answering.decline import declined
-from assistant.conversation import Rewrite
 from assistant.answering.question import COUNT, ROLE, WHAT, WHEN, WHERE, WHO, WHY, Key, Question
 from assistant.retrieval.hybrid import Candidate
 from assistant.retrieval.keyword import KeywordIndex
-from assistant.retrieval.snapshot import ArticleText
+from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import index_terms, term_present, years_covered
 from assistant.settings import Settings
 from assistant.types import Answer, ShortAnswer
@@ -155,13 +155,17 @@ class ExtractiveAnswerer:
         yield answer
 
     def short_answer(self, finding: Finding, pick: Pick, question: Question) -> Answer:
-        """The winning candidate first, then the sentence it stands in, then the same answer in a second
-        article when one agrees; a question pairing years also gets the sentences that cover them."""
+        """The winning candidate first (in full, "Buffalo Bills" rather than "Bills"), then the sentence it
+        stands in and the one that names it in full, then the same answer in a second article when one
+        agrees; a question pairing years also gets the sentences that cover them."""
         winner = finding.winner
         best = winner.best
+        shown = winner.full_form() or best
         citations = CitationList()
         seen: set[tuple[str, int]] = set()
         sentences: list[tuple[ArticleText, int]] = [(best.doc, best.sentence)]
+        if shown.sentence != best.sentence:
+            sentences.append((shown.doc, shown.sentence))
         for other in [m for m in winner.best_in_each_article() if m.source != best.source]:
             if other.score >= AGREEING_MENTION_RATIO * best.score:
                 sentences.append((other.doc, other.sentence))
@@ -174,10 +178,10 @@ class ExtractiveAnswerer:
                 text = strip_markers(" ".join(span.doc.sentence(i) for i in span.indexes))
                 parts.append(with_marker(text, [citations.number(span.evidence)]))
         n = next(c.n for c in citations.citations()
-                 if c.source == best.source and c.start <= best.start and best.end <= c.end)
-        lead = best.text.rstrip(".")
+                 if c.source == shown.source and c.start <= shown.start and shown.end <= c.end)
+        lead = shown.text.rstrip(".")
         return Answer(f"{lead}. " + " ".join(parts), False, citations.citations(),
-                      short_answer=ShortAnswer(best.text, n, best.start, best.end))
+                      short_answer=ShortAnswer(shown.text, n, shown.start, shown.end))
 
     # -- scoring -------------------------------------------------------------------------------
 
@@ -340,7 +344,7 @@ def type_fit(question: Question, text: str) -> float:
             return 1.0
         return (1.0 if question.asks_for_group else 0.6) if features.proper_names(text) else 0.0
     if qtype == WHY:
-        return features.reason_strength(text)
+        return features.reason_strength(text, [t for t in question.predicate_terms if not t.isdigit()])
     if qtype == WHERE:
         return 1.0 if features.has_place(text) else 0.0
     if question.wants_speech:

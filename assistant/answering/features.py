@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import re
 
-MONTHS = ("january february march april may june july august september october november december "
-          "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+from assistant.wordlists import MONTHS, NUMBER_WORDS
+
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-                "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
-                "hundred hundreds thousand thousands million millions billion dozen dozens half "
-                "several").split()
 # Verb forms that are rarely nouns too ("reports", "claims" and "notes" usually are).
 REPORTING_VERBS = ("said says say told tells added adds stated warned warns noted explained claimed alleged "
                    "alleges urged urges argued argues insisted concluded announced asked called blamed "
@@ -50,6 +46,8 @@ _DATE = re.compile(
     rf"|{'|'.join(d.capitalize() for d in WEEKDAYS)}|yesterday|today|tomorrow|tonight"
     rf"|(?:last|this|next|earlier this|later this)\s+(?:week|month|year|weekend)|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})\b"
 )
+EXPLAINS_OTHER_STRENGTH = 0.3
+_CAUSE_FIRST = frozenset({"therefore", "thus", "hence", "as a result", "led to", "caused"})
 _YEAR_ONLY = re.compile(r"^(?:1[89]|20)\d\d$")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
 _LABEL_BEFORE = re.compile(r"\b[A-Z][\w]*[ -]$")
@@ -88,8 +86,9 @@ def counts(text: str) -> list[str]:
     for m in _NUMBER.finditer(text):
         if _YEAR_ONLY.match(m.group().rstrip("%")) or any(a <= m.start() < b for a, b in day_spans):
             continue
-        if _LABEL_BEFORE.search(text, 0, m.start()):
-            continue  # "Tier 2", "Covid-19": a label, not a quantity
+        label = _LABEL_BEFORE.search(text, 0, m.start())
+        if label and (label.group().endswith("-") or text[:label.start()].strip(" “\"(")):
+            continue  # "Tier 2", "Covid-19": a label, not a quantity ("Approximately 5,760" opens a sentence)
         found.append(m.group())
     for m in _NUMBER_WORD.finditer(text):
         if m.group()[0].isupper() and m.start() > 0 and not text[:m.start()].rstrip().endswith(("“", '"')):
@@ -110,9 +109,26 @@ def count_near(text: str, focus: list[str], reach: int = 8) -> bool:
     return any(abs(i - j) <= reach for i in count_at for j in focus_at)
 
 
-def reason_strength(text: str) -> float:
-    """1 for a stated cause ("because", "due to"), 0.7 for a purpose or circumstance, else 0."""
-    return 1.0 if _REASON.search(text) else 0.7 if _PURPOSE.search(text) else 0.0
+def reason_strength(text: str, asked: list[str] = ()) -> float:
+    """1 for a stated cause ("because", "due to"), 0.7 for a purpose or circumstance, else 0. A cause
+    of something else scores low: in "he regretted that ..., because the downgrading affects ...", the
+    downgrade (one of the ``asked`` stems) is the cause, not what the reason explains."""
+    cause = _REASON.search(text)
+    if cause:
+        return EXPLAINS_OTHER_STRENGTH if _explains_other(text, cause, asked) else 1.0
+    return 0.7 if _PURPOSE.search(text) else 0.0
+
+
+def _explains_other(text: str, cause: re.Match, asked: list[str]) -> bool:
+    from assistant.retrieval.terms import index_terms, term_present
+
+    connective = cause.group().lower()
+    if not asked or connective in ("reason", "reasons"):
+        return False
+    before, after = frozenset(index_terms(text[:cause.start()])), frozenset(index_terms(text[cause.end():]))
+    # "X because Y" explains X; "Y, therefore X" and "Y led to X" explain what follows.
+    effect, reason = (after, before) if connective in _CAUSE_FIRST else (before, after)
+    return not any(term_present(t, effect) for t in asked) and any(term_present(t, reason) for t in asked)
 
 
 def has_place(text: str) -> bool:

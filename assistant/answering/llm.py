@@ -34,7 +34,7 @@ from assistant.answering.decline import DECLINE_PREFIX, declined
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.answering.verify import answer_sentences, check
 from assistant.errors import LLMError
-from assistant.retrieval.snapshot import ArticleText
+from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import index_terms, term_present
 from assistant.settings import Settings
 from assistant.tokens import count_tokens
@@ -55,7 +55,7 @@ def prompt(name: str) -> str:
 
 
 def prompt_file(name: str) -> str:
-    return resources.files("prompts").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("byline.prompts").joinpath(name).read_text(encoding="utf-8")
 
 
 def llm_from_settings(settings: Settings) -> "LLMClient | None":

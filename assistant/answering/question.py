@@ -26,8 +26,8 @@ _TYPES = [
                        r"|how large|the number of|what was the total)\b", re.I)),
     (WHEN, re.compile(r"\b(?:when|what (?:years?|dates?|months?|days?|time)|which (?:years?|dates?|months?|days?)"
                       r"|since when|how long ago|on what date)\b", re.I)),
-    (WHY, re.compile(r"\b(?:why|for what reasons?|(?:what|which) (?:caused|led to|prompted|reasons?|was the reason)"
-                     r"|reasons?)\b", re.I)),
+    (WHY, re.compile(r"\b(?:why|for what (?:reasons?|purposes?)|(?:what|which) (?:caused|led to|prompted|reasons?|"
+                     r"purposes?|motives?|was the reason)|reasons?)\b", re.I)),
     (WHERE, re.compile(r"\b(?:where|which (?:province|country|city|district|village|place|location|countries)"
                        r"|what (?:province|country|city|district|village|place|location))\b", re.I)),
     (WHO, re.compile(r"\b(?:who|whom|whose|which (?:officials?|ministers?|persons?|people|groups?|organi[sz]ations?|"
@@ -173,12 +173,15 @@ def _focus(text: str, qtype: str) -> list[str]:
     if partitive:  # "how many of the people involved were Vietnamese": Vietnamese is what is counted
         return stem_all(words(partitive.group(1)))
     focus: list[str] = []
-    for raw in re.findall(r"[\w’'-]+", m.group(1)):
+    tokens = re.findall(r"[\w’'-]+", m.group(1))
+    for i, raw in enumerate(tokens):
         word = (words(raw) or [""])[0]
         if not word or word in STOPWORDS or word in QUESTION_WORDS or (qtype == WHO and raw[0].isupper()):
             if focus:
                 break
             continue
+        if qtype == WHO and not focus and i + 1 < len(tokens) and tokens[i + 1].lower() == "as":
+            continue  # "who serves as vice-chair": the role, not the linking verb, is what it asks about
         focus.append(word)
         if len(focus) == (3 if qtype == COUNT else 1):
             break

@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.answer_type import AnswerType, HeadTyper
+from assistant.answering.answer_type import NOUN_PHRASE, AnswerType, HeadTyper
 from assistant.answering.candidates import CandidateAnswer, ScoredSentence, Scoring, find_candidates
 from assistant.nlp import parse_phrases
 from assistant.retrieval.dates import Recency
 from assistant.retrieval.terms import index_terms, stem_all, words
 from assistant.settings import Settings
 
-NOUN_PHRASE = "NP"
 NOUN_PHRASE_SENTENCES = 3  # sentences parsed for noun phrases when no entity label fits
 
 

@@ -4,7 +4,9 @@ Two kinds of question, two kinds of evidence:
 - A question with a short answer (who, which team, how many, when) is supported by its winning
   candidate: there must be one of the expected type, and its sentence must resemble the question in
   MiniLM's space and carry what the question says about its names: cosine similarity plus
-  ``support_predicate_weight`` times that share must reach ``support_threshold``. A sentence that
+  ``support_predicate_weight`` times that share, times the candidate's fit raised to
+  ``support_fit_exponent`` (a bare number for "how much ransom" fits at a stretch, so it needs more
+  support), must reach ``support_threshold``. A sentence that
   merely shares the topic does not. A question that says when it is about ("this week") is not
   answered from articles dated well before that period.
 - A question answered in sentences (why, how, what did X say) is supported by its best sentence: it
@@ -79,7 +81,10 @@ class SupportCheck:
                               settled=False)
         docs = list({m.doc.article.source: m.doc for m in winner.mentions}.values())
         evidence = list({s.doc.article.source: s.doc for s in pick.pool}.values())
-        missing = [k for k in question.keys if k.kind in ("name", "year") and not any(k.found_in(d) for d in evidence)]
+        # The answer's own articles must name what the question names (a Paris final does not answer
+        # "Who won Wimbledon?"); a year may come from any of the passages (questions pair years).
+        missing = [k for k in question.keys if (k.kind == "name" and not any(k.found_in(d) for d in docs))
+                   or (k.kind == "year" and not any(k.found_in(d) for d in evidence))]
         if missing:
             return Support.no(f"none of the passages that match the question mentions {_listed(missing)}",
                               winner.score)
@@ -88,7 +93,8 @@ class SupportCheck:
         if recency is not None and _out_of_window(docs, recency, cfg.support_window_slack):
             return Support.no(f"none of the articles that match the question is from the {recency.window_days} "
                               f"days before {recency.as_of.isoformat()}", winner.score)
-        score = finding.similarity + cfg.support_predicate_weight * finding.predicate
+        score = ((finding.similarity + cfg.support_predicate_weight * finding.predicate)
+                 * winner.best.fit ** cfg.support_fit_exponent)
         if score < cfg.support_threshold:
             return Support.no("the closest passages do not answer this question", score, settled=False)
         return Support(True, score, short=True)

@@ -17,6 +17,7 @@ from assistant.answering import features
 from assistant.answering.citations import MARKER, strip_markers
 from assistant.retrieval.terms import index_terms, normalise, term_present, years_covered
 from assistant.sentences import split
+from assistant.wordlists import MONTH_NAMES, MONTHS, SMALL_NUMBERS
 
 INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|guidelines)\b"
@@ -26,9 +27,7 @@ INSTRUCTION = re.compile(
     r"|\b(?:answer|respond|reply|say)\s+[\"'“‘][^\"'”’]{1,40}[\"'”’]",
     re.IGNORECASE,
 )
-_SMALL_NUMBERS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
+_SMALL_NUMBERS = {w: str(i) for i, w in enumerate(SMALL_NUMBERS)}
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _MARKER_LIST = re.compile(r"\]\s*[,;]\s*\[")  # "[1], [3]" as "[1][3]"
 _TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?(?<!,)|[^\W\d_][\w’'-]*")
@@ -91,7 +90,7 @@ def unsupported_fact(body: str, support: str) -> str:
     for year in years_covered(body) - years_covered(support):
         return f"year {year} is not in the cited passage"
     vocabulary = frozenset(index_terms(support))
-    for month in features.MONTHS[:12]:
+    for month in MONTH_NAMES:
         if re.search(rf"\b{month}\b", body, re.IGNORECASE) and not re.search(rf"\b{month}\b", support, re.IGNORECASE):
             return f"{month.capitalize()} is not in the cited passage"
     for name in features.names(body):
@@ -166,7 +165,7 @@ def _name_like(token: str) -> bool:
     from assistant.nlp import pipeline
 
     lowered = token.lower()
-    return token[0].isupper() and lowered not in pipeline().Defaults.stop_words and lowered not in features.MONTHS
+    return token[0].isupper() and lowered not in pipeline().Defaults.stop_words and lowered not in MONTHS
 
 
 def _overlap_problem(body: str, support: str, min_overlap: float, given: str = "") -> str:

@@ -10,9 +10,7 @@ for the next process that opens the same store at the same generation (``keyword
 
 from __future__ import annotations
 
-import bisect
 import threading
-from collections import OrderedDict
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields, replace
@@ -27,15 +25,12 @@ from assistant.retrieval.dates import published_date
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.keyword import KeywordIndex
 from assistant.retrieval.keyword_cache import KeywordCache
-from assistant.retrieval.terms import acronym_expanded, index_terms, index_terms_many, name_key, years_covered
-from assistant.sentences import Span, split_spans
+from assistant.retrieval.terms import index_terms_many
 from assistant.store import NO_ARTICLES, Store
 from assistant.store_schema import StoredChunk as Chunk
-from assistant.types import Article
 
 PAGE = 5000
 SOURCES_PER_READ = 100  # sources per ``$in`` read of changed articles: each request stays small
-MAX_CACHED_ARTICLES = 2048  # the least recently used go first
 MAX_CACHED_FILTERS = 64
 
 
@@ -49,8 +44,6 @@ class Snapshot:
     base: int
     chunks: list[Chunk]
     keyword: KeywordIndex
-    _articles: OrderedDict[str, ArticleText] = field(default_factory=OrderedDict)
-    _articles_lock: threading.Lock = field(default_factory=threading.Lock)
     _filter_cache: dict[Filters, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
 
     @classmethod
@@ -103,8 +96,6 @@ class Snapshot:
             days[new_of_old[kept]] = self._published_days[kept]
             days[added_at] = _days(fresh)
             updated.__dict__["_published_days"] = days
-        with self._articles_lock:
-            updated._articles.update((s, doc) for s, doc in self._articles.items() if s not in changed)
         return updated
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
@@ -156,110 +147,6 @@ class Snapshot:
     def newest_published(self) -> str:
         """The latest ``published`` value of any chunk ("" if none is dated)."""
         return max((c.published or "" for c in self.chunks), default="")
-
-    def articles(self, store: Store, sources: list[str]) -> dict[str, "ArticleText"]:
-        """The cleaned articles with their sentences (kept for this generation, the most recently used
-        first), those not yet held read in one request: answers cite sentences, and a quote's speaker
-        or a figure's context may sit just beyond the retrieved chunk."""
-        with self._articles_lock:
-            missing = [s for s in dict.fromkeys(sources) if s not in self._articles]
-        fetched = store.full_articles(missing) if missing else {}
-        with self._articles_lock:
-            for source, article in fetched.items():
-                spans = [Span(a, b) for a, b in article.sentences] or split_spans(article.text)
-                self._articles[source] = ArticleText(article, spans)
-            found = {}
-            for source in sources:
-                if source in self._articles:
-                    self._articles.move_to_end(source)
-                    found[source] = self._articles[source]
-            while len(self._articles) > MAX_CACHED_ARTICLES:
-                self._articles.popitem(last=False)
-            return found
-
-
-class ArticleText:
-    """A cleaned article split into sentences, with the term sets the answer picker reuses."""
-
-    def __init__(self, article: Article, spans: list[Span]) -> None:
-        self.article = article
-        self.spans = spans
-        self._starts = [s.start for s in spans]
-        self._ends = [s.end for s in spans]
-        self._stems: dict[int, frozenset[str]] = {}
-        self._entity_starts = [e[0] for e in article.entities]
-        self._mentions: dict[tuple[str, ...], int] = {}
-
-    def mentions_of(self, key: tuple[str, ...]) -> int:
-        """How many of the article's entities read ``key`` or end with it ("Bills" in "Buffalo Bills");
-        at least 1."""
-        found = self._mentions.get(key)
-        if found is None:
-            counts = self._key_counts
-            found = self._mentions[key] = max(1, sum(n for k, n in counts.items()
-                                                     if k[-len(key):] == key or key[-len(k):] == k))
-        return found
-
-    @cached_property
-    def _key_counts(self) -> dict[tuple[str, ...], int]:
-        from collections import Counter
-
-        text = self.article.text
-        return Counter(name_key(text[s:e]) for s, e, _ in self.article.entities)
-
-    def index_at(self, offset: int) -> int:
-        """The sentence that holds character ``offset``."""
-        return max(0, bisect.bisect_right(self._starts, offset) - 1)
-
-    def entities_in(self, i: int) -> list[tuple[int, int, str]]:
-        """The named entities (found at ingest) that lie wholly inside sentence ``i``."""
-        span = self.spans[i]
-        lo = bisect.bisect_left(self._entity_starts, span.start)
-        hi = bisect.bisect_left(self._entity_starts, span.end)
-        return [e for e in self.article.entities[lo:hi] if e[1] <= span.end]
-
-    def sentence(self, i: int) -> str:
-        return self.article.text[self.spans[i].start:self.spans[i].end]
-
-    def stems(self, i: int) -> frozenset[str]:
-        found = self._stems.get(i)
-        if found is None:
-            found = self._stems[i] = frozenset(index_terms(self.sentence(i)))
-        return found
-
-    @cached_property
-    def header(self) -> str:
-        a = self.article
-        return " ".join(x for x in (self.title, a.publication, a.published) if x)
-
-    @property
-    def title(self) -> str | None:
-        """The publisher's title; a derived one (the first sentence) is no evidence of what the article
-        is about beyond the sentence itself."""
-        return None if self.article.title_derived else self.article.title
-
-    @cached_property
-    def header_stems(self) -> frozenset[str]:
-        return frozenset(index_terms(self.header))
-
-    @cached_property
-    def vocabulary(self) -> frozenset[str]:
-        """Every term of the article and its title, publication and date."""
-        return frozenset(index_terms(f"{self.header}\n{self.article.text}"))
-
-    def spells_out(self, acronym: str) -> bool:
-        """Whether the article spells out ``acronym`` ("TIP": "Trafficking in Persons")."""
-        return acronym_expanded(acronym, f"{self.header}\n{self.article.text}")
-
-    @cached_property
-    def years(self) -> frozenset[str]:
-        return frozenset(years_covered(f"{self.header}\n{self.article.text}"))
-
-    def overlapping(self, start: int, end: int) -> range:
-        """Indexes of the sentences that overlap ``[start, end)``."""
-        lo = bisect.bisect_right(self._ends, start)
-        hi = bisect.bisect_left(self._starts, end)
-        return range(lo, hi)
 
 
 def _build(store: Store) -> tuple[list[Chunk], KeywordIndex]:

@@ -9,18 +9,18 @@ thread pool, so requests are answered concurrently by the one shared ``Assistant
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
-import re
 import time
-from typing import Any, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.checks import FieldError, check_message_count, check_message_text
 from assistant.errors import InputError, LLMError, StoreError, StoreMissingError
 from assistant.server.guard import RequestGuard, too_large_message
 from assistant.server.health import StoreProbe, health_report, store_problem
@@ -30,12 +30,10 @@ from assistant.server.openai_models import (
     error_body, model_card, new_completion_id, usage, usage_chunk,
 )
 from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.reply import IncompleteReply, Reply
 
 log = logging.getLogger("byline.server")
 
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-LONE_SURROGATES = re.compile(r"[\ud800-\udfff]")  # valid in JSON escapes, not text any tokenizer takes
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
@@ -87,15 +85,14 @@ def build_api(app: FastAPI, bot, settings: Settings) -> None:
         if not request.stream:
             answer = call_engine(bot.ask, settings, question, history, filters, request.as_of)
             return chat_completion(answer, model, usage(said, answer.answer), base)
-        pieces = call_engine(start_stream, settings, bot, question, history, filters, request.as_of)
+        reply = call_engine(start_reply, settings, bot, question, history, filters, request.as_of)
         counted = said if request.stream_options and request.stream_options.include_usage else None
-        return StreamingResponse(sse_events(pieces, model, settings, counted, base), media_type="text/event-stream",
+        return StreamingResponse(sse_events(reply, model, settings, counted, base), media_type="text/event-stream",
                                  headers=SSE_HEADERS)
 
     @router.post("/ask")
     def ask(request: AskRequest) -> dict:
-        if len(request.history) + 1 > settings.max_messages:
-            raise too_many_messages(len(request.history) + 1, settings, "history")
+        check_messages(len(request.history) + 1, settings, "history")
         check_text(request.question, "question")
         for i, turn in enumerate(request.history):
             check_text(turn.content, f"history[{i}].content")
@@ -159,8 +156,7 @@ def check_model(requested: str | None, model_ids: list[str]) -> str:
 
 def conversation(messages: list[ChatMessage], settings: Settings) -> tuple[str, list[dict]]:
     """Split OpenAI ``messages`` into the question (the last user message) and the history before it."""
-    if len(messages) > settings.max_messages:
-        raise too_many_messages(len(messages), settings, "messages")
+    check_messages(len(messages), settings, "messages")
     for i, message in enumerate(messages):
         check_text(message.content, f"messages[{i}].content")
     if messages[-1].role != "user":
@@ -171,18 +167,22 @@ def conversation(messages: list[ChatMessage], settings: Settings) -> tuple[str, 
 
 
 def check_text(text: str, param: str) -> None:
-    if not text.strip():
-        raise ApiError(400, f"{param} is empty", param=param, code="empty_content")
-    if CONTROL_CHARS.search(text):
-        raise ApiError(400, f"{param} contains control characters", param=param, code="invalid_characters")
-    if LONE_SURROGATES.search(text):
-        raise ApiError(400, f"{param} is not valid Unicode (unpaired surrogate)", param=param,
-                       code="invalid_characters")
+    with field_errors():
+        check_message_text(text, param)
 
 
-def too_many_messages(count: int, settings: Settings, param: str) -> ApiError:
-    return ApiError(400, f"{count} messages; the limit is {settings.max_messages}", param=param,
-                    code="too_many_messages")
+def check_messages(count: int, settings: Settings, param: str) -> None:
+    with field_errors():
+        check_message_count(count, settings.max_messages, param)
+
+
+@contextmanager
+def field_errors() -> Iterator[None]:
+    """A failed input check as the 400 that names its field."""
+    try:
+        yield
+    except FieldError as exc:
+        raise ApiError(400, str(exc), param=exc.param, code=exc.code) from exc
 
 
 def check_store(settings: Settings) -> None:
@@ -221,33 +221,29 @@ def engine_error(exc: Exception, settings: Settings) -> ApiError:
                     type_="server_error", code="internal_error")
 
 
-def start_stream(bot, question: str, history: list[dict], filters: Filters | None = None,
-                 as_of: str | None = None) -> Iterator[str | Answer]:
-    """Take the first piece before the response starts, so input and store errors still get a status code."""
-    stream = bot.stream(question, history, filters, as_of)
-    first = next(stream)
-    return itertools.chain([first], stream)
+def start_reply(bot, question: str, history: list[dict], filters: Filters | None = None,
+                as_of: str | None = None) -> Reply:
+    """Run to the first piece before the response starts, so input and store errors still get a status code."""
+    return bot.reply(question, history, filters, as_of).started()
 
 
-def sse_events(pieces: Iterable[str | Answer], model: str, settings: Settings,
+def sse_events(reply: Reply, model: str, settings: Settings,
                counted: list[str] | None = None, base: str = "") -> Iterator[str]:
     """OpenAI's chunk stream; the last chunk before ``[DONE]`` carries ``citations`` and ``declined``,
     then, when ``counted`` (the messages) is given, a chunk with the ``usage``."""
     completion_id, created = new_completion_id(), int(time.time())
     yield sse(chat_chunk(completion_id, created, model, {"role": "assistant", "content": ""}))
     try:
-        for piece in pieces:
-            if isinstance(piece, Answer):
-                yield sse(chat_chunk(completion_id, created, model, {"annotations": annotations(piece, base)},
-                                     "stop", piece))
-                if counted is not None:
-                    yield sse(usage_chunk(completion_id, created, model, usage(counted, piece.answer)))
-                break
+        for piece in reply:
             yield sse(chat_chunk(completion_id, created, model, {"content": piece}))
-        else:
-            log.error("the engine's stream ended without its final Answer")
-            yield sse(error_body("The answer ended without its citations.", "server_error",
-                                 code="internal_error"))
+        answer = reply.answer()
+        yield sse(chat_chunk(completion_id, created, model, {"annotations": annotations(answer, base)},
+                             "stop", answer))
+        if counted is not None:
+            yield sse(usage_chunk(completion_id, created, model, usage(counted, answer.answer)))
+    except IncompleteReply:
+        log.error("the engine's stream ended without its final Answer")
+        yield sse(error_body("The answer ended without its citations.", "server_error", code="internal_error"))
     except Exception as exc:
         yield sse(engine_error(exc, settings).body)
     yield "data: [DONE]\n\n"

@@ -23,7 +23,6 @@ from assistant.server import ui_conversations as conversations  # noqa: E402
 from assistant.server import ui_render as render  # noqa: E402
 from assistant.server.ui_examples import example_questions  # noqa: E402
 from assistant.server.ui_upload import SUFFIXES, UPLOAD_FILES, add_articles, uploads_enabled  # noqa: E402
-from assistant.types import Answer  # noqa: E402
 
 STATIC = Path(__file__).with_name("ui_static")
 UNEXPECTED = ("Something went wrong inside Byline while answering ({kind}). The page still works: "
@@ -132,18 +131,13 @@ def build_ui(bot, settings):
         yield _messages(turns, pending), gr.skip(), "", gr.skip(), *busy
         kept = gr.skip()
         try:
-            final = None
             filters = page_filters(publication, since, until)
-            for piece in bot.stream(question, _history(turns, settings.max_history_messages), filters,
-                                    (as_of or "").strip() or None):
-                if isinstance(piece, Answer):
-                    final = piece
-                else:
-                    pending["partial"] += piece
-                    yield _messages(turns, pending), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            if final is None:
-                raise RuntimeError("the engine finished without an answer")
-            turn = {"question": question, "answer": final.to_dict(), "error": None}
+            reply = bot.reply(question, _history(turns, settings.max_messages), filters,
+                              (as_of or "").strip() or None)
+            for piece in reply:
+                pending["partial"] += piece
+                yield _messages(turns, pending), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            turn = {"question": question, "answer": reply.answer().to_dict(), "error": None}
         except Exception as exc:  # the page must survive whatever the engine does
             if not isinstance(exc, BylineError):
                 log.exception("answering failed")

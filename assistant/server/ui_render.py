@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from assistant.answering.citations import MARKER
 from assistant.types import Article
 
-MARKER = re.compile(r"\[(\d+)\]")
 _ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'$&{}*_`~|\\#[]"})
 
 

@@ -30,7 +30,7 @@ def uploads_enabled(settings: Settings) -> bool:
 def add_articles(paths: list[str], settings: Settings, embedder, on_article: Callable[[str], None]) -> str:
     """Ingest the uploaded files (kept under their own names) with the server's own encoder, and
     describe what happened, in words."""
-    from index.ingest import ingest
+    from byline.index.ingest import ingest
 
     if not paths:
         return "Choose one or more .txt, .md or .html files first."

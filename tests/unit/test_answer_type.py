@@ -16,10 +16,11 @@ def typed(question, typer):
     ("When did Sar Kheng speak at the Police Academy?", DATES),
     ("Where were the suspects detained?", PLACES),
     ("How many requests were lodged between August and October?", {"CARDINAL", "QUANTITY"}),
-    ("How much did the fine cost the airline?", {"CARDINAL", "MONEY", "QUANTITY", "PERCENT"}),
+    ("How much did the fine cost the airline?", {"MONEY", "QUANTITY", "PERCENT"}),
     ("What percentage of Brits suffer from misophonia?", {"PERCENT"}),
     ("In which year did women first compete in the modern Olympics?", DATES),
     ("China has been the world's most populous nation since at least:", DATES),
+    ("In which month did the minister start his inquiry into why the ranking had not improved?", DATES),
 ])
 def test_wh_words_and_measure_heads_map_to_labels(question, labels, typer):
     found = typed(question, typer)
@@ -35,6 +36,9 @@ def test_wh_words_and_measure_heads_map_to_labels(question, labels, typer):
     ("Which Hollywood star was seen working at a Dunkin' Donuts this week?", "PERSON"),
     ("What is the volcano called?", "LOC"),
     ("Which product received a sweeping recall this week?", "PRODUCT"),
+    ("Which cyclist won the mountain stage?", "PERSON"),
+    ("Which appeals court judge wrote the dissent?", "PERSON"),
+    ("Which software publisher released the game?", "ORG"),
 ])
 def test_open_head_nouns_are_typed_by_their_meaning(question, label, typer):
     found = typed(question, typer)
@@ -45,6 +49,27 @@ def test_a_head_that_resembles_no_label_asks_for_a_noun_phrase(typer):
     found = typed("Sky Brown has become the UK's first world champion in which sport?", typer)
     assert found.short and not found.labels and found.head == "sport"
     assert found.weight("NP") > found.weight("PERSON") > 0
+
+
+@pytest.mark.parametrize("question, head", [
+    ("Ukraine may now use which US-supplied missiles?", "missiles"),
+    ("Which state-owned company won the contract?", "company"),
+])
+def test_a_hyphenated_modifier_is_not_the_head(question, head, typer):
+    assert typed(question, typer).head == head
+
+
+def test_how_much_wants_an_amount_and_takes_a_bare_number_at_a_discount(typer):
+    found = typed("How much ransom did the workers pay?", typer)
+    assert found.weight("MONEY") == 1.0
+    assert 0 < found.weight("CARDINAL") < 1.0
+
+
+def test_a_label_the_recogniser_confuses_with_the_expected_one_fits_at_a_discount(typer):
+    found = typed("Which television show did the cast promote?", typer)
+    assert found.weight("WORK_OF_ART") == 1.0
+    assert 0 < found.weight("ORG") < 1.0
+    assert found.weight("DATE") == 0.0
 
 
 def test_a_subordinate_when_does_not_decide_the_type(typer):
@@ -75,3 +100,13 @@ def test_who_accepts_organisations_at_a_discount(typer):
 def test_present_tense_is_read_from_the_main_verb():
     assert in_present_tense(parse("Which state is considering exonerating accused witches?"))
     assert not in_present_tense(parse("Which state exonerated accused witches in 2022?"))
+
+
+@pytest.mark.parametrize("question", [
+    "What purpose did the minister give for searching the homes?",
+    "What motive did the police give?",
+])
+def test_questions_asking_for_a_reason_or_purpose_are_why_questions(question):
+    from assistant.answering.question import WHY, analyse
+
+    assert analyse(question).qtype == WHY

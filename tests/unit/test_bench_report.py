@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.report import format_table
+from byline.bench.report import format_table
 
 BASE = {"plan": "full", "embed_backend": "OnnxEncoder", "questions": 97, "ingest_chunks_per_s": 50.0,
         "encoder_chunks_per_s": 55.0, "ingest_vs_encoder": 0.91, "ask_p50_ms": 20.0, "ask_p95_ms": 40.0,

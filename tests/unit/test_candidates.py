@@ -5,7 +5,7 @@ from assistant.answering.candidates import ScoredSentence, Scoring, find_candida
 from assistant.retrieval.dates import Recency, parse_as_of
 from assistant.retrieval.terms import index_terms
 
-from tests.unit.helpers import article
+from tests.helpers.articles import article
 
 WHO = AnswerType("who", PEOPLE)
 WHICH_STATE = AnswerType("which", frozenset({"GPE"}), "state")
@@ -97,3 +97,38 @@ def test_a_where_question_takes_places():
     doc = article("a.txt", "On Monday, police said the suspects were detained in Phnom Penh.")
     found = candidates(AnswerType("where", PLACES), "Where were the suspects detained?", every_sentence(doc))
     assert [c.best.text for c in found] == ["Phnom Penh"]
+
+
+def test_a_number_word_inside_a_name_is_not_a_count():
+    doc = article("a.txt", "The academy closed its Level One and Two courses for police leaders. "
+                           "Approximately 5,760 police leaders took part.")
+    atype = AnswerType("how many", frozenset({"CARDINAL"}), "police leaders")
+    found = candidates(atype, "How many police leaders took part?", every_sentence(doc))
+    assert [c.best.text for c in found if c.best.label == "CARDINAL"] == ["Approximately 5,760"]
+
+
+def test_a_short_form_is_shown_in_full_as_its_article_first_gives_it():
+    doc = article("a.txt", "Rafael Nadal announced his retirement on Thursday. "
+                           "Nadal won 22 Grand Slam singles titles.")
+    found = candidates(WHO, "Who won 22 Grand Slam singles titles?", [ScoredSentence(doc, 1, 1.0)])
+    assert found[0].best.text == "Nadal"
+    full = found[0].full_form()
+    assert full is not None and full.text == "Rafael Nadal" and full.sentence == 0
+    assert doc.article.text[full.start:full.end] == "Rafael Nadal"
+
+
+def test_which_month_wants_a_month():
+    doc = article("a.txt", "Next year the minister will report again. In June the minister launched the inquiry.")
+    atype = AnswerType("which", frozenset({"DATE"}), "month")
+    found = candidates(atype, "In which month did the minister launch the inquiry?", every_sentence(doc))
+    assert found[0].best.text == "June"
+
+
+def test_a_mention_records_how_well_it_fits_what_is_asked():
+    doc = article("a.txt", "Dozens of workers from the region later paid a ransom of $5,000 each to escape.")
+    atype = AnswerType("how much", frozenset({"MONEY", "QUANTITY", "PERCENT"}), "ransom",
+                       secondary=frozenset({"CARDINAL"}))
+    found = {c.best.text: c.best for c in candidates(atype, "How much ransom did the workers pay?",
+                                                       every_sentence(doc))}
+    assert found["5,000"].fit == 1.0
+    assert found["Dozens"].fit < 0.35

@@ -8,7 +8,7 @@ from assistant.answering.llm import numbered
 from assistant.answering.verify import answer_sentences, check, misbound_number
 from assistant.errors import SettingsError
 from assistant.settings import Settings
-from tests.unit.helpers import article
+from tests.helpers.articles import article
 
 BULK = "Chinese nationals formed the bulk of the requests, with 430, followed by 398 Vietnamese."
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from assistant.types import Citation
-from index.ingest import derived_title
-from index.loader import sidecar_metadata
+from byline.index.ingest import derived_title
+from byline.index.loader import sidecar_metadata
 
 
 def test_an_estimated_date_and_an_inferred_publication_are_flagged():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.server.ui_examples import candidates
-from tests.unit.helpers import article
+from tests.helpers.articles import article
 
 
 def made(text: str) -> dict[str, tuple[str, str]]:

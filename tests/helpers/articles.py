@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assistant.retrieval.snapshot import ArticleText
+from assistant.answering.article_text import ArticleText
 from assistant.sentences import split_spans
 from assistant.types import Article
-from index.entities import find_entities
+from byline.index.entities import find_entities
 
 
 def article(source: str, text: str, title: str | None = None, published: str | None = None) -> ArticleText:

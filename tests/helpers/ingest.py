@@ -7,7 +7,7 @@ import random
 import re
 from pathlib import Path
 
-from index.cleaner import clean
+from byline.index.cleaner import clean
 from tests.conftest import CORPUS
 
 

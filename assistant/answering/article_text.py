@@ -1,0 +1,142 @@
+"""An article as answering reads it: its cleaned text cut into sentences, with the term sets, years
+and entity counts the sentence picker and the short-answer finder reuse across questions.
+
+``ArticleTexts`` keeps them for one store generation: answers cite sentences, and a quote's speaker or
+a figure's context may sit just beyond the retrieved chunk, so the whole article is read, once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections import OrderedDict
+from functools import cached_property
+
+from assistant.retrieval.terms import acronym_expanded, index_terms, name_key, years_covered
+from assistant.sentences import Span, split_spans
+from assistant.store import Store
+from assistant.types import Article
+
+MAX_CACHED_ARTICLES = 2048  # the least recently used go first
+
+
+class ArticleTexts:
+    """The articles answers are drawn from, read from the store once per store generation (an
+    ingest that changes the store changes its generation). Shared by request threads: a lookup is a
+    dict read under a lock, a miss at worst reads an article twice.
+
+    The articles one question needs that are not held yet are read in one request, with the sentence
+    spans ingest kept (a store written before them is split here): on a large store nearly every
+    article a question reads is new to the cache, and one read per article plus its split was most of
+    what selecting sentences cost there."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._generation: int | None = None
+        self._texts: OrderedDict[str, ArticleText] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, sources: list[str], generation: int) -> dict[str, "ArticleText"]:
+        """The articles of ``sources`` that the store holds, by source."""
+        with self._lock:
+            if generation != self._generation:
+                self._texts, self._generation = OrderedDict(), generation
+            missing = [s for s in dict.fromkeys(sources) if s not in self._texts]
+        read = self._store.full_articles(missing) if missing else {}
+        with self._lock:
+            texts = self._texts
+            for source, article in read.items():
+                spans = [Span(a, b) for a, b in article.sentences] or split_spans(article.text)
+                texts[source] = ArticleText(article, spans)
+            found = {}
+            for source in sources:
+                if source in texts:
+                    texts.move_to_end(source)
+                    found[source] = texts[source]
+            while len(texts) > MAX_CACHED_ARTICLES:
+                texts.popitem(last=False)
+            return found
+
+
+class ArticleText:
+    """A cleaned article split into sentences, with the term sets the answer picker reuses."""
+
+    def __init__(self, article: Article, spans: list[Span]) -> None:
+        self.article = article
+        self.spans = spans
+        self._starts = [s.start for s in spans]
+        self._ends = [s.end for s in spans]
+        self._stems: dict[int, frozenset[str]] = {}
+        self._entity_starts = [e[0] for e in article.entities]
+        self._mentions: dict[tuple[str, ...], int] = {}
+
+    def mentions_of(self, key: tuple[str, ...]) -> int:
+        """How many of the article's entities read ``key`` or end with it ("Bills" in "Buffalo Bills");
+        at least 1."""
+        found = self._mentions.get(key)
+        if found is None:
+            counts = self._key_counts
+            found = self._mentions[key] = max(1, sum(n for k, n in counts.items()
+                                                     if k[-len(key):] == key or key[-len(k):] == k))
+        return found
+
+    @cached_property
+    def _key_counts(self) -> dict[tuple[str, ...], int]:
+        from collections import Counter
+
+        text = self.article.text
+        return Counter(name_key(text[s:e]) for s, e, _ in self.article.entities)
+
+    def index_at(self, offset: int) -> int:
+        """The sentence that holds character ``offset``."""
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)
+
+    def entities_in(self, i: int) -> list[tuple[int, int, str]]:
+        """The named entities (found at ingest) that lie wholly inside sentence ``i``."""
+        span = self.spans[i]
+        lo = bisect.bisect_left(self._entity_starts, span.start)
+        hi = bisect.bisect_left(self._entity_starts, span.end)
+        return [e for e in self.article.entities[lo:hi] if e[1] <= span.end]
+
+    def sentence(self, i: int) -> str:
+        return self.article.text[self.spans[i].start:self.spans[i].end]
+
+    def stems(self, i: int) -> frozenset[str]:
+        found = self._stems.get(i)
+        if found is None:
+            found = self._stems[i] = frozenset(index_terms(self.sentence(i)))
+        return found
+
+    @cached_property
+    def header(self) -> str:
+        a = self.article
+        return " ".join(x for x in (self.title, a.publication, a.published) if x)
+
+    @property
+    def title(self) -> str | None:
+        """The publisher's title; a derived one (the first sentence) is no evidence of what the article
+        is about beyond the sentence itself."""
+        return None if self.article.title_derived else self.article.title
+
+    @cached_property
+    def header_stems(self) -> frozenset[str]:
+        return frozenset(index_terms(self.header))
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every term of the article and its title, publication and date."""
+        return frozenset(index_terms(f"{self.header}\n{self.article.text}"))
+
+    def spells_out(self, acronym: str) -> bool:
+        """Whether the article spells out ``acronym`` ("TIP": "Trafficking in Persons")."""
+        return acronym_expanded(acronym, f"{self.header}\n{self.article.text}")
+
+    @cached_property
+    def years(self) -> frozenset[str]:
+        return frozenset(years_covered(f"{self.header}\n{self.article.text}"))
+
+    def overlapping(self, start: int, end: int) -> range:
+        """Indexes of the sentences that overlap ``[start, end)``."""
+        lo = bisect.bisect_right(self._ends, start)
+        hi = bisect.bisect_left(self._starts, end)
+        return range(lo, hi)

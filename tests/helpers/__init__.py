@@ -1,0 +1,1 @@
+"""Helpers several test files share (see the README's Layout)."""
