@@ -178,6 +178,14 @@ def is_dirty(state: dict | None) -> bool:
     return bool((state or {}).get("dirty"))
 
 
+def clean_base(state: dict | None) -> int:
+    """The last clean generation the store's chunks match outside the articles an ingest is changing:
+    the generation itself when clean, else the one the ingest under way (or that died) started from."""
+    if not is_dirty(state):
+        return generation(state)
+    return int((state or {}).get("run_from", generation(state)))
+
+
 def precision(state: dict | None) -> str:
     return (state or {}).get("embed_precision") or DEFAULT_PRECISION
 

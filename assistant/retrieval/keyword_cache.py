@@ -1,8 +1,8 @@
 """The keyword snapshot (chunks and BM25 index) kept on local disk between runs.
 
-Building it reads every chunk back from Chroma and indexes it: about 13 s at 100k chunks on this
-machine, 5-6 s of it Chroma returning the documents. A process that starts against an unchanged store
-loads the copy that the last process built instead, in about half a second.
+Building it reads every chunk back from Chroma and indexes it: seconds at 100k chunks on this machine,
+most of it Chroma returning the documents. A process that starts against an unchanged store loads the
+copy that the last process built (or brought up to date from a change) instead, in about half a second.
 
 Where: ``settings.cache_dir / "keyword"``, never the store directory. A Chroma server's files are not
 ours to write, several app servers share one store but not one disk, and ingest would otherwise have to

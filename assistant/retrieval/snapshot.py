@@ -52,15 +52,13 @@ class Snapshot:
         (cached unless an ingest is under way: see ``keyword_cache``)."""
         state = store.state()
         generation = store_schema.generation(state)
-        dirty = store_schema.is_dirty(state)
-        base = int(state.get("run_from", generation)) if dirty else generation
-        cache = None if dirty else KeywordCache.of(store, generation)
+        cache = None if store_schema.is_dirty(state) else KeywordCache.of(store, generation)
         cached = cache.load(store.chunk_count()) if cache else None
         if cached:
             columns, keyword = cached
-            return cls(generation, base, [Chunk(*values) for values in zip(*columns.values())], keyword)
+            return cls(generation, generation, [Chunk(*values) for values in zip(*columns.values())], keyword)
         chunks, keyword = _build(store)
-        built = cls(generation, base, chunks, keyword)
+        built = cls(generation, store_schema.clean_base(state), chunks, keyword)
         if cache and store.generation() == generation:
             built.save(cache)
         return built

@@ -18,6 +18,9 @@ def test_a_finished_run_logs_what_it_changed_across_its_generations():
     assert schema.changes_between(second, 2, 4) == {"c.txt"}
     assert schema.changes_between(second, 4, 4) == set()
     assert schema.changes_between(second, 1, 4) is None  # a reader built mid-run knows no clean start
+    running = schema.marked(second, dirty=True)
+    assert (schema.clean_base(second), schema.clean_base(running)) == (4, 4)
+    assert schema.changes_between(schema.marked(running, dirty=False, changed={"d.txt"}), 4, 6) == {"d.txt"}
 
 
 def test_a_run_that_completes_a_crashed_one_logs_nothing_so_readers_rebuild():
