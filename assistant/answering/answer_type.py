@@ -198,8 +198,24 @@ def _typed_head(word: str, head, typer: HeadTyper | None) -> AnswerType:
     labels, secondary = typer.typed(phrase) if typer is not None else (frozenset(), frozenset())
     secondary |= GROUPS if labels == PEOPLE else (PEOPLE if "ORG" in labels else frozenset())
     if "GPE" in labels:
-        secondary = secondary | {"NORP"}  # "nationals of which country": "398 Vietnamese"
+        if _people_of(head, typer):
+            labels = labels | {"NORP"}  # "nationals of which country": "Chinese nationals formed the bulk"
+        else:
+            secondary = secondary | {"NORP"}
     return AnswerType(word, labels, phrase, secondary=secondary)
+
+
+def _people_of(head, typer: HeadTyper | None) -> bool:
+    """The question asks whose people they are ("nationals of which country", "which country's
+    citizens"): the place is the noun's possessor or its "of" object, and that noun is people."""
+    if head.dep_ == "poss":
+        owner = head.head
+    elif head.dep_ == "pobj" and head.head.lower_ == "of":
+        owner = head.head.head
+    else:
+        return False
+    return (owner.pos_ == "NOUN" and typer is not None
+            and bool(typer.labels(owner.lower_) & (PEOPLE | {"NORP"})))
 
 
 def _headless(doc, typer: HeadTyper | None, word: str = "") -> AnswerType:

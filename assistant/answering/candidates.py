@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from assistant.answering import features
 from assistant.answering.answer_type import NAMED, AnswerType
@@ -129,6 +130,7 @@ class Scoring:
     headline: float = 0.3
     recency: Recency | None = None
     window_slack: float = 3.0
+    commonness: Callable[[tuple[str, ...]], float] | None = None  # share of the corpus's chunks naming a key
 
 
 def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question_stems: frozenset[str],
@@ -191,10 +193,13 @@ def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[C
 
 
 def _prominence(doc: ArticleText, key: tuple[str, ...], scoring: Scoring) -> float:
-    """How much the article is about this answer: times it names it, in its title, and how recent it is."""
-    factor = 1.0 + scoring.centrality * math.log(doc.mentions_of(key))
+    """How much the article is about this answer: times it names it, in its title, and how recent it is.
+    A name the whole corpus keeps using ("Cambodia" in articles about Cambodia) is its topic, not news
+    about one article, so its title and repetition count for little."""
+    particular = 1.0 - scoring.commonness(key) if scoring.commonness is not None else 1.0
+    factor = 1.0 + particular * scoring.centrality * math.log(doc.mentions_of(key))
     if scoring.headline and _in_title(doc, key):
-        factor *= 1.0 + scoring.headline
+        factor *= 1.0 + particular * scoring.headline
     recency = scoring.recency
     if recency is not None:
         factor *= recency.factor(doc.article.published) ** RECENCY_EXPONENT

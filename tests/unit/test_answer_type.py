@@ -59,6 +59,17 @@ def test_a_hyphenated_modifier_is_not_the_head(question, head, typer):
     assert typed(question, typer).head == head
 
 
+@pytest.mark.parametrize("question, nationality", [
+    ("Nationals of which country made up the biggest group?", True),
+    ("Which country's citizens were rescued?", True),
+    ("Paris is the capital of which country?", False),
+])
+def test_the_people_of_which_country_take_a_nationality_as_readily(question, nationality, typer):
+    found = typed(question, typer)
+    assert found.weight("GPE") == 1.0
+    assert (found.weight("NORP") == 1.0) == nationality
+
+
 def test_how_much_wants_an_amount_and_takes_a_bare_number_at_a_discount(typer):
     found = typed("How much ransom did the workers pay?", typer)
     assert found.weight("MONEY") == 1.0

@@ -132,3 +132,17 @@ def test_a_mention_records_how_well_it_fits_what_is_asked():
                                                        every_sentence(doc))}
     assert found["5,000"].fit == 1.0
     assert found["Dozens"].fit < 0.35
+
+
+def test_the_corpus_topic_in_every_title_does_not_outweigh_the_place_asked_for():
+    doc = article("a.txt", "Workers were forced to work in call centres in Sihanoukville, on the coast of Cambodia. "
+                           "Cambodia denied it. Cambodia said it would investigate.",
+                  title="Cambodia defends its record")
+    city = AnswerType("which", frozenset({"GPE"}), "city")
+    question = "In which city were workers forced to work in call centres?"
+    topical = candidates(city, question, [ScoredSentence(doc, 0, 1.0)], headline=1.0, centrality=0.5)
+    assert topical[0].best.text == "Cambodia"  # named in the title and again and again
+    common = {("cambodia",): 0.9, ("sihanoukville",): 0.05}
+    weighed = candidates(city, question, [ScoredSentence(doc, 0, 1.0)], headline=1.0, centrality=0.5,
+                         commonness=lambda key: common.get(key, 0.0))
+    assert weighed[0].best.text == "Sihanoukville"
