@@ -243,9 +243,19 @@ def _is_role(word: str) -> bool:
 
 
 def _in_question(key: tuple[str, ...], question_stems: frozenset[str]) -> bool:
-    """Every word of the candidate is already in the question: it cannot be what the question asks."""
+    """Every word of the candidate is already in the question, or its place name is the question's
+    demonym ("China" for "Which Chinese city"): it cannot be what the question asks."""
     stems = stem_all(list(key))
-    return all(term_present(t, question_stems) for t in stems)
+    return all(term_present(t, question_stems) or any(_demonym_of(t, q) for q in question_stems) for t in stems)
+
+
+def _demonym_of(place: str, word: str) -> bool:
+    """Two stems that differ only in their ending ("china" and "chines", "india" and "indian",
+    "mexico" and "mexican"): both at least five letters, sharing four fifths of the shorter one,
+    which keeps "austria" apart from "australian" and "port" from "portland"."""
+    shorter = min(len(place), len(word))
+    common = next((i for i, (a, b) in enumerate(zip(place, word)) if a != b), shorter)
+    return shorter >= 5 and common >= 0.8 * shorter
 
 
 def _is_quantity(text: str, sentence: str) -> bool:

@@ -146,3 +146,10 @@ def test_the_corpus_topic_in_every_title_does_not_outweigh_the_place_asked_for()
     weighed = candidates(city, question, [ScoredSentence(doc, 0, 1.0)], headline=1.0, centrality=0.5,
                          commonness=lambda key: common.get(key, 0.0))
     assert weighed[0].best.text == "Sihanoukville"
+
+
+def test_the_country_of_a_demonym_in_the_question_is_not_its_answer():
+    doc = article("a.txt", "Shenzhen, a city in the south of China, will pay parents to have children.")
+    city = AnswerType("which", frozenset({"GPE"}), "city")
+    found = candidates(city, "Which Chinese city will pay parents to have children?", every_sentence(doc))
+    assert [c.best.text for c in found] == ["Shenzhen"]
