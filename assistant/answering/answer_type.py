@@ -41,14 +41,16 @@ NOUN_PHRASE = "NP"
 LABEL_PROTOTYPES = {
     "PERSON": "person, people, man, woman, player, athlete, actor, actress, singer, musician, artist, "
               "politician, official, leader, candidate, judge, author, writer, executive, celebrity, star, "
-              "host, designer, character, rider, driver, coach",
+              "host, designer, character, rider, driver, coach, doctor, lawyer, scientist, president, "
+              "mayor, priest, soldier, student, teacher, founder, chief executive, influencer, nominee",
     "ORG": "organization, company, business, firm, corporation, team, club, agency, network, publisher, "
            "brand, airline, party, union, university, school, charity, league, studio, group, "
-           "office, department, committee, commission",
+           "office, department, committee, commission, court, government, ministry, police force, army, "
+           "bank, newspaper, broadcaster",
     "GPE": "country, nation, state, city, town, province, capital",
     "LOC": "region, continent, mountain, river, lake, sea, ocean, island, volcano, desert, park",
     "FAC": "building, airport, bridge, stadium, landmark, monument, museum, hotel, restaurant, hospital, road",
-    "NORP": "nationality, nationals, religion, ethnic group, political movement",
+    "NORP": "nationality, nationals, citizens, religion, ethnic group, political movement",
     "PRODUCT": "product, device, vehicle, car, phone, drink, food, weapon, missile, software, app",
     "EVENT": "event, war, battle, storm, hurricane, festival, tournament, championship, election, summit",
     "WORK_OF_ART": "book, film, movie, show, series, song, album, musical, play, painting",
@@ -207,15 +209,15 @@ def _typed_head(word: str, head, typer: HeadTyper | None) -> AnswerType:
 
 def _people_of(head, typer: HeadTyper | None) -> bool:
     """The question asks whose people they are ("nationals of which country", "which country's
-    citizens"): the place is the noun's possessor or its "of" object, and that noun is people."""
+    citizens"): the place is the possessor or "of" object of a noun typed as a nationality (not
+    "which country's president")."""
     if head.dep_ == "poss":
         owner = head.head
     elif head.dep_ == "pobj" and head.head.lower_ == "of":
         owner = head.head.head
     else:
         return False
-    return (owner.pos_ == "NOUN" and typer is not None
-            and bool(typer.labels(owner.lower_) & (PEOPLE | {"NORP"})))
+    return owner.pos_ == "NOUN" and typer is not None and "NORP" in typer.labels(owner.lower_)
 
 
 def _headless(doc, typer: HeadTyper | None, word: str = "") -> AnswerType:

@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from assistant.answering import features
-from assistant.answering.answer_type import NAMED, AnswerType
+from assistant.answering.answer_type import AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import YEAR, name_key, stem_all, term_present, words
 
 FULL_FORM_RATIO = 0.5
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form() spells out
+_POSSESSIVE_END = re.compile(r"[’']s$")
 # Words that make a role another role: the vice-chair does not chair, the former minister is not the
 # minister. spaCy's parse links a title to its holder but does not know that "vice" changes it, so the
 # qualifiers are listed here.
@@ -83,20 +86,28 @@ class CandidateAnswer:
         return full if full.score >= FULL_FORM_RATIO * top.score else top
 
     def full_form(self) -> Mention | None:
-        """Where the article first gives the shown name in full, when the shown mention is a short form
+        """Where the article gives the shown name in full, when the shown mention is a short form
         ("Bills" for "Buffalo Bills", "Nadal" for "Rafael Nadal"): news names someone in full once, then
-        by surname, and a reader wants the full name. None when the shown mention is already full."""
+        by surname, and a reader wants the full name. Only people and organisations (a state's name may
+        end another's: "Virginia", "West Virginia"), only within one sentence, and only when the article
+        gives one full form ("Biden" with both "Hunter Biden" and "Joe Biden" stays "Biden")."""
         shown = self.best
+        if shown.label not in EXPANDABLE:
+            return None
         doc = shown.doc
         short = name_key(shown.text)
         text = doc.article.text
-        if shown.label not in NAMED:
-            return None  # "2024" is not short for "January 2024"
+        found: dict[tuple[str, ...], Mention] = {}
         for start, end, label in doc.article.entities:
+            end = start + len(_POSSESSIVE_END.sub("", text[start:end]))
             key = name_key(text[start:end])
-            if label == shown.label and len(key) > len(short) and key[-len(short):] == short:
-                return Mention(doc, doc.index_at(start), start, end, label, shown.score, key, shown.fit)
-        return None
+            if label == shown.label and len(key) > len(short) and key[-len(short):] == short \
+                    and doc.index_at(start) == doc.index_at(end - 1):
+                found.setdefault(key, Mention(doc, doc.index_at(start), start, end, label, shown.score, key,
+                                              shown.fit))
+        if self.key in found:
+            return found[self.key]
+        return next(iter(found.values())) if len(found) == 1 else None
 
     @property
     def sources(self) -> list[str]:
@@ -150,14 +161,16 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                 continue
             text = s.doc.article.text[start:end]
             key = name_key(text)
-            if not key or _in_question(key, question_stems):
+            if not key or _in_question(key, label, question_stems):
                 continue
-            if label == "CARDINAL" and not _is_quantity(text, s.doc.sentence(s.index)):
-                continue
+            sentence_start = s.doc.spans[s.index].start
+            if label == "CARDINAL" and features.names_a_label(s.doc.sentence(s.index), start - sentence_start):
+                continue  # "Level One and Two", "Tier 2": part of a name
             fit *= _date_precision(label, text, atype.head)
             if _qualified_role(s.doc, start, end, question_stems):
                 fit *= QUALIFIED_ROLE_FIT
-            if atype.wh in ("how many", "how much") and atype.head and not _counts(s.doc, start, end, atype.head):
+            counted = atype.wh == "how many" or (atype.wh == "how much" and label == "CARDINAL")
+            if counted and atype.head and not _counts(s.doc, start, end, atype.head):
                 fit *= UNBOUND_COUNT_FIT
             closeness = _proximity(s.doc, s.index, start, anchors)
             score = ((s.score / best_sentence) * fit ** FIT_EXPONENT * (0.6 + 0.4 * closeness) ** CLOSENESS_EXPONENT
@@ -242,26 +255,21 @@ def _is_role(word: str) -> bool:
     return bool(_ROLE_WORD.match(word))
 
 
-def _in_question(key: tuple[str, ...], question_stems: frozenset[str]) -> bool:
-    """Every word of the candidate is already in the question, or its place name is the question's
-    demonym ("China" for "Which Chinese city"): it cannot be what the question asks."""
+def _in_question(key: tuple[str, ...], label: str, question_stems: frozenset[str]) -> bool:
+    """Every word of the candidate is already in the question, or the candidate is the place whose
+    people the question names ("China" for "Which Chinese city"): it cannot be what the question asks."""
     stems = stem_all(list(key))
-    return all(term_present(t, question_stems) or any(_demonym_of(t, q) for q in question_stems) for t in stems)
+    if all(term_present(t, question_stems) for t in stems):
+        return True
+    return label in PLACE_LABELS and len(stems) == 1 and any(_demonym_of(stems[0], q) for q in question_stems)
 
 
 def _demonym_of(place: str, word: str) -> bool:
-    """Two stems that differ only in their ending ("china" and "chines", "india" and "indian",
-    "mexico" and "mexican"): both at least five letters, sharing four fifths of the shorter one,
-    which keeps "austria" apart from "australian" and "port" from "portland"."""
-    shorter = min(len(place), len(word))
-    common = next((i for i, (a, b) in enumerate(zip(place, word)) if a != b), shorter)
-    return shorter >= 5 and common >= 0.8 * shorter
-
-
-def _is_quantity(text: str, sentence: str) -> bool:
-    """A number the recogniser found is a quantity, not part of a name ("Level One and Two", "Tier 2"):
-    the sentence's counts, as the answer picker reads them, include it."""
-    return any(c in text for c in features.counts(sentence))
+    """``word`` is ``place``'s demonym ("chines" of "china", "indian" of "india", "mexican" of
+    "mexico"): longer than the place, which is at least five letters, and sharing four fifths of
+    it, which keeps "austria" from "australian" and "georgia" from "george"."""
+    common = next((i for i, (a, b) in enumerate(zip(place, word)) if a != b), min(len(place), len(word)))
+    return len(word) > len(place) >= 5 and common >= 0.8 * len(place)
 
 
 def _date_precision(label: str, text: str, head: str) -> float:

@@ -160,7 +160,8 @@ class ExtractiveAnswerer:
         agrees; a question pairing years also gets the sentences that cover them."""
         winner = finding.winner
         best = winner.best
-        shown = winner.full_form() or best
+        # The sentence that names it in full comes second, so it is cited whenever two may be.
+        shown = (winner.full_form() if self.settings.answer_max_sentences > 1 else None) or best
         citations = CitationList()
         seen: set[tuple[str, int]] = set()
         sentences: list[tuple[ArticleText, int]] = [(best.doc, best.sentence)]

@@ -117,7 +117,7 @@ def _commonness(keyword):
     """The share of the corpus's chunks that use a key's rarest word, from the keyword index's
     inverse document frequencies (bm25s's: idf = ln(1 + (N - df + 0.5) / (df + 0.5)))."""
     def share(key: tuple[str, ...]) -> float:
-        stems = stem_all(list(key))
+        stems = index_terms(" ".join(key))  # stop words ("of" in "bank of america") are not indexed
         if not stems or not keyword.size:
             return 0.0
         ratio = math.exp(max(keyword.idf(t) for t in stems)) - 1.0

@@ -1,5 +1,7 @@
 """Candidate short answers: spans of the expected type, scored, pooled across articles."""
 
+import pytest
+
 from assistant.answering.answer_type import AnswerType, PEOPLE, PLACES
 from assistant.answering.candidates import ScoredSentence, Scoring, find_candidates
 from assistant.retrieval.dates import Recency, parse_as_of
@@ -153,3 +155,36 @@ def test_the_country_of_a_demonym_in_the_question_is_not_its_answer():
     city = AnswerType("which", frozenset({"GPE"}), "city")
     found = candidates(city, "Which Chinese city will pay parents to have children?", every_sentence(doc))
     assert [c.best.text for c in found] == ["Shenzhen"]
+
+
+@pytest.mark.parametrize("text, question, atype", [
+    ("West Virginia passed a similar bill last year. Virginia passed the new voting law on Tuesday.",
+     "Which state passed the new voting law?", WHICH_STATE),
+    ("Hunter Biden's trial opened. President Joe Biden said nothing. Biden spoke to reporters on Friday.",
+     "Who spoke to reporters on Friday?", WHO),
+])
+def test_a_short_form_is_left_alone_when_its_full_form_is_a_guess(text, question, atype):
+    doc = article("a.txt", text)
+    found = candidates(atype, question, [ScoredSentence(doc, len(doc.spans) - 1, 1.0)])
+    assert found[0].full_form() is None
+
+
+def test_a_full_form_drops_its_possessive():
+    doc = article("a.txt", "Rafael Nadal's career ended. Nadal won 22 Grand Slam singles titles.")
+    found = candidates(WHO, "Who won 22 Grand Slam singles titles?", [ScoredSentence(doc, 1, 1.0)])
+    assert found[0].full_form().text == "Rafael Nadal"
+
+
+def test_how_much_money_is_not_marked_down_for_lacking_the_word_money():
+    doc = article("a.txt", "The startup raised $40 million from investors last week.")
+    atype = AnswerType("how much", frozenset({"MONEY", "QUANTITY", "PERCENT"}), "money",
+                       secondary=frozenset({"CARDINAL"}))
+    found = candidates(atype, "How much money did the startup raise?", every_sentence(doc))
+    assert found[0].best.fit == 1.0
+
+
+def test_only_a_place_is_ruled_out_as_the_country_of_a_demonym():
+    doc = article("a.txt", "Interpol, the international police organisation, issued a notice on Monday.")
+    found = candidates(AnswerType("which", frozenset({"ORG"}), "organisation"),
+                       "Which international police organisation issued a notice?", every_sentence(doc))
+    assert "Interpol" in [c.best.text for c in found]
