@@ -115,9 +115,10 @@ class HeadTyper:
         nearest category is not a name at all."""
         found = self._cache.get(head)
         if found is None:
-            similarity = self._prototype_vectors() @ np.asarray(self._encoder.encode([head]))[0]
+            labels, vectors = self._prototypes()
+            similarity = vectors @ np.asarray(self._encoder.encode([head]))[0]
             per_label: dict[str, float] = {}
-            for label, s in zip(self._labels, similarity.tolist()):
+            for label, s in zip(labels, similarity.tolist()):
                 per_label[label] = max(s, per_label.get(label, -1.0))
             best_label = max(per_label, key=per_label.get)
             best = per_label.pop(best_label)
@@ -132,13 +133,15 @@ class HeadTyper:
                 self._cache[head] = found
         return found
 
-    def _prototype_vectors(self) -> np.ndarray:
+    def _prototypes(self) -> tuple[list[str], np.ndarray]:
+        """Each category word's label and its MiniLM vector, encoded once (under the lock: server
+        threads share the typer)."""
         with self._lock:
             if self._vectors is None:
                 words = [(label, w) for label, text in LABEL_PROTOTYPES.items() for w in text.split(", ")]
                 self._labels = [label for label, _ in words]
                 self._vectors = np.asarray(self._encoder.encode([w for _, w in words]))
-        return self._vectors
+            return self._labels, self._vectors
 
 
 def in_present_tense(doc) -> bool:
