@@ -29,20 +29,10 @@ _POSSESSIVE_END = re.compile(r"[’']s$")
 # minister. spaCy's parse links a title to its holder but does not know that "vice" changes it, so the
 # qualifiers are listed here.
 ROLE_QUALIFIERS = frozenset("vice deputy former acting assistant co ex interim associate".split())
-QUALIFIED_ROLE_FIT = 0.3
 _ROLE_WORD = re.compile(r"(?:chair|president|minister|director|head|governor|secretary|leader|mayor|"
                         r"premier|chancellor|commissioner|manager|editor|captain|coach)", re.IGNORECASE)
-UNBOUND_COUNT_FIT = 0.4
-OUT_OF_WINDOW_FIT = 0.3  # a number not followed by what the question counts ("hundreds of PRC nationals")
 COUNT_REACH = 4
 ROLE_REACH = 10  # words either side of a mention in which its title stands
-# A mention's score is a product of its signals, each raised to a power: the powers were fitted by
-# coordinate search on both dev case files at once (sample and news), for the share of questions whose
-# best candidate is right. Label fit counts less than its face value, closeness to the question's words
-# more, and recency (already in retrieval's ranking) half again.
-FIT_EXPONENT = 0.5
-CLOSENESS_EXPONENT = 2.0
-RECENCY_EXPONENT = 0.5
 MAX_FURTHER_ARTICLES = 3  # agreement counts at most this many articles besides the best one
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
 
@@ -142,6 +132,16 @@ class Scoring:
     recency: Recency | None = None
     window_slack: float = 3.0
     commonness: Callable[[tuple[str, ...]], float] | None = None  # share of the corpus's chunks naming a key
+    # A mention's score is its sentence's x fit^fit_exponent x closeness^closeness_exponent x recency^...:
+    # the powers were fitted by coordinate search on both dev case files at once (sample and news), for
+    # the share of questions whose best candidate is right. Label fit counts less than its face value,
+    # closeness to the question's words more, and recency (already in retrieval's ranking) half again.
+    fit_exponent: float = 0.5
+    closeness_exponent: float = 2.0
+    recency_exponent: float = 0.5
+    qualified_role_fit: float = 0.3  # "vice-chair" beside the answer to "who chairs"
+    unbound_count_fit: float = 0.4  # a number without what "how many" counts beside it
+    out_of_window_fit: float = 0.3  # "this week", and the mention's article is months old
 
 
 def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question_stems: frozenset[str],
@@ -168,13 +168,13 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                 continue  # "Level One and Two", "Tier 2": part of a name
             fit *= _date_precision(label, text, atype.head)
             if _qualified_role(s.doc, start, end, question_stems):
-                fit *= QUALIFIED_ROLE_FIT
+                fit *= scoring.qualified_role_fit
             counted = atype.wh == "how many" or (atype.wh == "how much" and label == "CARDINAL")
             if counted and atype.head and not _counts(s.doc, start, end, atype.head):
-                fit *= UNBOUND_COUNT_FIT
+                fit *= scoring.unbound_count_fit
             closeness = _proximity(s.doc, s.index, start, anchors)
-            score = ((s.score / best_sentence) * fit ** FIT_EXPONENT * (0.6 + 0.4 * closeness) ** CLOSENESS_EXPONENT
-                     * _prominence(s.doc, key, scoring))
+            score = ((s.score / best_sentence) * fit ** scoring.fit_exponent
+                     * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
             found = pooled.setdefault(key, CandidateAnswer(key))
             found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key, fit))
     merged = _merge_short_forms(pooled)
@@ -215,9 +215,9 @@ def _prominence(doc: ArticleText, key: tuple[str, ...], scoring: Scoring) -> flo
         factor *= 1.0 + particular * scoring.headline
     recency = scoring.recency
     if recency is not None:
-        factor *= recency.factor(doc.article.published) ** RECENCY_EXPONENT
+        factor *= recency.factor(doc.article.published) ** scoring.recency_exponent
         if recency.outside_window(doc.article.published, scoring.window_slack):
-            factor *= OUT_OF_WINDOW_FIT  # "this week", and the article is months old
+            factor *= scoring.out_of_window_fit
     return factor
 
 

@@ -54,7 +54,10 @@ class ShortAnswerFinder:
         question_stems = frozenset(index_terms(question_text)) | frozenset(context_terms)
         extra = self._noun_phrases(sentences, atype.head) if not atype.labels else None
         scoring = Scoring(cfg.answer_agreement, cfg.answer_centrality, cfg.answer_headline, recency,
-                          cfg.support_window_slack, _commonness(keyword) if keyword is not None else None)
+                          cfg.support_window_slack, _commonness(keyword) if keyword is not None else None,
+                          cfg.candidate_fit_exponent, cfg.candidate_closeness_exponent,
+                          cfg.candidate_recency_exponent, cfg.qualified_role_fit, cfg.unbound_count_fit,
+                          cfg.out_of_window_fit)
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found:
             return Finding(atype)
