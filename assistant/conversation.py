@@ -27,26 +27,24 @@ _CONTINUATION = re.compile(r"^\s*(?:and|but|also|so|then|what about|how about|an
                            re.IGNORECASE)
 _ABOUT = re.compile(r"\b(?:what|how) about\b", re.IGNORECASE)
 _OWN_WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
-FEW_TERMS = 2
-LOOKBACK_TURNS = 3
-
-
-def needs_context(question: str) -> bool:
-    """A follow-up that points back ("it", "she", "And ...?") or has too few words of its own."""
+def needs_context(question: str, few_terms: int) -> bool:
+    """A follow-up that points back ("it", "she", "And ...?") or has ``few_terms`` words of its own or
+    fewer."""
     return bool(_CONTINUATION.search(question) or _ANAPHORA.search(question)
-                or len(query_terms(question)) <= FEW_TERMS)
+                or len(query_terms(question)) <= few_terms)
 
 
-def rewrite(question: str, history: list[dict]) -> Rewrite:
-    """Offline rewrite: carry the topic of the previous turns into a follow-up that needs it: the
-    previous questions' words, and at a lower weight the previous answer's."""
+def rewrite(question: str, history: list[dict], few_terms: int, lookback_turns: int) -> Rewrite:
+    """Offline rewrite: carry the topic of the previous turns (back to the last of ``lookback_turns``
+    that stood on its own) into a follow-up that needs it: the previous questions' words, and at a
+    lower weight the previous answer's."""
     users = [m["content"] for m in history if m["role"] == "user" and m["content"].strip()]
-    if not users or not needs_context(question):
+    if not users or not needs_context(question, few_terms):
         return Rewrite(question)
     borrowed: list[str] = []
-    for previous in reversed(users[-LOOKBACK_TURNS:]):
+    for previous in reversed(users[-lookback_turns:]):
         borrowed.insert(0, previous)
-        if not needs_context(previous):
+        if not needs_context(previous, few_terms):
             break
     people = _people_in_last_answer(history) if re.search(r"\b(?:he|she|him|her|his|hers)\b", question, re.I) else []
     carried_text = " ".join(borrowed + people)

@@ -183,14 +183,16 @@ class Assistant:
             atype = replace(atype, short=False)
         pick = self.extractive.pick(analysed, turn_rewrite, candidates, docs, snapshot.keyword)
         sentences = [ScoredSentence(s.doc, s.index, s.score, s.predicate) for s in pick.pool]
-        finding = self.finder.run(atype, question, sentences, vector, recency, turn_rewrite.carried)
+        finding = self.finder.run(atype, question, sentences, vector, recency, turn_rewrite.carried,
+                                  snapshot.keyword)
         support = self.support.run(analysed, pick, finding, recency)
         if not candidates and chosen_filters is not None and chosen_filters.describe():
             support = Support.no(f"no article matches the filters ({chosen_filters.describe()})")
         query = turn_rewrite.query if turn_rewrite.condensed else question
         timings = {"rewrite": (t1 - t0) * 1000, "retrieve": (t2 - t1) * 1000,
                    "select": (time.perf_counter() - t2) * 1000}
-        grounds = Grounds(analysed, query, pick, finding, support, closest_passages(candidates, docs), day.isoformat())
+        closest = closest_passages(candidates, docs, self.settings.decline_closest)
+        grounds = Grounds(analysed, query, pick, finding, support, closest, day.isoformat())
         return _Turn(grounds, candidates, docs, day, timings)
 
     def _as_of(self, as_of: str | date | None) -> date:
@@ -210,14 +212,15 @@ class Assistant:
         return Recency(day, self.settings.recency_weight, self.settings.recency_half_life_days, *window)
 
     def _rewrite(self, question: str, history: list[dict]) -> Rewrite:
-        if not history or not needs_context(question):
+        few, lookback = self.settings.followup_few_terms, self.settings.followup_lookback_turns
+        if not history or not needs_context(question, few):
             return Rewrite(question)
         if self.llm is not None:
             condensed = self.llm.condense(question, history)
             if condensed:
-                offline = rewrite(question, history)
+                offline = rewrite(question, history, few, lookback)
                 return replace(offline, query=condensed, condensed=True)
-        return rewrite(question, history)
+        return rewrite(question, history, few, lookback)
 
     def _articles_of(self, candidates: list[Candidate], snapshot: Snapshot) -> dict[str, ArticleText]:
         """The articles the candidates come from, as the store holds them now."""

@@ -41,14 +41,16 @@ NOUN_PHRASE = "NP"
 LABEL_PROTOTYPES = {
     "PERSON": "person, people, man, woman, player, athlete, actor, actress, singer, musician, artist, "
               "politician, official, leader, candidate, judge, author, writer, executive, celebrity, star, "
-              "host, designer, character, rider, driver, coach",
+              "host, designer, character, rider, driver, coach, doctor, lawyer, scientist, president, "
+              "mayor, priest, soldier, student, teacher, founder, chief executive, influencer, nominee",
     "ORG": "organization, company, business, firm, corporation, team, club, agency, network, publisher, "
            "brand, airline, party, union, university, school, charity, league, studio, group, "
-           "office, department, committee, commission",
+           "office, department, committee, commission, court, government, ministry, police force, army, "
+           "bank, newspaper, broadcaster",
     "GPE": "country, nation, state, city, town, province, capital",
     "LOC": "region, continent, mountain, river, lake, sea, ocean, island, volcano, desert, park",
     "FAC": "building, airport, bridge, stadium, landmark, monument, museum, hotel, restaurant, hospital, road",
-    "NORP": "nationality, nationals, religion, ethnic group, political movement",
+    "NORP": "nationality, nationals, citizens, religion, ethnic group, political movement",
     "PRODUCT": "product, device, vehicle, car, phone, drink, food, weapon, missile, software, app",
     "EVENT": "event, war, battle, storm, hurricane, festival, tournament, championship, election, summit",
     "WORK_OF_ART": "book, film, movie, show, series, song, album, musical, play, painting",
@@ -113,9 +115,10 @@ class HeadTyper:
         nearest category is not a name at all."""
         found = self._cache.get(head)
         if found is None:
-            similarity = self._prototype_vectors() @ np.asarray(self._encoder.encode([head]))[0]
+            labels, vectors = self._prototypes()
+            similarity = vectors @ np.asarray(self._encoder.encode([head]))[0]
             per_label: dict[str, float] = {}
-            for label, s in zip(self._labels, similarity.tolist()):
+            for label, s in zip(labels, similarity.tolist()):
                 per_label[label] = max(s, per_label.get(label, -1.0))
             best_label = max(per_label, key=per_label.get)
             best = per_label.pop(best_label)
@@ -130,13 +133,15 @@ class HeadTyper:
                 self._cache[head] = found
         return found
 
-    def _prototype_vectors(self) -> np.ndarray:
+    def _prototypes(self) -> tuple[list[str], np.ndarray]:
+        """Each category word's label and its MiniLM vector, encoded once (under the lock: server
+        threads share the typer)."""
         with self._lock:
             if self._vectors is None:
                 words = [(label, w) for label, text in LABEL_PROTOTYPES.items() for w in text.split(", ")]
                 self._labels = [label for label, _ in words]
                 self._vectors = np.asarray(self._encoder.encode([w for _, w in words]))
-        return self._vectors
+            return self._labels, self._vectors
 
 
 def in_present_tense(doc) -> bool:
@@ -198,8 +203,24 @@ def _typed_head(word: str, head, typer: HeadTyper | None) -> AnswerType:
     labels, secondary = typer.typed(phrase) if typer is not None else (frozenset(), frozenset())
     secondary |= GROUPS if labels == PEOPLE else (PEOPLE if "ORG" in labels else frozenset())
     if "GPE" in labels:
-        secondary = secondary | {"NORP"}  # "nationals of which country": "398 Vietnamese"
+        if _people_of(head, typer):
+            labels = labels | {"NORP"}  # "nationals of which country": "Chinese nationals formed the bulk"
+        else:
+            secondary = secondary | {"NORP"}
     return AnswerType(word, labels, phrase, secondary=secondary)
+
+
+def _people_of(head, typer: HeadTyper | None) -> bool:
+    """The question asks whose people they are ("nationals of which country", "which country's
+    citizens"): the place is the possessor or "of" object of a noun typed as a nationality (not
+    "which country's president")."""
+    if head.dep_ == "poss":
+        owner = head.head
+    elif head.dep_ == "pobj" and head.head.lower_ == "of":
+        owner = head.head.head
+    else:
+        return False
+    return owner.pos_ == "NOUN" and typer is not None and "NORP" in typer.labels(owner.lower_)
 
 
 def _headless(doc, typer: HeadTyper | None, word: str = "") -> AnswerType:

@@ -13,32 +13,26 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from assistant.answering import features
-from assistant.answering.answer_type import NAMED, AnswerType
+from assistant.answering.answer_type import AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import YEAR, name_key, stem_all, term_present, words
 
 FULL_FORM_RATIO = 0.5
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form() spells out
+_POSSESSIVE_END = re.compile(r"[’']s$")
 # Words that make a role another role: the vice-chair does not chair, the former minister is not the
 # minister. spaCy's parse links a title to its holder but does not know that "vice" changes it, so the
 # qualifiers are listed here.
 ROLE_QUALIFIERS = frozenset("vice deputy former acting assistant co ex interim associate".split())
-QUALIFIED_ROLE_FIT = 0.3
 _ROLE_WORD = re.compile(r"(?:chair|president|minister|director|head|governor|secretary|leader|mayor|"
                         r"premier|chancellor|commissioner|manager|editor|captain|coach)", re.IGNORECASE)
-UNBOUND_COUNT_FIT = 0.4
-OUT_OF_WINDOW_FIT = 0.3  # a number not followed by what the question counts ("hundreds of PRC nationals")
 COUNT_REACH = 4
 ROLE_REACH = 10  # words either side of a mention in which its title stands
-# A mention's score is a product of its signals, each raised to a power: the powers were fitted by
-# coordinate search on both dev case files at once (sample and news), for the share of questions whose
-# best candidate is right. Label fit counts less than its face value, closeness to the question's words
-# more, and recency (already in retrieval's ranking) half again.
-FIT_EXPONENT = 0.5
-CLOSENESS_EXPONENT = 2.0
-RECENCY_EXPONENT = 0.5
 MAX_FURTHER_ARTICLES = 3  # agreement counts at most this many articles besides the best one
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
 
@@ -82,20 +76,28 @@ class CandidateAnswer:
         return full if full.score >= FULL_FORM_RATIO * top.score else top
 
     def full_form(self) -> Mention | None:
-        """Where the article first gives the shown name in full, when the shown mention is a short form
+        """Where the article gives the shown name in full, when the shown mention is a short form
         ("Bills" for "Buffalo Bills", "Nadal" for "Rafael Nadal"): news names someone in full once, then
-        by surname, and a reader wants the full name. None when the shown mention is already full."""
+        by surname, and a reader wants the full name. Only people and organisations (a state's name may
+        end another's: "Virginia", "West Virginia"), only within one sentence, and only when the article
+        gives one full form ("Biden" with both "Hunter Biden" and "Joe Biden" stays "Biden")."""
         shown = self.best
+        if shown.label not in EXPANDABLE:
+            return None
         doc = shown.doc
         short = name_key(shown.text)
         text = doc.article.text
-        if shown.label not in NAMED:
-            return None  # "2024" is not short for "January 2024"
+        found: dict[tuple[str, ...], Mention] = {}
         for start, end, label in doc.article.entities:
+            end = start + len(_POSSESSIVE_END.sub("", text[start:end]))
             key = name_key(text[start:end])
-            if label == shown.label and len(key) > len(short) and key[-len(short):] == short:
-                return Mention(doc, doc.index_at(start), start, end, label, shown.score, key, shown.fit)
-        return None
+            if label == shown.label and len(key) > len(short) and key[-len(short):] == short \
+                    and doc.index_at(start) == doc.index_at(end - 1):
+                found.setdefault(key, Mention(doc, doc.index_at(start), start, end, label, shown.score, key,
+                                              shown.fit))
+        if self.key in found:
+            return found[self.key]
+        return next(iter(found.values())) if len(found) == 1 else None
 
     @property
     def sources(self) -> list[str]:
@@ -129,6 +131,17 @@ class Scoring:
     headline: float = 0.3
     recency: Recency | None = None
     window_slack: float = 3.0
+    commonness: Callable[[tuple[str, ...]], float] | None = None  # share of the corpus's chunks naming a key
+    # A mention's score is its sentence's x fit^fit_exponent x closeness^closeness_exponent x recency^...:
+    # the powers were fitted by coordinate search on both dev case files at once (sample and news), for
+    # the share of questions whose best candidate is right. Label fit counts less than its face value,
+    # closeness to the question's words more, and recency (already in retrieval's ranking) half again.
+    fit_exponent: float = 0.5
+    closeness_exponent: float = 2.0
+    recency_exponent: float = 0.5
+    qualified_role_fit: float = 0.3  # "vice-chair" beside the answer to "who chairs"
+    unbound_count_fit: float = 0.4  # a number without what "how many" counts beside it
+    out_of_window_fit: float = 0.3  # "this week", and the mention's article is months old
 
 
 def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question_stems: frozenset[str],
@@ -148,18 +161,20 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                 continue
             text = s.doc.article.text[start:end]
             key = name_key(text)
-            if not key or _in_question(key, question_stems):
+            if not key or _in_question(key, label, question_stems):
                 continue
-            if label == "CARDINAL" and not _is_quantity(text, s.doc.sentence(s.index)):
-                continue
+            sentence_start = s.doc.spans[s.index].start
+            if label == "CARDINAL" and features.names_a_label(s.doc.sentence(s.index), start - sentence_start):
+                continue  # "Level One and Two", "Tier 2": part of a name
             fit *= _date_precision(label, text, atype.head)
             if _qualified_role(s.doc, start, end, question_stems):
-                fit *= QUALIFIED_ROLE_FIT
-            if atype.wh in ("how many", "how much") and atype.head and not _counts(s.doc, start, end, atype.head):
-                fit *= UNBOUND_COUNT_FIT
+                fit *= scoring.qualified_role_fit
+            counted = atype.wh == "how many" or (atype.wh == "how much" and label == "CARDINAL")
+            if counted and atype.head and not _counts(s.doc, start, end, atype.head):
+                fit *= scoring.unbound_count_fit
             closeness = _proximity(s.doc, s.index, start, anchors)
-            score = ((s.score / best_sentence) * fit ** FIT_EXPONENT * (0.6 + 0.4 * closeness) ** CLOSENESS_EXPONENT
-                     * _prominence(s.doc, key, scoring))
+            score = ((s.score / best_sentence) * fit ** scoring.fit_exponent
+                     * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
             found = pooled.setdefault(key, CandidateAnswer(key))
             found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key, fit))
     merged = _merge_short_forms(pooled)
@@ -191,15 +206,18 @@ def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[C
 
 
 def _prominence(doc: ArticleText, key: tuple[str, ...], scoring: Scoring) -> float:
-    """How much the article is about this answer: times it names it, in its title, and how recent it is."""
-    factor = 1.0 + scoring.centrality * math.log(doc.mentions_of(key))
+    """How much the article is about this answer: times it names it, in its title, and how recent it is.
+    A name the whole corpus keeps using ("Cambodia" in articles about Cambodia) is its topic, not news
+    about one article, so its title and repetition count for little."""
+    particular = 1.0 - scoring.commonness(key) if scoring.commonness is not None else 1.0
+    factor = 1.0 + particular * scoring.centrality * math.log(doc.mentions_of(key))
     if scoring.headline and _in_title(doc, key):
-        factor *= 1.0 + scoring.headline
+        factor *= 1.0 + particular * scoring.headline
     recency = scoring.recency
     if recency is not None:
-        factor *= recency.factor(doc.article.published) ** RECENCY_EXPONENT
+        factor *= recency.factor(doc.article.published) ** scoring.recency_exponent
         if recency.outside_window(doc.article.published, scoring.window_slack):
-            factor *= OUT_OF_WINDOW_FIT  # "this week", and the article is months old
+            factor *= scoring.out_of_window_fit
     return factor
 
 
@@ -237,16 +255,21 @@ def _is_role(word: str) -> bool:
     return bool(_ROLE_WORD.match(word))
 
 
-def _in_question(key: tuple[str, ...], question_stems: frozenset[str]) -> bool:
-    """Every word of the candidate is already in the question: it cannot be what the question asks."""
+def _in_question(key: tuple[str, ...], label: str, question_stems: frozenset[str]) -> bool:
+    """Every word of the candidate is already in the question, or the candidate is the place whose
+    people the question names ("China" for "Which Chinese city"): it cannot be what the question asks."""
     stems = stem_all(list(key))
-    return all(term_present(t, question_stems) for t in stems)
+    if all(term_present(t, question_stems) for t in stems):
+        return True
+    return label in PLACE_LABELS and len(stems) == 1 and any(_demonym_of(stems[0], q) for q in question_stems)
 
 
-def _is_quantity(text: str, sentence: str) -> bool:
-    """A number the recogniser found is a quantity, not part of a name ("Level One and Two", "Tier 2"):
-    the sentence's counts, as the answer picker reads them, include it."""
-    return any(c in text for c in features.counts(sentence))
+def _demonym_of(place: str, word: str) -> bool:
+    """``word`` is ``place``'s demonym ("chines" of "china", "indian" of "india", "mexican" of
+    "mexico"): longer than the place, which is at least five letters, and sharing four fifths of
+    it, which keeps "austria" from "australian" and "georgia" from "george"."""
+    common = next((i for i, (a, b) in enumerate(zip(place, word)) if a != b), min(len(place), len(word)))
+    return len(word) > len(place) >= 5 and common >= 0.8 * len(place)
 
 
 def _date_precision(label: str, text: str, head: str) -> float:

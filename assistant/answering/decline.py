@@ -11,13 +11,12 @@ from assistant.answering.article_text import ArticleText
 from assistant.types import Answer
 
 DECLINE_PREFIX = "The articles don't say"
-CLOSEST = 3
 
 
-def closest_passages(candidates: list[Candidate], docs: dict[str, ArticleText]) -> list[Evidence]:
-    """The best retrieved chunks, as the spans a decline cites."""
+def closest_passages(candidates: list[Candidate], docs: dict[str, ArticleText], limit: int) -> list[Evidence]:
+    """The best ``limit`` retrieved chunks, as the spans a decline cites."""
     return [Evidence(docs[c.chunk.source].article, c.chunk.start, c.chunk.end)
-            for c in candidates if c.chunk.source in docs][:CLOSEST]
+            for c in candidates if c.chunk.source in docs][:limit]
 
 
 def declined(reason: str, closest: list[Evidence]) -> Answer:

@@ -30,12 +30,7 @@ if TYPE_CHECKING:
     from assistant.answering.short_answer import Finding
 
 SPEAKER_LOOKBACK = 4
-AGREEING_MENTION_RATIO = 0.3  # a second article's mention of the answer is cited when it scores this x the best
-FOCUS_WEIGHT = 2.0
 FOLLOW_MIN_COVERAGE = 0.2
-RECALLED_WEIGHT = 0.5  # previous answer's terms, relative to the previous question's
-# How much a sentence lacking what the question type asks for is marked down (score x (1 - strength)).
-TYPE_STRENGTH = {COUNT: 0.6, WHEN: 0.6, WHO: 0.4, WHERE: 0.4, WHY: 0.4, ROLE: 0.4, WHAT: 0.0}
 _AFTER_MARKERS = re.compile(r"(?<=\])\s+(?=[^\[])")
 _POINTS_BACK = re.compile(r"^[“\"]?(?:This|That|These|Those|It|They|He|She|Some|Others|Such|Most|Many|The rest)\b"
                           r"|^\S+(?: \S+)? also\b")
@@ -86,8 +81,8 @@ class ExtractiveAnswerer:
     def pick(self, question: Question, context: Rewrite, candidates: list[Candidate],
              docs: dict[str, ArticleText], keyword: KeywordIndex) -> Pick:
         pool = self._pool(candidates, docs)
-        weights = _Weights.of(question, context, keyword, self.settings.carried_term_weight)
-        fresh_weights = _Weights.of(question, replace(context, recalled=[]), keyword, self.settings.carried_term_weight)
+        weights = _Weights.of(question, context, keyword, self.settings)
+        fresh_weights = _Weights.of(question, replace(context, recalled=[]), keyword, self.settings)
         for s in pool:
             s.missing = [k for k in question.keys if not k.found_in(s.doc)]
             if context.shown and s.text in context.shown:
@@ -160,14 +155,15 @@ class ExtractiveAnswerer:
         agrees; a question pairing years also gets the sentences that cover them."""
         winner = finding.winner
         best = winner.best
-        shown = winner.full_form() or best
+        # The sentence that names it in full comes second, so it is cited whenever two may be.
+        shown = (winner.full_form() if self.settings.answer_max_sentences > 1 else None) or best
         citations = CitationList()
         seen: set[tuple[str, int]] = set()
         sentences: list[tuple[ArticleText, int]] = [(best.doc, best.sentence)]
         if shown.sentence != best.sentence:
             sentences.append((shown.doc, shown.sentence))
         for other in [m for m in winner.best_in_each_article() if m.source != best.source]:
-            if other.score >= AGREEING_MENTION_RATIO * best.score:
+            if other.score >= self.settings.agreeing_mention_ratio * best.score:
                 sentences.append((other.doc, other.sentence))
                 break
         if sum(1 for k in question.keys if k.kind == "year") >= 2:
@@ -232,7 +228,7 @@ class ExtractiveAnswerer:
         names = 0.5 * (_coverage(weights.names, own) + _coverage(weights.names, context))
         s.score = (cfg.w_lexical * s.predicate + cfg.w_names * names
                    + cfg.w_nearby * _coverage(weights.all, near) + cfg.w_retrieval * s.retrieval)
-        s.score *= 1.0 - TYPE_STRENGTH[question.qtype] * (1.0 - fit)
+        s.score *= 1.0 - getattr(cfg, f"type_strength_{question.qtype}") * (1.0 - fit)
         penalised = [k for k in s.missing if not (k.kind == "year" and _alternative_years(question, s))]
         s.score *= cfg.missing_key_penalty ** len(penalised)
 
@@ -301,12 +297,13 @@ class _Weights:
     predicate: dict[str, float]
 
     @classmethod
-    def of(cls, question: Question, context: Rewrite, keyword: KeywordIndex, carried_weight: float) -> "_Weights":
+    def of(cls, question: Question, context: Rewrite, keyword: KeywordIndex, cfg: Settings) -> "_Weights":
         names = question.name_terms
-        own = {t: keyword.idf(t) * (FOCUS_WEIGHT if t in question.focus else 1.0) for t in question.terms}
-        own.update({t: FOCUS_WEIGHT * keyword.idf(t) for t in question.focus if t not in own})
+        focus, carried_weight = cfg.focus_weight, cfg.carried_term_weight
+        own = {t: keyword.idf(t) * (focus if t in question.focus else 1.0) for t in question.terms}
+        own.update({t: focus * keyword.idf(t) for t in question.focus if t not in own})
         borrowed = {t: carried_weight * keyword.idf(t) for t in context.carried if t not in own}
-        borrowed.update({t: RECALLED_WEIGHT * carried_weight * keyword.idf(t) for t in context.recalled
+        borrowed.update({t: cfg.recalled_weight * carried_weight * keyword.idf(t) for t in context.recalled
                          if t not in own and t not in borrowed})
         own_total, borrowed_total = sum(own.values()), sum(borrowed.values())
         if own_total and borrowed_total > own_total:  # the context must not outvote the question itself

@@ -48,13 +48,14 @@ _DATE = re.compile(
 )
 EXPLAINS_OTHER_STRENGTH = 0.3
 _CAUSE_FIRST = frozenset({"therefore", "thus", "hence", "as a result", "led to", "caused"})
+_UNORDERED = frozenset({"reason", "reasons", "blamed"})  # "the reason for X is Y", "blamed X on Y"
 _YEAR_ONLY = re.compile(r"^(?:1[89]|20)\d\d$")
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
+_NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 _LABEL_BEFORE = re.compile(r"\b[A-Z][\w]*[ -]$")
 _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
 _REASON = re.compile(
-    r"\b(?:because|due to|owing to|as a result|therefore|thus|hence|reasons?|caused|led to|result of|"
-    r"so that|blamed)\b", re.IGNORECASE,
+    r"\b(?:because|due to|owing to|as a result of|result of|as a result|therefore|thus|hence|reasons?|"
+    r"caused by|caused|led to|so that|blamed)\b", re.IGNORECASE,
 )
 # Purposes and circumstances: often the answer to "why", but weaker evidence of one.
 _PURPOSE = re.compile(
@@ -86,15 +87,22 @@ def counts(text: str) -> list[str]:
     for m in _NUMBER.finditer(text):
         if _YEAR_ONLY.match(m.group().rstrip("%")) or any(a <= m.start() < b for a, b in day_spans):
             continue
-        label = _LABEL_BEFORE.search(text, 0, m.start())
-        if label and (label.group().endswith("-") or text[:label.start()].strip(" “\"(")):
-            continue  # "Tier 2", "Covid-19": a label, not a quantity ("Approximately 5,760" opens a sentence)
-        found.append(m.group())
+        if not names_a_label(text, m.start()):
+            found.append(m.group())
     for m in _NUMBER_WORD.finditer(text):
-        if m.group()[0].isupper() and m.start() > 0 and not text[:m.start()].rstrip().endswith(("“", '"')):
-            continue  # "Level One and Two": part of a name, not a quantity
-        found.append(m.group())
+        if not names_a_label(text, m.start()):
+            found.append(m.group())
     return found
+
+
+def names_a_label(text: str, at: int) -> bool:
+    """The number starting at ``at`` is part of a name, not a quantity: "Tier 2", "Group 15" and
+    "Covid-19" (a capitalised word before it, unless that word opens the sentence: "Approximately
+    5,760"), or "Level One and Two" (a capitalised number word inside the sentence)."""
+    if text[at].isalpha():
+        return text[at].isupper() and at > 0 and not text[:at].rstrip().endswith(("“", '"'))
+    label = _LABEL_BEFORE.search(text, 0, at)
+    return bool(label) and (label.group().endswith("-") or bool(text[:label.start()].strip(" “\"(")))
 
 
 def count_near(text: str, focus: list[str], reach: int = 8) -> bool:
@@ -123,12 +131,18 @@ def _explains_other(text: str, cause: re.Match, asked: list[str]) -> bool:
     from assistant.retrieval.terms import index_terms, term_present
 
     connective = cause.group().lower()
-    if not asked or connective in ("reason", "reasons"):
+    if not asked or connective in _UNORDERED:
         return False
-    before, after = frozenset(index_terms(text[:cause.start()])), frozenset(index_terms(text[cause.end():]))
-    # "X because Y" explains X; "Y, therefore X" and "Y led to X" explain what follows.
-    effect, reason = (after, before) if connective in _CAUSE_FIRST else (before, after)
-    return not any(term_present(t, effect) for t in asked) and any(term_present(t, reason) for t in asked)
+    before, after = text[:cause.start()], text[cause.end():]
+    if connective in _CAUSE_FIRST:  # "Y, therefore X" and "Y led to X" explain what follows
+        effect, reason = after, before
+    elif not before.strip(" “\"("):  # "Because Y, X": the effect follows the cause's clause
+        clause, comma, rest = after.partition(",")
+        effect, reason = (rest, clause) if comma else ("", after)
+    else:  # "X because Y", "X as a result of Y", "X was caused by Y"
+        effect, reason = before, after
+    effect_terms, reason_terms = frozenset(index_terms(effect)), frozenset(index_terms(reason))
+    return not any(term_present(t, effect_terms) for t in asked) and any(term_present(t, reason_terms) for t in asked)
 
 
 def has_place(text: str) -> bool:

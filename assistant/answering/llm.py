@@ -42,11 +42,9 @@ from assistant.types import Answer, ShortAnswer
 
 log = logging.getLogger(__name__)
 MAX_CONDENSED_CHARS = 500
-HISTORY_TURNS = 6
 NOT_IN_ARTICLES = "NOT IN ARTICLES"
 _MODEL_DECLINE = re.compile(rf"^\W*(?:{NOT_IN_ARTICLES}|{DECLINE_PREFIX})\b", re.IGNORECASE)
 MODEL_DECLINE_REASON = "none of the sentences found answers the question"
-CANDIDATES_SHOWN = 3
 PROMPT_MARGIN = 1.15  # tiktoken counts are not the model's own: leave room for the difference
 
 
@@ -128,7 +126,7 @@ class LLMClient:
         """The follow-up as a standalone question, or None if the LLM fails (the caller falls back)."""
         from llama_index.core.llms import ChatMessage
 
-        turns = [m for m in history if m["role"] in ("user", "assistant")][-HISTORY_TURNS:]
+        turns = [m for m in history if m["role"] in ("user", "assistant")][-self.settings.llm_history_turns:]
         lines = "\n".join(f"{m['role']}: {strip_markers(m['content'])}" for m in turns)
         try:
             reply = self.llm.chat([ChatMessage(role="user", content=prompt("condense").format(
@@ -247,7 +245,7 @@ class LLMAnswerer:
         settings = self.client.settings
         out: dict[tuple[str, int], tuple[ArticleText, int]] = {}
         if combined:
-            for candidate in grounds.finding.candidates[:CANDIDATES_SHOWN]:
+            for candidate in grounds.finding.candidates[:settings.llm_candidate_sentences]:
                 m = candidate.best
                 out.setdefault((m.source, m.sentence), (m.doc, m.sentence))
         ranks = sorted({s.rank for s in grounds.pick.pool})[: settings.llm_passages]

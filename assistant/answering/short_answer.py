@@ -10,6 +10,7 @@ candidate resembles the head noun ("purple" a colour) joins its score.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,7 +45,7 @@ class ShortAnswerFinder:
 
     def run(self, atype: AnswerType, question_text: str, sentences: list[ScoredSentence],
             query_vector: list[float] | None, recency: Recency | None = None,
-            context_terms: list[str] = ()) -> Finding:
+            context_terms: list[str] = (), keyword=None) -> Finding:
         """``context_terms``: stems a follow-up borrowed from earlier turns; like the question's own
         words they name what is asked about ("he" in "Whom did he appoint?"), not the answer."""
         if not atype.short or not sentences:
@@ -53,7 +54,10 @@ class ShortAnswerFinder:
         question_stems = frozenset(index_terms(question_text)) | frozenset(context_terms)
         extra = self._noun_phrases(sentences, atype.head) if not atype.labels else None
         scoring = Scoring(cfg.answer_agreement, cfg.answer_centrality, cfg.answer_headline, recency,
-                          cfg.support_window_slack)
+                          cfg.support_window_slack, _commonness(keyword) if keyword is not None else None,
+                          cfg.candidate_fit_exponent, cfg.candidate_closeness_exponent,
+                          cfg.candidate_recency_exponent, cfg.qualified_role_fit, cfg.unbound_count_fit,
+                          cfg.out_of_window_fit)
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found:
             return Finding(atype)
@@ -110,3 +114,16 @@ class ShortAnswerFinder:
                 spans.append((start, end, NOUN_PHRASE))
             out[(s.doc.article.source, s.index)] = spans
         return out
+
+
+def _commonness(keyword):
+    """The share of the corpus's chunks that use a key's rarest word, from the keyword index's
+    inverse document frequencies (bm25s's: idf = ln(1 + (N - df + 0.5) / (df + 0.5)))."""
+    def share(key: tuple[str, ...]) -> float:
+        stems = index_terms(" ".join(key))  # stop words ("of" in "bank of america") are not indexed
+        if not stems or not keyword.size:
+            return 0.0
+        ratio = math.exp(max(keyword.idf(t) for t in stems)) - 1.0
+        df = (keyword.size + 0.5 - 0.5 * ratio) / (1.0 + ratio)
+        return min(1.0, max(0.0, df / keyword.size))
+    return share

@@ -81,6 +81,8 @@ class AnsweringSettings:
     answer_passages: int = 6
     answer_max_sentences: int = 3
     carried_term_weight: float = 0.5  # follow-up terms borrowed from earlier turns
+    followup_few_terms: int = 2  # a question with this many topic words or fewer is read as a follow-up
+    followup_lookback_turns: int = 3  # earlier questions a follow-up may borrow its topic from
     w_lexical: float = 0.4  # the question's non-name terms in the sentence itself
     w_names: float = 0.15  # the question's names around the sentence
     w_nearby: float = 0.1
@@ -90,7 +92,26 @@ class AnsweringSettings:
     cover_min_ratio: float = 0.3
     complement_ratio: float = 0.85
     complement_min_gain: float = 0.25
+    focus_weight: float = 2.0  # x rarity for what a who/how-many question is about ("signed", "Vietnamese")
+    recalled_weight: float = 0.5  # a follow-up's terms from the previous answer, relative to its question's
+    # How far a sentence lacking what the question type asks for is marked down: score x (1 - strength)
+    type_strength_count: float = 0.6
+    type_strength_when: float = 0.6
+    type_strength_who: float = 0.4
+    type_strength_where: float = 0.4
+    type_strength_why: float = 0.4
+    type_strength_role: float = 0.4
+    type_strength_what: float = 0.0
+    decline_closest: int = 3  # passages a decline cites as the closest the articles come
     # Short answers: candidate spans of the expected type, pooled across articles (answering/candidates)
+    agreeing_mention_ratio: float = 0.3  # a second article's mention is cited when it scores this x the best
+    # A mention scores its sentence x fit^a x closeness^b x recency^c (fitted by coordinate search on both dev files)
+    candidate_fit_exponent: float = 0.5
+    candidate_closeness_exponent: float = 2.0
+    candidate_recency_exponent: float = 0.5
+    qualified_role_fit: float = 0.3  # "vice-chair" for "who chairs"
+    unbound_count_fit: float = 0.4  # a number without what "how many" counts beside it
+    out_of_window_fit: float = 0.3  # "this week", and the mention's article is months old
     answer_agreement: float = 0.15  # each further article that gives the same answer adds this x its best mention
     answer_centrality: float = 0.15  # x log(times the article names the answer)
     answer_headline: float = 1.0  # bonus for an answer named in its article's title
@@ -121,6 +142,8 @@ class LLMSettings:
     llm_max_answer_chars: int = 800  # a model still writing past this is rambling: it is stopped
     llm_passages: int = 3  # retrieved chunks whose every sentence is offered to the model
     llm_sentences: int = 20  # article sentences offered at most, best first
+    llm_history_turns: int = 6  # earlier messages the model sees when it condenses a follow-up
+    llm_candidate_sentences: int = 3  # combined mode: the sentences of this many best candidates lead
     llm_min_overlap: float = 0.5  # answer check: share of a sentence's content words found in its passage
 
 
@@ -159,11 +182,14 @@ POSITIVE = frozenset({
     "chroma_timeout_s", "chroma_read_timeout_s", "embed_batch_size", "embed_threads", "embed_onnx_batch",
     "chunk_tokens", "max_file_bytes", "ingest_batch_chunks", "max_question_chars",
     "retrieve_k", "dense_k", "keyword_k", "rrf_k", "max_history_chars",
-    "answer_passages", "answer_max_sentences", "answer_rerank", "recency_half_life_days",
+    "answer_passages", "answer_max_sentences", "answer_rerank", "recency_half_life_days", "decline_closest",
+    "followup_lookback_turns", "llm_history_turns",
     "llm_threads", "llm_context_tokens", "llm_timeout_s", "llm_max_tokens", "llm_max_answer_chars",
     "llm_sentences", "llm_passages", "ui_concurrency", "max_request_bytes", "max_messages",
 })
 # Numbers with an upper bound: a TCP port, a share.
-AT_MOST = {"port": 65535, "llm_min_overlap": 1.0, "keyword_rebuild_share": 1.0}
+AT_MOST = {"port": 65535, "llm_min_overlap": 1.0, "keyword_rebuild_share": 1.0, "qualified_role_fit": 1.0,
+           "unbound_count_fit": 1.0, "out_of_window_fit": 1.0,
+           **{f"type_strength_{t}": 1.0 for t in ("count", "when", "who", "where", "why", "role", "what")}}
 # Names settings had before; each still works, in TOML, the environment and as a keyword.
 OLD_NAMES = {"max_history_messages": "max_messages"}

@@ -39,6 +39,8 @@ def test_wh_words_and_measure_heads_map_to_labels(question, labels, typer):
     ("Which cyclist won the mountain stage?", "PERSON"),
     ("Which appeals court judge wrote the dissent?", "PERSON"),
     ("Which software publisher released the game?", "ORG"),
+    ("Which lawyer filed the appeal?", "PERSON"),
+    ("Which doctor treated the player?", "PERSON"),
 ])
 def test_open_head_nouns_are_typed_by_their_meaning(question, label, typer):
     found = typed(question, typer)
@@ -57,6 +59,18 @@ def test_a_head_that_resembles_no_label_asks_for_a_noun_phrase(typer):
 ])
 def test_a_hyphenated_modifier_is_not_the_head(question, head, typer):
     assert typed(question, typer).head == head
+
+
+@pytest.mark.parametrize("question, nationality", [
+    ("Nationals of which country made up the biggest group?", True),
+    ("Which country's citizens were rescued?", True),
+    ("Paris is the capital of which country?", False),
+    ("Which country's president resigned?", False),
+])
+def test_the_people_of_which_country_take_a_nationality_as_readily(question, nationality, typer):
+    found = typed(question, typer)
+    assert found.weight("GPE") == 1.0
+    assert (found.weight("NORP") == 1.0) == nationality
 
 
 def test_how_much_wants_an_amount_and_takes_a_bare_number_at_a_discount(typer):

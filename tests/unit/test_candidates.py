@@ -1,5 +1,7 @@
 """Candidate short answers: spans of the expected type, scored, pooled across articles."""
 
+import pytest
+
 from assistant.answering.answer_type import AnswerType, PEOPLE, PLACES
 from assistant.answering.candidates import ScoredSentence, Scoring, find_candidates
 from assistant.retrieval.dates import Recency, parse_as_of
@@ -132,3 +134,57 @@ def test_a_mention_records_how_well_it_fits_what_is_asked():
                                                        every_sentence(doc))}
     assert found["5,000"].fit == 1.0
     assert found["Dozens"].fit < 0.35
+
+
+def test_the_corpus_topic_in_every_title_does_not_outweigh_the_place_asked_for():
+    doc = article("a.txt", "Workers were forced to work in call centres in Sihanoukville, on the coast of Cambodia. "
+                           "Cambodia denied it. Cambodia said it would investigate.",
+                  title="Cambodia defends its record")
+    city = AnswerType("which", frozenset({"GPE"}), "city")
+    question = "In which city were workers forced to work in call centres?"
+    topical = candidates(city, question, [ScoredSentence(doc, 0, 1.0)], headline=1.0, centrality=0.5)
+    assert topical[0].best.text == "Cambodia"  # named in the title and again and again
+    common = {("cambodia",): 0.9, ("sihanoukville",): 0.05}
+    weighed = candidates(city, question, [ScoredSentence(doc, 0, 1.0)], headline=1.0, centrality=0.5,
+                         commonness=lambda key: common.get(key, 0.0))
+    assert weighed[0].best.text == "Sihanoukville"
+
+
+def test_the_country_of_a_demonym_in_the_question_is_not_its_answer():
+    doc = article("a.txt", "Shenzhen, a city in the south of China, will pay parents to have children.")
+    city = AnswerType("which", frozenset({"GPE"}), "city")
+    found = candidates(city, "Which Chinese city will pay parents to have children?", every_sentence(doc))
+    assert [c.best.text for c in found] == ["Shenzhen"]
+
+
+@pytest.mark.parametrize("text, question, atype", [
+    ("West Virginia passed a similar bill last year. Virginia passed the new voting law on Tuesday.",
+     "Which state passed the new voting law?", WHICH_STATE),
+    ("Hunter Biden's trial opened. President Joe Biden said nothing. Biden spoke to reporters on Friday.",
+     "Who spoke to reporters on Friday?", WHO),
+])
+def test_a_short_form_is_left_alone_when_its_full_form_is_a_guess(text, question, atype):
+    doc = article("a.txt", text)
+    found = candidates(atype, question, [ScoredSentence(doc, len(doc.spans) - 1, 1.0)])
+    assert found[0].full_form() is None
+
+
+def test_a_full_form_drops_its_possessive():
+    doc = article("a.txt", "Rafael Nadal's career ended. Nadal won 22 Grand Slam singles titles.")
+    found = candidates(WHO, "Who won 22 Grand Slam singles titles?", [ScoredSentence(doc, 1, 1.0)])
+    assert found[0].full_form().text == "Rafael Nadal"
+
+
+def test_how_much_money_is_not_marked_down_for_lacking_the_word_money():
+    doc = article("a.txt", "The startup raised $40 million from investors last week.")
+    atype = AnswerType("how much", frozenset({"MONEY", "QUANTITY", "PERCENT"}), "money",
+                       secondary=frozenset({"CARDINAL"}))
+    found = candidates(atype, "How much money did the startup raise?", every_sentence(doc))
+    assert found[0].best.fit == 1.0
+
+
+def test_only_a_place_is_ruled_out_as_the_country_of_a_demonym():
+    doc = article("a.txt", "Interpol, the international police organisation, issued a notice on Monday.")
+    found = candidates(AnswerType("which", frozenset({"ORG"}), "organisation"),
+                       "Which international police organisation issued a notice?", every_sentence(doc))
+    assert "Interpol" in [c.best.text for c in found]

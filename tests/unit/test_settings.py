@@ -17,6 +17,9 @@ from assistant.settings import Settings
     ({"retrieve_k": "eight"}, "retrieve_k: 'eight' is not a whole number"),
     ({"support_threshold": "high"}, "support_threshold: 'high' is not a number"),
     ({"chunk_overlap": 180}, "chunk_overlap .180. must be less than chunk_tokens .180."),
+    ({"type_strength_who": 2}, "type_strength_who must be at most 1.0"),
+    ({"decline_closest": 0}, "decline_closest must be greater than 0"),
+    ({"followup_lookback_turns": 0}, "followup_lookback_turns must be greater than 0"),
 ])
 def test_a_bad_value_is_refused_with_the_settings_name(overrides, message):
     with pytest.raises(SettingsError, match=message):
@@ -99,3 +102,9 @@ def test_every_setting_belongs_to_exactly_one_section():
     owned = [f.name for kind in SECTIONS.values() for f in fields(kind)]
     assert len(owned) == len(set(owned))
     assert sorted(owned) == sorted(f.name for f in fields(Settings))
+
+
+def test_the_answerers_tuning_lives_in_the_answering_section():
+    answering = Settings.load(focus_weight=3.0).section("answering")
+    assert answering.focus_weight == 3.0
+    assert {"type_strength_count", "candidate_fit_exponent", "decline_closest"} <= set(vars(answering))
