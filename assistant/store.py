@@ -17,6 +17,7 @@ from assistant.settings import Settings
 from assistant.types import Article
 
 NO_ARTICLES = "no articles ingested: run byline ingest --corpus DIR"
+ARTICLES_PAGE = 5000
 
 
 def open_client(settings: Settings, create: bool = False):
@@ -164,11 +165,24 @@ class Store:
 
     def list_articles(self, with_text: bool = False) -> list[Article]:
         include = ["metadatas", "documents"] if with_text else ["metadatas"]
-        got = self.articles().get(include=include)
-        docs = got.get("documents") or [None] * len(got["ids"])
-        out = [store_schema.parse_article(source, meta, text)
-               for source, meta, text in zip(got["ids"], got["metadatas"], docs)]
+        out = []
+        for got in self.article_pages(include):
+            docs = got.get("documents") or [None] * len(got["ids"])
+            out += [store_schema.parse_article(source, meta, text)
+                    for source, meta, text in zip(got["ids"], got["metadatas"], docs)]
         return sorted(out, key=lambda a: a.source)
+
+    def article_pages(self, include: list[str]):
+        """Every article record, ``ARTICLES_PAGE`` at a time: one request for all of them fails on a
+        Chroma server past about 100,000 articles ("too many SQL variables")."""
+        articles = self.articles()
+        offset = 0
+        while True:
+            got = articles.get(include=include, limit=ARTICLES_PAGE, offset=offset)
+            yield got
+            if len(got["ids"]) < ARTICLES_PAGE:
+                return
+            offset += ARTICLES_PAGE
 
     def article(self, source: str) -> Article | None:
         got = self.articles().get(ids=[source], include=["metadatas", "documents"])

@@ -73,7 +73,7 @@ def measure_reader(settings: Settings, questions: list[str], change_corpus: Path
                                str(spec)], env=child_env(settings), capture_output=True, text=True,
                               cwd=Path(__file__).resolve().parent.parent)
     if done.returncode != 0:
-        raise RuntimeError(f"the million-chunk reader failed: {done.stderr.strip()[-500:]}")
+        raise RuntimeError(f"the million-chunk reader failed: {done.stderr.strip()[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -89,21 +89,24 @@ def reader_main() -> None:
     spec = json.loads(Path(sys.argv[1]).read_text())
     settings = Settings.load(generation_check_s=0.0)
     questions = spec["questions"]
+    row: dict = {}
+
+    def done(**figures) -> None:  # each figure on stderr as it is measured, so a later failure keeps it
+        row.update(figures)
+        print(json.dumps(figures), file=sys.stderr, flush=True)
+
     started = time.perf_counter()
     bot = Assistant.from_settings(settings)
     bot.ask(questions[0])
-    first = time.perf_counter() - started
+    done(chunks=bot.store.chunk_count(), first_query_s=round(time.perf_counter() - started, 2))
     sample = [questions[i % len(questions)] for i in range(spec["queries"])]
     query = [t for q in sample for t in timed_ms(lambda: bot.retrieve(q, k=settings.retrieve_k), [None])]
     ask = [t for q in sample[: max(1, len(sample) // 4)] for t in timed_ms(lambda: bot.ask(q), [None])]
+    done(query_p50_ms=percentile(query, 50), query_p95_ms=percentile(query, 95),
+         ask_p50_ms=percentile(ask, 50), ask_p95_ms=percentile(ask, 95))
     ingest(Path(spec["change_corpus"]), settings, add_only=True)
     started = time.perf_counter()
     bot.ask(questions[1 % len(questions)])
-    change = time.perf_counter() - started
-    print(json.dumps({
-        "chunks": bot.store.chunk_count(),
-        "query_p50_ms": percentile(query, 50), "query_p95_ms": percentile(query, 95),
-        "ask_p50_ms": percentile(ask, 50), "ask_p95_ms": percentile(ask, 95),
-        "first_query_s": round(first, 2), "change_first_query_s": round(change, 2),
-        "byline_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    }))
+    done(change_first_query_s=round(time.perf_counter() - started, 2),
+         byline_peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+    print(json.dumps(row))

@@ -85,7 +85,7 @@ def ingest(
         store = Store.open(settings, create=True)
         articles_col, chunks_col = store.articles(create=True), store.chunks(create=True)
         store.check_model()
-        existing = _existing_hashes(articles_col)
+        existing = _existing_hashes(store)
         todo = [(a, d) for a in articles if existing.get(a.source) != (d := _doc_hash(a, settings))]
         sources = {a.source for a in articles}
         gone = [] if add_only else sorted(set(existing) - sources)
@@ -136,9 +136,9 @@ def _scan(corpus: Path, settings: Settings) -> tuple[list[RawArticle], list[dict
     return articles, skipped
 
 
-def _existing_hashes(articles_col) -> dict[str, str]:
-    got = articles_col.get(include=["metadatas"])
-    return {i: store_schema.record_hash(m) for i, m in zip(got["ids"], got["metadatas"])}
+def _existing_hashes(store: Store) -> dict[str, str]:
+    return {i: store_schema.record_hash(m) for got in store.article_pages(["metadatas"])
+            for i, m in zip(got["ids"], got["metadatas"])}
 
 
 def _doc_hash(article: RawArticle, settings: Settings) -> str:
