@@ -155,18 +155,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from assistant import store_schema
     from assistant.store import Store
 
     settings = settings_from(args)
     store = Store.open(settings)
-    articles = store.articles()
-    meta = articles.metadata or {}
+    state = store.state()
     status = {
         "store": settings.store_label,
-        "articles": articles.count(),
+        "articles": store.articles().count(),
         "chunks": store.chunk_count(),
-        "model": meta.get("embed_model", settings.embed_model),
-        "complete": not meta.get("dirty", False),
+        "model": store_schema.embedding_model(state) or settings.embed_model,
+        "complete": not store_schema.is_dirty(state),
     }
     if args.json:
         print(json.dumps(status))

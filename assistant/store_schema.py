@@ -186,6 +186,10 @@ def clean_base(state: dict | None) -> int:
     return int((state or {}).get("run_from", generation(state)))
 
 
+def embedding_model(state: dict | None) -> str | None:
+    return (state or {}).get("embed_model")
+
+
 def precision(state: dict | None) -> str:
     return (state or {}).get("embed_precision") or DEFAULT_PRECISION
 
