@@ -89,6 +89,9 @@ def wait_until_up(server: ServerProcess, timeout: float = 180) -> None:
             raise RuntimeError(f"byline serve exited with {server.proc.returncode}:\n{server.log()}")
         try:
             httpx.get(f"{server.url}/health", timeout=2)
+            # The API answers first; the page is built on a thread meanwhile (lazy_page), and a request
+            # for it returns once it is: up means both, as before the page was built lazily.
+            httpx.get(f"{server.url}/", timeout=max(1.0, deadline - time.monotonic()))
             return
         except httpx.TransportError:
             time.sleep(0.3)
