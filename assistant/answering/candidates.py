@@ -91,10 +91,10 @@ class CandidateAnswer:
         for start, end, label in doc.article.entities:
             end = start + len(_POSSESSIVE_END.sub("", text[start:end]))
             key = name_key(text[start:end])
+            index = doc.index_at(start)
             if label == shown.label and len(key) > len(short) and key[-len(short):] == short \
-                    and doc.index_at(start) == doc.index_at(end - 1):
-                found.setdefault(key, Mention(doc, doc.index_at(start), start, end, label, shown.score, key,
-                                              shown.fit))
+                    and index == doc.index_at(end - 1):
+                found.setdefault(key, Mention(doc, index, start, end, label, shown.score, key, shown.fit))
         if self.key in found:
             return found[self.key]
         return next(iter(found.values())) if len(found) == 1 else None
@@ -155,6 +155,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         if not spans:
             continue
         anchors = _anchor_positions(s.doc, s.index, question_stems)
+        sentence, sentence_start = s.doc.sentence(s.index), s.doc.spans[s.index].start
         for start, end, label in spans:
             fit = atype.weight(label)
             if fit <= 0:
@@ -163,8 +164,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             key = name_key(text)
             if not key or _in_question(key, label, question_stems):
                 continue
-            sentence_start = s.doc.spans[s.index].start
-            if label == "CARDINAL" and features.names_a_label(s.doc.sentence(s.index), start - sentence_start):
+            if label == "CARDINAL" and features.names_a_label(sentence, start - sentence_start):
                 continue  # "Level One and Two", "Tier 2": part of a name
             fit *= _date_precision(label, text, atype.head)
             if _qualified_role(s.doc, start, end, question_stems):

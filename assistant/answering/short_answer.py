@@ -10,7 +10,6 @@ candidate resembles the head noun ("purple" a colour) joins its score.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,11 +52,13 @@ class ShortAnswerFinder:
         cfg = self.settings
         question_stems = frozenset(index_terms(question_text)) | frozenset(context_terms)
         extra = self._noun_phrases(sentences, atype.head) if not atype.labels else None
-        scoring = Scoring(cfg.answer_agreement, cfg.answer_centrality, cfg.answer_headline, recency,
-                          cfg.support_window_slack, _commonness(keyword) if keyword is not None else None,
-                          cfg.candidate_fit_exponent, cfg.candidate_closeness_exponent,
-                          cfg.candidate_recency_exponent, cfg.qualified_role_fit, cfg.unbound_count_fit,
-                          cfg.out_of_window_fit)
+        scoring = Scoring(
+            agreement=cfg.answer_agreement, centrality=cfg.answer_centrality, headline=cfg.answer_headline,
+            recency=recency, window_slack=cfg.support_window_slack,
+            commonness=_commonness(keyword) if keyword is not None else None,
+            fit_exponent=cfg.candidate_fit_exponent, closeness_exponent=cfg.candidate_closeness_exponent,
+            recency_exponent=cfg.candidate_recency_exponent, qualified_role_fit=cfg.qualified_role_fit,
+            unbound_count_fit=cfg.unbound_count_fit, out_of_window_fit=cfg.out_of_window_fit)
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found:
             return Finding(atype)
@@ -117,13 +118,8 @@ class ShortAnswerFinder:
 
 
 def _commonness(keyword):
-    """The share of the corpus's chunks that use a key's rarest word, from the keyword index's
-    inverse document frequencies (bm25s's: idf = ln(1 + (N - df + 0.5) / (df + 0.5)))."""
+    """The share of the corpus's chunks that use a key's rarest word (its document frequency)."""
     def share(key: tuple[str, ...]) -> float:
         stems = index_terms(" ".join(key))  # stop words ("of" in "bank of america") are not indexed
-        if not stems or not keyword.size:
-            return 0.0
-        ratio = math.exp(max(keyword.idf(t) for t in stems)) - 1.0
-        df = (keyword.size + 0.5 - 0.5 * ratio) / (1.0 + ratio)
-        return min(1.0, max(0.0, df / keyword.size))
+        return min((keyword.share(t) for t in stems), default=0.0)
     return share

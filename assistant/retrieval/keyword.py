@@ -105,6 +105,11 @@ class KeywordIndex:
         index = self.vocab.get(term)
         return self._idf(int(self._df[index]) if index is not None else 0)
 
+    def share(self, term: str) -> float:
+        """The share of the documents that use ``term``: 1 for a word in every chunk, 0 for an unknown one."""
+        index = self.vocab.get(term)
+        return int(self._df[index]) / self.size if index is not None and self.size else 0.0
+
     def _idf(self, df: int) -> float:
         return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
 

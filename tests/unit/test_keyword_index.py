@@ -67,3 +67,10 @@ def test_a_saved_index_loads_the_same(tmp_path):
 def test_a_mask_leaves_out_documents():
     index = KeywordIndex.build([["a"], ["a", "b"], ["b"]])
     assert [i for i, _ in index.search(["a"], 3, np.array([0, 1, 1], dtype=np.float32))] == [1]
+
+
+def test_a_terms_share_is_the_part_of_the_documents_that_use_it():
+    index = KeywordIndex.build([["cambodia", "tier"], ["cambodia", "report"], ["cambodia"], ["sihanoukvil"]])
+    assert index.share("cambodia") == 0.75
+    assert index.share("sihanoukvil") == 0.25
+    assert index.share("unknown") == 0.0
