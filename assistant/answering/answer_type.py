@@ -270,6 +270,8 @@ def _determined_noun(wh):
     doc = wh.doc
     joined = False  # the word after a hyphen belongs to the modifier ("US-supplied missiles")
     for token in doc[wh.i + 1: wh.i + 7]:
+        if token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "HYPH":
+            continue  # the first half of a hyphenated modifier ("would-be nominee", "so-called")
         if token.tag_ == "HYPH":
             head, joined = None, True
             continue

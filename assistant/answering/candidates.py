@@ -34,6 +34,8 @@ _ROLE_WORD = re.compile(r"(?:chair|president|minister|director|head|governor|sec
 COUNT_REACH = 4
 ROLE_REACH = 10  # words either side of a mention in which its title stands
 MAX_FURTHER_ARTICLES = 3  # agreement counts at most this many articles besides the best one
+REFERENT_REACH = 2  # sentences back in which a pronoun's person is looked for
+_THIRD_PERSON = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
 
 
@@ -80,7 +82,9 @@ class CandidateAnswer:
         ("Bills" for "Buffalo Bills", "Nadal" for "Rafael Nadal"): news names someone in full once, then
         by surname, and a reader wants the full name. Only people and organisations (a state's name may
         end another's: "Virginia", "West Virginia"), only within one sentence, and only when the article
-        gives one full form ("Biden" with both "Hunter Biden" and "Joe Biden" stays "Biden")."""
+        gives one full form ("Biden" with both "Hunter Biden" and "Joe Biden" stays "Biden"). When the
+        shown mention's article gives none, another article's mention of the full name it was pooled
+        with does."""
         shown = self.best
         if shown.label not in EXPANDABLE:
             return None
@@ -97,7 +101,10 @@ class CandidateAnswer:
                 found.setdefault(key, Mention(doc, index, start, end, label, shown.score, key, shown.fit))
         if self.key in found:
             return found[self.key]
-        return next(iter(found.values())) if len(found) == 1 else None
+        if len(found) == 1:
+            return next(iter(found.values()))
+        # Else another article's mention in full, of the name the short form was pooled with.
+        return next((m for m in self.mentions if m.key == self.key and m.key != short), None) if not found else None
 
     @property
     def sources(self) -> list[str]:
@@ -142,6 +149,7 @@ class Scoring:
     qualified_role_fit: float = 0.3  # "vice-chair" beside the answer to "who chairs"
     unbound_count_fit: float = 0.4  # a number without what "how many" counts beside it
     out_of_window_fit: float = 0.3  # "this week", and the mention's article is months old
+    pronoun_fit: float = 0.7  # the person "he"/"his" refers to (``_referent``)
 
 
 def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question_stems: frozenset[str],
@@ -154,8 +162,10 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         spans = list(s.doc.entities_in(s.index)) + list((extra_spans or {}).get((s.doc.article.source, s.index), []))
         if not spans:
             continue
-        anchors = _anchor_positions(s.doc, s.index, question_stems)
         sentence, sentence_start = s.doc.sentence(s.index), s.doc.spans[s.index].start
+        if _asks(sentence):
+            continue  # "What is Spotify Wrapped?" names a topic, it does not answer anything
+        anchors = _anchor_positions(s.doc, s.index, question_stems)
         for start, end, label in spans:
             fit = atype.weight(label)
             if fit <= 0:
@@ -177,6 +187,17 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                      * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
             found = pooled.setdefault(key, CandidateAnswer(key))
             found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key, fit))
+        referent = _referent(s.doc, s.index) if atype.weight("PERSON") > 0 else None
+        if referent is not None:
+            at, (start, end, label) = referent
+            key = name_key(s.doc.article.text[start:end])
+            if key and not _in_question(key, label, question_stems):
+                fit = atype.weight(label) * scoring.pronoun_fit
+                closeness = _proximity(s.doc, s.index, at, anchors)
+                score = ((s.score / best_sentence) * fit ** scoring.fit_exponent
+                         * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
+                found = pooled.setdefault(key, CandidateAnswer(key))
+                found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key, fit))
     merged = _merge_short_forms(pooled)
     for cand in merged:
         cand.mentions.sort(key=lambda m: -m.score)
@@ -203,6 +224,31 @@ def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[C
     for short, long in into.items():
         pooled[long].mentions += pooled[short].mentions
     return [c for k, c in pooled.items() if k not in into]
+
+
+def _referent(doc: ArticleText, index: int) -> tuple[int, tuple[int, int, str]] | None:
+    """Whom the sentence's "he", "she" or "his" means when it names no one before the pronoun: the
+    first person named in the nearest sentence before that names one ("Bad Bunny had the top song ...
+    His album was also Spotify's most streamed"). News puts the answer in the subject of one sentence
+    and what it did in the next; without this the second sentence has no one to offer. spaCy's small
+    pipeline has no coreference, so this is the plain subject-first reading; returns the pronoun's
+    offset and the person's entity."""
+    pronoun = _THIRD_PERSON.search(doc.sentence(index))
+    if pronoun is None:
+        return None
+    at = doc.spans[index].start + pronoun.start()
+    if any(label == "PERSON" and start < at for start, _, label in doc.entities_in(index)):
+        return None
+    for back in range(index - 1, max(-1, index - 1 - REFERENT_REACH), -1):
+        people = [e for e in doc.entities_in(back) if e[2] == "PERSON"]
+        if people:
+            return at, people[0]
+    return None
+
+
+def _asks(sentence: str) -> bool:
+    """The sentence is itself a question (a headline's "When is the eclipse?", a quoted one)."""
+    return sentence.rstrip(" ”\"'’)").endswith("?")
 
 
 def _prominence(doc: ArticleText, key: tuple[str, ...], scoring: Scoring) -> float:

@@ -160,16 +160,21 @@ class ExtractiveAnswerer:
         citations = CitationList()
         seen: set[tuple[str, int]] = set()
         sentences: list[tuple[ArticleText, int]] = [(best.doc, best.sentence)]
-        if shown.sentence != best.sentence:
-            sentences.append((shown.doc, shown.sentence))
+        # The sentence that holds the shown name: its own, or the one before "He ..." that names him.
+        named_in = (shown.doc, shown.doc.index_at(shown.start))
+        if named_in not in sentences:
+            sentences.append(named_in)
         for other in [m for m in winner.best_in_each_article() if m.source != best.source]:
             if other.score >= self.settings.agreeing_mention_ratio * best.score:
                 sentences.append((other.doc, other.sentence))
                 break
         if sum(1 for k in question.keys if k.kind == "year") >= 2:
             sentences += [(s.doc, s.index) for s in pick.chosen]
+        kept = sentences[: self.settings.answer_max_sentences]
+        if named_in not in kept:
+            kept[-1] = named_in  # the short answer must stand in a cited passage
         parts = []
-        for doc, index in sentences[: self.settings.answer_max_sentences]:
+        for doc, index in kept:
             for span in self._spans(Sentence(doc, index, 0.0, 0), seen):
                 text = strip_markers(" ".join(span.doc.sentence(i) for i in span.indexes))
                 parts.append(with_marker(text, [citations.number(span.evidence)]))

@@ -58,7 +58,8 @@ class ShortAnswerFinder:
             commonness=_commonness(keyword) if keyword is not None else None,
             fit_exponent=cfg.candidate_fit_exponent, closeness_exponent=cfg.candidate_closeness_exponent,
             recency_exponent=cfg.candidate_recency_exponent, qualified_role_fit=cfg.qualified_role_fit,
-            unbound_count_fit=cfg.unbound_count_fit, out_of_window_fit=cfg.out_of_window_fit)
+            unbound_count_fit=cfg.unbound_count_fit, out_of_window_fit=cfg.out_of_window_fit,
+            pronoun_fit=cfg.pronoun_fit)
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found:
             return Finding(atype)
