@@ -23,8 +23,10 @@ from assistant.retrieval.terms import YEAR, name_key, stem_all, term_present, wo
 
 FULL_FORM_RATIO = 0.5
 PLACE_LABELS = frozenset({"GPE", "LOC"})
+TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})  # shortened by their first words
 EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form() spells out
 _POSSESSIVE_END = re.compile(r"[’']s$")
+_OPENING_QUOTES = "“‘\"'"
 # Words that make a role another role: the vice-chair does not chair, the former minister is not the
 # minister. spaCy's parse links a title to its holder but does not know that "vice" changes it, so the
 # qualifiers are listed here.
@@ -93,7 +95,7 @@ class CandidateAnswer:
         text = doc.article.text
         found: dict[tuple[str, ...], Mention] = {}
         for start, end, label in doc.article.entities:
-            end = start + len(_POSSESSIVE_END.sub("", text[start:end]))
+            start, end = _trimmed(text, start, end)
             key = name_key(text[start:end])
             index = doc.index_at(start)
             if label == shown.label and len(key) > len(short) and key[-len(short):] == short \
@@ -167,6 +169,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             continue  # "What is Spotify Wrapped?" names a topic, it does not answer anything
         anchors = _anchor_positions(s.doc, s.index, question_stems)
         for start, end, label in spans:
+            start, end = _trimmed(s.doc.article.text, start, end)
             fit = atype.weight(label)
             if fit <= 0:
                 continue
@@ -213,12 +216,15 @@ def pooled_score(cand: CandidateAnswer, agreement: float) -> float:
 
 def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[CandidateAnswer]:
     """A key that is the tail of a longer one ("mccarthy" of "kevin mccarthy", "bills" of "buffalo
-    bills") is the same answer: its mentions join the longer key that carries the most weight."""
+    bills") is the same answer, and so is a title's opening ("Phantom" of "The Phantom of the Opera"):
+    its mentions join the longer key that carries the most weight."""
     weight = {k: sum(m.score for m in c.mentions) for k, c in pooled.items()}
     keys = sorted(pooled, key=len, reverse=True)
     into: dict[tuple[str, ...], tuple[str, ...]] = {}
+    titles = {k for k, c in pooled.items() if any(m.label in TITLE_LABELS for m in c.mentions)}
     for short in keys:
-        longer = [k for k in keys if len(k) > len(short) and k[-len(short):] == short and k not in into]
+        longer = [k for k in keys if len(k) > len(short) and k not in into and (
+            k[-len(short):] == short or (short in titles and k in titles and k[:len(short)] == short))]
         if longer:  # "Nadal" joins "Rafael Nadal", not the rarer "Toni Nadal"
             into[short] = max(longer, key=lambda k: weight[k])
     for short, long in into.items():
@@ -244,6 +250,14 @@ def _referent(doc: ArticleText, index: int) -> tuple[int, tuple[int, int, str]] 
         if people:
             return at, people[0]
     return None
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """An entity's span without the quote the recogniser took in or a possessive "'s": the name as a
+    reader would quote it ("The Phantom of the Opera", "Spielberg")."""
+    name = text[start:end]
+    start += len(name) - len(name.lstrip(_OPENING_QUOTES))
+    return start, start + len(_POSSESSIVE_END.sub("", text[start:end]))
 
 
 def _asks(sentence: str) -> bool:

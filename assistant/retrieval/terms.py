@@ -60,8 +60,9 @@ _POSSESSIVE = re.compile(r"[’']s$")
 
 
 def name_key(text: str) -> tuple[str, ...]:
-    """What makes two mentions of a name the same: their words, lower-cased, without "the" or "'s"."""
-    return tuple(words(_POSSESSIVE.sub("", _LEADING_ARTICLE.sub("", text.strip()))))
+    """What makes two mentions of a name the same: their words, lower-cased, without "the" or "'s"
+    (also after an opening quote the entity recogniser took in: '"The Phantom of the Opera')."""
+    return tuple(words(_POSSESSIVE.sub("", _LEADING_ARTICLE.sub("", text.strip().lstrip("“‘\"'")))))
 
 
 def stem_all(tokens: list[str]) -> list[str]:
