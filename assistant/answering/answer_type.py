@@ -30,7 +30,8 @@ MEASURE_HEADS = {
     "amount": {"MONEY", "QUANTITY", "CARDINAL"}, "sum": {"MONEY", "CARDINAL"}, "price": {"MONEY"},
     "cost": {"MONEY"}, "money": {"MONEY"}, "cash": {"MONEY"}, "funding": {"MONEY"}, "aid": {"MONEY"},
     "year": DATES, "date": DATES, "day": DATES, "month": DATES, "decade": DATES,
-    "century": DATES, "time": DATES, "age": {"DATE", "CARDINAL"},
+    "century": DATES, "time": DATES, "period": DATES, "era": DATES, "week": DATES,
+    "age": {"DATE", "CARDINAL"},
 }
 # Category nouns per entity label (OntoNotes' own definitions, spelled out as the words questions use for
 # them), compared with the head phrase by MiniLM (see ``HeadTyper``). A head is typed by its nearest

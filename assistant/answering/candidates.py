@@ -19,7 +19,7 @@ from assistant.answering import features
 from assistant.answering.answer_type import AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
-from assistant.retrieval.terms import YEAR, name_key, stem_all, term_present, words
+from assistant.retrieval.terms import STOPWORDS, YEAR, name_key, stem_all, term_present, words
 
 FULL_FORM_RATIO = 0.5
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -253,11 +253,12 @@ def _referent(doc: ArticleText, index: int) -> tuple[int, tuple[int, int, str]] 
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """An entity's span without the quote the recogniser took in or a possessive "'s": the name as a
-    reader would quote it ("The Phantom of the Opera", "Spielberg")."""
+    """An entity's span without the quote or bracket the recogniser took in, or a possessive "'s": the
+    name as a reader would quote it ("The Phantom of the Opera", "Spielberg")."""
     name = text[start:end]
     start += len(name) - len(name.lstrip(_OPENING_QUOTES))
-    return start, start + len(_POSSESSIVE_END.sub("", text[start:end]))
+    name = _POSSESSIVE_END.sub("", text[start:end]).rstrip(" (-–—,;:")
+    return start, start + len(name)
 
 
 def _asks(sentence: str) -> bool:
@@ -318,9 +319,10 @@ def _is_role(word: str) -> bool:
 def _in_question(key: tuple[str, ...], label: str, question_stems: frozenset[str]) -> bool:
     """Every word of the candidate is already in the question, or the candidate is the place whose
     people the question names ("China" for "Which Chinese city"): it cannot be what the question asks."""
-    stems = stem_all(list(key))
-    if all(term_present(t, question_stems) for t in stems):
-        return True
+    stems = stem_all([w for w in key if w not in STOPWORDS])
+    shared = sum(term_present(t, question_stems) for t in stems)
+    if shared == len(stems) or (len(stems) >= 4 and shared >= len(stems) - 1):
+        return True  # or all but one word: "the Office of the High Commissioner for Human Rights" for "Who is the High Commissioner for Human Rights?"
     return label in PLACE_LABELS and len(stems) == 1 and any(_demonym_of(stems[0], q) for q in question_stems)
 
 

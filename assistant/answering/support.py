@@ -25,11 +25,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.answering import features
 from assistant.answering.extractive import Pick
 from assistant.answering.question import COUNT, WHEN, WHO, Key, Question
 from assistant.answering.short_answer import Finding
 from assistant.retrieval.dates import Recency
-from assistant.retrieval.terms import term_present
+from assistant.retrieval.terms import stem_all, term_present, words
 from assistant.settings import Settings
 
 
@@ -90,6 +91,10 @@ class SupportCheck:
                               winner.score)
         if question.qtype == WHO and question.focus and not _says_who(winner, question.focus):
             return Support.no("none of the passages that match the question says who", winner.score)
+        role = _role_asked(finding)
+        if role and not _says_who(winner, role):
+            return Support.no(f"none of the passages that match the question says who the {finding.atype.head} is",
+                              winner.score)
         if recency is not None and _out_of_window(docs, recency, cfg.support_window_slack):
             return Support.no(f"none of the articles that match the question is from the {recency.window_days} "
                               f"days before {recency.as_of.isoformat()}", winner.score)
@@ -123,6 +128,18 @@ def _says_who(winner, focus: list[str]) -> bool:
         if all(term_present(t, stems) for t in focus):
             return True
     return False
+
+
+def _role_asked(finding: Finding) -> list[str]:
+    """The position a "which minister" or "which US Secretary of State" question asks about, as stems:
+    a person who holds another one does not answer it ("Interior Minister Sar Kheng" for "Which
+    Secretary of State presented the report?"). Only position words (``features.ROLE_NOUNS``): "which
+    tennis legend" names no position an article must repeat."""
+    atype = finding.atype
+    if "PERSON" not in atype.labels or not atype.head:
+        return []
+    roles = [w for w in words(atype.head) if features.ROLE_NOUNS.fullmatch(w)]
+    return stem_all(roles[-1:])
 
 
 def _out_of_window(docs, recency: Recency, slack: float) -> bool:
