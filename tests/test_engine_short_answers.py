@@ -85,6 +85,7 @@ def test_why_and_what_did_they_say_are_answered_in_sentences(bot):
     ("Who chairs the anti-trafficking committee of Thailand?", "mentions “Thailand”"),
     ("Which tier was Cambodia placed in by the 2023 Trafficking in Persons report?", "mentions “2023”"),
     ("Who is the US ambassador to Cambodia?", "says who"),
+    ("Which US Secretary of State presented the 2022 Trafficking in Persons report?", "says who the Secretary is"),
     ("Which hospital treated the rescued Cambodian workers?", "names a hospital"),
     ("What is the population of Cambodia?", None),
     ("How much ransom did the foreign workers have to pay to escape?", "do not answer this question"),

@@ -21,6 +21,7 @@ def typed(question, typer):
     ("In which year did women first compete in the modern Olympics?", DATES),
     ("China has been the world's most populous nation since at least:", DATES),
     ("In which month did the minister start his inquiry into why the ranking had not improved?", DATES),
+    ("What period of government efforts does the 2019 report cover?", DATES),
 ])
 def test_wh_words_and_measure_heads_map_to_labels(question, labels, typer):
     found = typed(question, typer)
@@ -56,6 +57,7 @@ def test_a_head_that_resembles_no_label_asks_for_a_noun_phrase(typer):
 @pytest.mark.parametrize("question, head", [
     ("Ukraine may now use which US-supplied missiles?", "missiles"),
     ("Which state-owned company won the contract?", "company"),
+    ("Which would-be Republican presidential nominee called him Donald Duck?", "Republican presidential nominee"),
 ])
 def test_a_hyphenated_modifier_is_not_the_head(question, head, typer):
     assert typed(question, typer).head == head

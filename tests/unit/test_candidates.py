@@ -188,3 +188,51 @@ def test_only_a_place_is_ruled_out_as_the_country_of_a_demonym():
     found = candidates(AnswerType("which", frozenset({"ORG"}), "organisation"),
                        "Which international police organisation issued a notice?", every_sentence(doc))
     assert "Interpol" in [c.best.text for c in found]
+
+
+def test_he_offers_the_person_the_sentence_before_names():
+    doc = article("a.txt", "Bad Bunny topped the Spanish chart. His album was the most streamed on Spotify this year.")
+    whose = AnswerType("whose", PEOPLE)
+    found = candidates(whose, "Whose album was the most streamed on Spotify?", [ScoredSentence(doc, 1, 1.0)])
+    assert found[0].best.text == "Bad Bunny"
+    assert found[0].best.sentence == 1  # what it rests on: the sentence that says what he did
+    assert doc.index_at(found[0].best.start) == 0  # where the name stands, with exact offsets
+    assert found[0].best.fit < 1.0
+
+
+def test_a_pronoun_after_a_named_person_offers_no_one_else():
+    doc = article("a.txt", "Bad Bunny topped the chart. Taylor Swift said her album came second.")
+    found = candidates(AnswerType("who", PEOPLE), "Who said her album came second?", [ScoredSentence(doc, 1, 1.0)])
+    assert [c.best.text for c in found] == ["Taylor Swift"]
+
+
+def test_a_sentence_that_asks_offers_no_answer():
+    doc = article("a.txt", "What is Spotify Wrapped? It is the service's yearly roundup.")
+    assert candidates(AnswerType("who", PEOPLE), "Whose album topped Spotify Wrapped?", every_sentence(doc)) == []
+
+
+def test_a_title_and_its_opening_words_are_one_answer_shown_in_full_without_quotes():
+    doc = article("a.txt", '"The Phantom of the Opera" closed on Sunday after 35 years. '
+                           'Ticket sales for "Phantom" lagged after the pandemic.')
+    show = AnswerType("what", frozenset({"WORK_OF_ART"}), "show")
+    found = candidates(show, "Which Broadway show closed after 35 years?", every_sentence(doc))
+    assert [c.key for c in found] == [("phantom", "of", "the", "opera")]
+    assert found[0].best.text == "The Phantom of the Opera"
+
+
+def test_a_short_form_takes_its_full_name_from_another_article():
+    short = article("a.txt", "Hamlin thanked the Bills for their support.")
+    full = article("b.txt", "Buffalo Bills safety Damar Hamlin is recovering.")
+    team = AnswerType("which", frozenset({"ORG", "PERSON"}), "team")  # the small model reads it as both
+    sentences = [ScoredSentence(short, 0, 1.0), ScoredSentence(full, 0, 0.2)]
+    found = candidates(team, "Damar Hamlin plays for which team?", sentences)
+    assert found[0].best.text == "Bills"
+    shown = found[0].full_form()
+    assert shown is not None and shown.text == "Buffalo Bills" and shown.source == "b.txt"
+
+
+def test_a_candidate_made_of_the_question_words_but_one_restates_it():
+    doc = article("a.txt", "Cambodia lodged a report with the Office of the High Commissioner for Human Rights on Monday.")
+    found = candidates(AnswerType("who", PEOPLE, secondary=frozenset({"ORG"})),
+                       "Who is the High Commissioner for Human Rights?", every_sentence(doc))
+    assert all("Office" not in c.best.text for c in found)
