@@ -107,6 +107,12 @@ def test_a_question_about_this_week_is_declined_when_every_match_is_months_old(b
     assert not same.declined and "496" in same.answer
 
 
+def test_a_sentence_answer_about_this_week_is_declined_too_when_every_match_is_months_old(bot):
+    answer = bot.ask("Why was Cambodia downgraded to Tier 3 this week?", as_of="2023-06-01")
+    assert answer.declined and "7 days before 2023-06-01" in answer.answer
+    assert not bot.ask("Why was Cambodia downgraded to Tier 3?", as_of="2023-06-01").declined
+
+
 def test_the_answer_says_which_date_it_was_read_against(bot):
     assert bot.ask("How many requests were lodged countrywide?", as_of="2022-11-01").as_of == "2022-11-01"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", bot.ask("How many requests were lodged countrywide?").as_of)

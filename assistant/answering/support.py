@@ -62,11 +62,11 @@ class SupportCheck:
         if not pick.chosen:
             return Support.no("nothing in them matches the question")
         if not finding.atype.short:
-            return self._sentences(question, pick)
+            return self._sentences(question, pick, recency)
         short = self._short(question, pick, finding, recency)
         if short.supported or short.settled:
             return short
-        fallback = self._sentences(question, pick)
+        fallback = self._sentences(question, pick, recency)
         if fallback.supported and pick.best_score >= self.settings.sentence_fallback_min_score:
             return fallback
         return short
@@ -104,11 +104,14 @@ class SupportCheck:
             return Support.no("the closest passages do not answer this question", score, settled=False)
         return Support(True, score, short=True)
 
-    def _sentences(self, question: Question, pick: Pick) -> Support:
+    def _sentences(self, question: Question, pick: Pick, recency: Recency | None = None) -> Support:
         cfg = self.settings
         if pick.missing:
             return Support.no(f"none of the passages that match the question mentions {_listed(pick.missing)}",
                               pick.best_score)
+        if recency is not None and _out_of_window([s.doc for s in pick.chosen], recency, cfg.support_window_slack):
+            return Support.no(f"none of the articles that match the question is from the {recency.window_days} "
+                              f"days before {recency.as_of.isoformat()}", pick.best_score)
         if question.qtype == WHO and not pick.focus_ok:
             return Support.no("none of the passages that match the question says who", pick.best_score)
         if question.qtype in NEEDS_TYPE and not pick.type_met:

@@ -30,6 +30,7 @@ _WINDOWS = [
     (re.compile(r"\bthis year\b", re.I), 366),
 ]
 PRESENT_TENSE_WINDOW = 92
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’(?!\w)|(?<!\w)'[^']*'(?!\w)")
 
 
 def parse_as_of(value: str | date | None) -> date:
@@ -67,7 +68,8 @@ def published_by(published: str | None, as_of: date) -> bool:
 def time_window(question: str, present_tense: bool) -> tuple[int, bool] | None:
     """How many days before ``as_of`` the question is about, and whether a word says so ("this week":
     7) rather than only the tense; None when it is not about recent news."""
-    found = [days for pattern, days in _WINDOWS if pattern.search(question)]
+    unquoted = _QUOTED.sub(" ", question)  # "Who said 'we just need time'?" is not about recent days
+    found = [days for pattern, days in _WINDOWS if pattern.search(unquoted)]
     if found:
         return min(found), True
     return (PRESENT_TENSE_WINDOW, False) if present_tense else None

@@ -45,6 +45,11 @@ def test_the_tense_alone_sets_a_loose_window_and_the_past_none():
     assert time_window("Which state considered it in 1692?", present_tense=False) is None
 
 
+def test_words_inside_a_quote_do_not_date_the_question():
+    assert time_window('Who said "If we\'re bad, that just means you\'re bad, too"?', present_tense=False) is None
+    assert time_window("Who said “we just started” this week?", present_tense=False) == (7, True)
+
+
 def test_recency_favours_the_days_just_before_as_of():
     recency = Recency(date(2023, 8, 25), weight=2.0, half_life_days=7.0)
     assert recency.factor("2023-08-25") == pytest.approx(3.0)
