@@ -159,6 +159,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                     ) -> list[CandidateAnswer]:
     """Candidates best first. ``extra_spans`` adds spans (noun phrases) to chosen sentences."""
     best_sentence = max((s.score for s in sentences), default=0.0) or 1.0
+    kind_stems = frozenset(stem_all(words(atype.head)))
     pooled: dict[tuple[str, ...], CandidateAnswer] = {}
     for s in sentences:
         spans = list(s.doc.entities_in(s.index)) + list((extra_spans or {}).get((s.doc.article.source, s.index), []))
@@ -175,7 +176,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                 continue
             text = s.doc.article.text[start:end]
             key = name_key(text)
-            if not key or _in_question(key, label, question_stems):
+            if not key or _in_question(key, label, question_stems, kind_stems):
                 continue
             if label == "CARDINAL" and features.names_a_label(sentence, start - sentence_start):
                 continue  # "Level One and Two", "Tier 2": part of a name
@@ -194,7 +195,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         if referent is not None:
             at, (start, end, label) = referent
             key = name_key(s.doc.article.text[start:end])
-            if key and not _in_question(key, label, question_stems):
+            if key and not _in_question(key, label, question_stems, kind_stems):
                 fit = atype.weight(label) * scoring.pronoun_fit
                 closeness = _proximity(s.doc, s.index, at, anchors)
                 score = ((s.score / best_sentence) * fit ** scoring.fit_exponent
@@ -316,14 +317,18 @@ def _is_role(word: str) -> bool:
     return bool(_ROLE_WORD.match(word))
 
 
-def _in_question(key: tuple[str, ...], label: str, question_stems: frozenset[str]) -> bool:
+def _in_question(key: tuple[str, ...], label: str, question_stems: frozenset[str],
+                 kind_stems: frozenset[str] = frozenset()) -> bool:
     """Every word of the candidate is already in the question, or the candidate is the place whose
-    people the question names ("China" for "Which Chinese city"): it cannot be what the question asks."""
+    people the kind asked for names ("China" for "Which Chinese city", ``kind_stems`` being the head
+    noun phrase's): it cannot be what the question asks. A demonym elsewhere leaves its country free
+    ("Afghanistan" for "Where did the Afghan women flee from?")."""
     stems = stem_all([w for w in key if w not in STOPWORDS])
-    shared = sum(term_present(t, question_stems) for t in stems)
+    place = label in PLACE_LABELS  # a place meets its demonym only through the kind asked for (below)
+    shared = sum((t in question_stems) if place else term_present(t, question_stems) for t in stems)
     if shared == len(stems) or (len(stems) >= 4 and shared >= len(stems) - 1):
         return True  # or all but one word: "the Office of the High Commissioner for Human Rights" for "Who is the High Commissioner for Human Rights?"
-    return label in PLACE_LABELS and len(stems) == 1 and any(_demonym_of(stems[0], q) for q in question_stems)
+    return place and len(stems) == 1 and any(_demonym_of(stems[0], q) for q in kind_stems)
 
 
 def _demonym_of(place: str, word: str) -> bool:

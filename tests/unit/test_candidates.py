@@ -152,9 +152,16 @@ def test_the_corpus_topic_in_every_title_does_not_outweigh_the_place_asked_for()
 
 def test_the_country_of_a_demonym_in_the_question_is_not_its_answer():
     doc = article("a.txt", "Shenzhen, a city in the south of China, will pay parents to have children.")
-    city = AnswerType("which", frozenset({"GPE"}), "city")
+    city = AnswerType("which", frozenset({"GPE"}), "Chinese city")
     found = candidates(city, "Which Chinese city will pay parents to have children?", every_sentence(doc))
     assert [c.best.text for c in found] == ["Shenzhen"]
+
+
+def test_a_demonym_outside_the_kind_asked_for_leaves_its_country_free():
+    doc = article("a.txt", "The women fled Afghanistan in 2021 to study at the University of Delaware.")
+    found = candidates(AnswerType("where", frozenset({"GPE", "LOC"})),
+                       "Where did the Afghan women flee from?", every_sentence(doc))
+    assert found[0].best.text == "Afghanistan"
 
 
 @pytest.mark.parametrize("text, question, atype", [
