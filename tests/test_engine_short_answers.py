@@ -89,6 +89,7 @@ def test_why_and_what_did_they_say_are_answered_in_sentences(bot):
     ("Which hospital treated the rescued Cambodian workers?", "names a hospital"),
     ("What is the population of Cambodia?", None),
     ("How much ransom did the foreign workers have to pay to escape?", "do not answer this question"),
+    ("How many human traffickers were convicted in Cambodia in 2019?", "do not answer this question"),
 ])
 def test_each_decline_reason_is_said_in_plain_words(bot, question, reason):
     answer = bot.ask(question)

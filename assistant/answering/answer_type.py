@@ -21,6 +21,7 @@ GROUPS = frozenset({"ORG", "NORP"})
 PLACES = frozenset({"GPE", "LOC", "FAC"})
 DATES = frozenset({"DATE", "TIME"})
 AMOUNTS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
+DURATIONS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "century", "season", "term"})
 NAMED = PEOPLE | GROUPS | PLACES | frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 
 # Head nouns whose type is a measure, not a name: MiniLM's sentence similarity is unreliable on them.
@@ -169,6 +170,9 @@ def answer_type(doc, typer: HeadTyper | None) -> AnswerType:
         if follower in ("many", "much"):
             counted = _counted(nxt)
             if follower == "many":
+                if counted and counted.split()[-1].lower().rstrip("s") in DURATIONS:
+                    # "how many years": spaCy reads "three years" and "2019 to 2021" as dates
+                    return AnswerType("how many", frozenset({"CARDINAL", "QUANTITY"} | DATES), counted)
                 return AnswerType("how many", frozenset({"CARDINAL", "QUANTITY"}), counted)
             measured = MEASURE_HEADS.get(counted.split()[-1].lower()) if counted else None
             # "How much" asks for an amount (money, a quantity, a share); a bare number fits at a stretch.

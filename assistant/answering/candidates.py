@@ -26,6 +26,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC"})
 TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})  # shortened by their first words
 EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form() spells out
 _POSSESSIVE_END = re.compile(r"[’']s$")
+_LINKS = frozenset({"of", "for", "in", "on", "at", "and", "to", "de"})  # words a name's tail never follows
 _OPENING_QUOTES = "“‘\"'"
 # Words that make a role another role: the vice-chair does not chair, the former minister is not the
 # minister. spaCy's parse links a title to its holder but does not know that "vice" changes it, so the
@@ -218,14 +219,16 @@ def pooled_score(cand: CandidateAnswer, agreement: float) -> float:
 def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[CandidateAnswer]:
     """A key that is the tail of a longer one ("mccarthy" of "kevin mccarthy", "bills" of "buffalo
     bills") is the same answer, and so is a title's opening ("Phantom" of "The Phantom of the Opera"):
-    its mentions join the longer key that carries the most weight."""
+    its mentions join the longer key that carries the most weight. A tail after "of" is another thing
+    ("Cambodia" is not short for "Police Academy of Cambodia")."""
     weight = {k: sum(m.score for m in c.mentions) for k, c in pooled.items()}
     keys = sorted(pooled, key=len, reverse=True)
     into: dict[tuple[str, ...], tuple[str, ...]] = {}
     titles = {k for k, c in pooled.items() if any(m.label in TITLE_LABELS for m in c.mentions)}
     for short in keys:
         longer = [k for k in keys if len(k) > len(short) and k not in into and (
-            k[-len(short):] == short or (short in titles and k in titles and k[:len(short)] == short))]
+            (k[-len(short):] == short and k[-len(short) - 1] not in _LINKS)
+            or (short in titles and k in titles and k[:len(short)] == short))]
         if longer:  # "Nadal" joins "Rafael Nadal", not the rarer "Toni Nadal"
             into[short] = max(longer, key=lambda k: weight[k])
     for short, long in into.items():

@@ -100,7 +100,7 @@ class SupportCheck:
                               f"days before {recency.as_of.isoformat()}", winner.score)
         score = ((finding.similarity + cfg.support_predicate_weight * finding.predicate)
                  * winner.best.fit ** cfg.support_fit_exponent)
-        if score < cfg.support_threshold:
+        if score < cfg.support_threshold or (pick.has_predicate and finding.predicate < cfg.support_min_predicate):
             return Support.no("the closest passages do not answer this question", score, settled=False)
         return Support(True, score, short=True)
 

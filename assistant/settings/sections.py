@@ -121,6 +121,7 @@ class AnsweringSettings:
     w_head_similarity: float = 0.5  # candidate-to-head-noun cosine, when no entity label fits ("which sport")
     # A short answer needs cosine(question, its sentence) + weight x predicate share >= threshold
     support_threshold: float = 0.45
+    support_min_predicate: float = 0.05  # a short answer's sentence must carry this share of what the question says
     support_predicate_weight: float = 0.5
     support_fit_exponent: float = 0.5  # x the winner's fit to this: a stretch ("who" → an organisation) needs more
     sentence_fallback_min_score: float = 0.45  # an unsupported short answer gives way to a sentence this good
@@ -191,6 +192,7 @@ POSITIVE = frozenset({
 # Numbers with an upper bound: a TCP port, a share.
 AT_MOST = {"port": 65535, "llm_min_overlap": 1.0, "keyword_rebuild_share": 1.0, "qualified_role_fit": 1.0,
            "unbound_count_fit": 1.0, "out_of_window_fit": 1.0, "pronoun_fit": 1.0,
+           "support_min_predicate": 1.0,
            **{f"type_strength_{t}": 1.0 for t in ("count", "when", "who", "where", "why", "role", "what")}}
 # Names settings had before; each still works, in TOML, the environment and as a keyword.
 OLD_NAMES = {"max_history_messages": "max_messages"}

@@ -22,6 +22,7 @@ def typed(question, typer):
     ("China has been the world's most populous nation since at least:", DATES),
     ("In which month did the minister start his inquiry into why the ranking had not improved?", DATES),
     ("What period of government efforts does the 2019 report cover?", DATES),
+    ("How many years in a row was Cambodia on the watch list?", {"CARDINAL", "QUANTITY"} | DATES),
 ])
 def test_wh_words_and_measure_heads_map_to_labels(question, labels, typer):
     found = typed(question, typer)

@@ -243,3 +243,10 @@ def test_a_candidate_made_of_the_question_words_but_one_restates_it():
     found = candidates(AnswerType("who", PEOPLE, secondary=frozenset({"ORG"})),
                        "Who is the High Commissioner for Human Rights?", every_sentence(doc))
     assert all("Office" not in c.best.text for c in found)
+
+
+def test_a_place_after_of_is_not_short_for_the_name_it_ends():
+    doc = article("a.txt", "Sar Kheng spoke at the Police Academy of Cambodia on Friday. Cambodia denied the report.")
+    found = candidates(AnswerType("where", frozenset({"GPE", "FAC"}), secondary=frozenset({"ORG"})),
+                       "Where did Sar Kheng speak?", every_sentence(doc))
+    assert {c.key for c in found} >= {("police", "academy", "of", "cambodia"), ("cambodia",)}
