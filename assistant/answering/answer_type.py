@@ -71,6 +71,7 @@ _PLACEHOLDERS = frozenset({"name", "type", "kind", "sort", "form", "title"})
 _SPEECH_LEMMAS = frozenset({"say", "tell", "describe", "react", "respond", "feel", "comment", "think",
                             "explain", "argue", "warn"})
 _SUBORDINATE = ("relcl", "advcl", "acl")
+_NAMING = frozenset({"called", "named", "dubbed", "nicknamed", "titled"})  # "... called what?"
 _WH_WORDS = ("which", "what", "who", "whom", "whose", "when", "where", "why", "how")
 
 
@@ -191,6 +192,9 @@ def answer_type(doc, typer: HeadTyper | None) -> AnswerType:
         return AnswerType(word, PEOPLE, secondary=GROUPS)
     if word == "whose":
         return AnswerType(word, PEOPLE, secondary=GROUPS)
+    named = _named_thing(wh)
+    if named is not None:
+        return _typed_head(word, named, typer) if named is not wh else AnswerType(word)
     # which / what
     head = _determined_noun(wh)
     if head is None and _asks_speech(wh):
@@ -198,6 +202,20 @@ def answer_type(doc, typer: HeadTyper | None) -> AnswerType:
     if head is None:
         return _headless(doc, typer, word)
     return _typed_head(word, head, typer)
+
+
+def _named_thing(wh):
+    """"A trend known as what", "the species was named what": the question asks for a name. Returns the
+    noun that is named (to type it), the wh-word itself when none is found, or None for other questions."""
+    doc = wh.doc
+    before = [t.lower_ for t in doc[max(0, wh.i - 2):wh.i]]
+    if wh.lower_ != "what" or not before or not (before[-1] in _NAMING or before[-2:-1] == ["known"] and before[-1] == "as"):
+        return None
+    verb = doc[wh.i - 1] if before[-1] in _NAMING else doc[wh.i - 2]
+    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    subjects = [c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj") and c.pos_ in ("NOUN", "PROPN")]
+    return subjects[0] if subjects else wh
 
 
 def _typed_head(word: str, head, typer: HeadTyper | None) -> AnswerType:

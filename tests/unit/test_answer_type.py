@@ -127,3 +127,12 @@ def test_questions_asking_for_a_reason_or_purpose_are_why_questions(question):
     from assistant.answering.question import WHY, analyse
 
     assert analyse(question).qtype == WHY
+
+
+@pytest.mark.parametrize("question, head", [
+    ("A swimwear trend known as what is taking hold on China's beaches?", "swimwear trend"),
+    ("The new species was named what?", "new species"),
+])
+def test_known_as_what_asks_for_the_name_of_the_thing_named(question, head, typer):
+    found = typed(question, typer)
+    assert found.short and found.head == head
