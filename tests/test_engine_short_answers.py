@@ -89,7 +89,7 @@ def test_why_and_what_did_they_say_are_answered_in_sentences(bot):
     ("Which hospital treated the rescued Cambodian workers?", "names a hospital"),
     ("What is the population of Cambodia?", None),
     ("How much ransom did the foreign workers have to pay to escape?", "do not answer this question"),
-    ("How many human traffickers were convicted in Cambodia in 2019?", "do not answer this question"),
+    ("How many human traffickers were convicted in Cambodia in 2019?", "mentions “2019”"),
 ])
 def test_each_decline_reason_is_said_in_plain_words(bot, question, reason):
     answer = bot.ask(question)
@@ -128,6 +128,9 @@ ARTICLES = {
     "late.md": ("2023-06-12", "Harbour City mayor resigns; council appoints successor",
                 "The Harbour City council appointed Brian Okafor as mayor on Monday after the resignation "
                 "of his predecessor. Brian Okafor will serve until the next election."),
+    "festival.md": ("2021-05-02", "Harbour City flower festival returns",
+                    "Harbour City held its flower festival in 2021 for the first time since the pandemic. "
+                    "The mayor opened the festival on Saturday."),
 }
 
 
@@ -147,13 +150,19 @@ def test_articles_published_after_as_of_are_not_used(dated):
     assert "Alice Moreno" in before.short_answer.text
     assert {c.source for c in before.citations} == {"early.md"}
     passages = bot.retrieve("Who is the mayor of Harbour City?", k=5, as_of="2023-02-01")
-    assert {p.source for p in passages} == {"early.md"}
+    assert "early.md" in {p.source for p in passages} and "late.md" not in {p.source for p in passages}
 
 
 def test_a_question_about_now_prefers_the_latest_article(dated):
     bot, _ = dated
     answer = bot.ask("Who is the mayor of Harbour City this week?", as_of="2023-06-14")
     assert "Brian Okafor" in answer.short_answer.text
+
+
+def test_the_year_a_question_names_must_be_covered_by_the_answer_s_own_article(dated):
+    bot, _ = dated
+    answer = bot.ask("Who was elected mayor of Harbour City in 2021?", as_of="2023-07-01")
+    assert answer.declined and "mentions “2021”" in answer.answer
 
 
 def test_a_malformed_as_of_is_bad_input_everywhere(dated):

@@ -83,9 +83,12 @@ class SupportCheck:
         docs = list({m.doc.article.source: m.doc for m in winner.mentions}.values())
         evidence = list({s.doc.article.source: s.doc for s in pick.pool}.values())
         # The answer's own articles must name what the question names (a Paris final does not answer
-        # "Who won Wimbledon?"); a year may come from any of the passages (questions pair years).
+        # "Who won Wimbledon?") and cover its year (a 2022 winner does not answer "Who won the 2024
+        # Tour?"); when the question pairs years ("in 2019 and in 2022") each may come from any passage.
+        years = [k for k in question.keys if k.kind == "year"]
+        year_docs = evidence if len(years) > 1 else docs
         missing = [k for k in question.keys if (k.kind == "name" and not any(k.found_in(d) for d in docs))
-                   or (k.kind == "year" and not any(k.found_in(d) for d in evidence))]
+                   or (k.kind == "year" and not any(k.found_in(d) for d in year_docs))]
         if missing:
             return Support.no(f"none of the passages that match the question mentions {_listed(missing)}",
                               winner.score)
