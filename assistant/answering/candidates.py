@@ -28,6 +28,7 @@ EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form(
 _POSSESSIVE_END = re.compile(r"[’']s$")
 _LINKS = frozenset({"of", "for", "in", "on", "at", "and", "to", "de"})  # words a name's tail never follows
 _OPENING_QUOTES = "“‘\"'"
+_ARTICLE_QUOTE = re.compile(r"(?:the|an?) [“\"]", re.IGNORECASE)
 # Words that make a role another role: the vice-chair does not chair, the former minister is not the
 # minister. spaCy's parse links a title to its holder but does not know that "vice" changes it, so the
 # qualifiers are listed here.
@@ -37,6 +38,7 @@ _ROLE_WORD = re.compile(r"(?:chair|president|minister|director|head|governor|sec
 COUNT_REACH = 4
 ROLE_REACH = 10  # words either side of a mention in which its title stands
 MAX_FURTHER_ARTICLES = 3  # agreement counts at most this many articles besides the best one
+SLOT_WORDS = 3  # words either side of a question's asked slot compared with a mention's
 REFERENT_REACH = 2  # sentences back in which a pronoun's person is looked for
 _THIRD_PERSON = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
@@ -153,6 +155,8 @@ class Scoring:
     unbound_count_fit: float = 0.4  # a number without what "how many" counts beside it
     out_of_window_fit: float = 0.3  # "this week", and the mention's article is months old
     pronoun_fit: float = 0.7  # the person "he"/"his" refers to (``_referent``)
+    cloze: float = 0.0  # bonus per word the sentence shares with the question right around the asked slot
+    slot: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # the question's words before (nearest first) and after it
 
 
 def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question_stems: frozenset[str],
@@ -190,6 +194,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             closeness = _proximity(s.doc, s.index, start, anchors)
             score = ((s.score / best_sentence) * fit ** scoring.fit_exponent
                      * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
+            if scoring.cloze:
+                score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot)
             found = pooled.setdefault(key, CandidateAnswer(key))
             found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key, fit))
         referent = _referent(s.doc, s.index) if atype.weight("PERSON") > 0 else None
@@ -236,6 +242,24 @@ def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[C
     return [c for k, c in pooled.items() if k not in into]
 
 
+def _fills_slot(doc: ArticleText, start: int, end: int, slot: tuple[tuple[str, ...], tuple[str, ...]]) -> int:
+    """How many of the question's words right before and after the asked slot stand right before and
+    after the mention: "since at least 1950" fills "... since at least:", a quiz question being a news
+    sentence with its answer taken out. At most ``SLOT_WORDS`` a side."""
+    sentence = doc.spans[doc.index_at(start)]
+    text = doc.article.text
+    before = stem_all(words(text[sentence.start:start])[-SLOT_WORDS:][::-1])
+    after = stem_all(words(text[end:sentence.end])[:SLOT_WORDS])
+    return _shared_run(before, slot[0]) + _shared_run(after, slot[1])
+
+
+def _shared_run(found: list[str], asked: tuple[str, ...]) -> int:
+    n = 0
+    while n < min(len(found), len(asked)) and found[n] == asked[n]:
+        n += 1
+    return n
+
+
 def _referent(doc: ArticleText, index: int) -> tuple[int, tuple[int, int, str]] | None:
     """Whom the sentence's "he", "she" or "his" means when it names no one before the pronoun: the
     first person named in the nearest sentence before that names one ("Bad Bunny had the top song ...
@@ -257,11 +281,15 @@ def _referent(doc: ArticleText, index: int) -> tuple[int, tuple[int, int, str]] 
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """An entity's span without the quote or bracket the recogniser took in, or a possessive "'s": the
-    name as a reader would quote it ("The Phantom of the Opera", "Spielberg")."""
+    """An entity's span without the quotes or bracket the recogniser took in (with an article before an
+    opening quote), or a possessive "'s": the name as a reader would quote it ("The Phantom of the
+    Opera", "Exonerated Five", "Spielberg")."""
     name = text[start:end]
     start += len(name) - len(name.lstrip(_OPENING_QUOTES))
-    name = _POSSESSIVE_END.sub("", text[start:end]).rstrip(" (-–—,;:")
+    quoted = _ARTICLE_QUOTE.match(text, start, end)
+    if quoted:
+        start = quoted.end()  # 'the "Exonerated Five"': the quote opens the name
+    name = _POSSESSIVE_END.sub("", text[start:end].rstrip(" ”\"’(-–—,;:")).rstrip(" ”\"’(-–—,;:")
     return start, start + len(name)
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assistant.answering.answer_type import NOUN_PHRASE, AnswerType, HeadTyper
-from assistant.answering.candidates import TITLE_LABELS, CandidateAnswer, ScoredSentence, Scoring, find_candidates
+from assistant.answering.candidates import (SLOT_WORDS, TITLE_LABELS, CandidateAnswer, ScoredSentence, Scoring,
+                                            find_candidates)
 from assistant.nlp import parse_phrases
 from assistant.retrieval.dates import Recency
 from assistant.retrieval.terms import index_terms, stem_all, words
@@ -59,7 +60,7 @@ class ShortAnswerFinder:
             fit_exponent=cfg.candidate_fit_exponent, closeness_exponent=cfg.candidate_closeness_exponent,
             recency_exponent=cfg.candidate_recency_exponent, qualified_role_fit=cfg.qualified_role_fit,
             unbound_count_fit=cfg.unbound_count_fit, out_of_window_fit=cfg.out_of_window_fit,
-            pronoun_fit=cfg.pronoun_fit)
+            pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, slot=asked_slot(question_text, atype))
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found and atype.head and atype.labels and atype.labels <= TITLE_LABELS:
             # No event, product, work or law stands in the best sentences: the small recogniser finds
@@ -124,6 +125,25 @@ class ShortAnswerFinder:
                 spans.append((start, end, NOUN_PHRASE))
             out[(s.doc.article.source, s.index)] = spans
         return out
+
+
+def asked_slot(question: str, atype: AnswerType) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The question's stemmed words just before its wh-phrase (nearest first) and just after it
+    ("which team" and its head): what a sentence stating the answer would have around it."""
+    tokens = words(question)
+    cue = atype.wh.split()[0] if atype.wh else ""
+    if cue == ":":
+        return tuple(stem_all(tokens[::-1][:SLOT_WORDS])), ()
+    at = max((i for i, t in enumerate(tokens) if t == cue), default=None)
+    if at is None:
+        return (), ()
+    end = at + 1
+    for word in words(atype.head):
+        if end < len(tokens) and tokens[end] == word:
+            end += 1
+    if cue == "how":
+        end += 1  # "how many"
+    return tuple(stem_all(tokens[:at][::-1][:SLOT_WORDS])), tuple(stem_all(tokens[end:end + SLOT_WORDS]))
 
 
 def _commonness(keyword):

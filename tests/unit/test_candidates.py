@@ -250,3 +250,23 @@ def test_a_place_after_of_is_not_short_for_the_name_it_ends():
     found = candidates(AnswerType("where", frozenset({"GPE", "FAC"}), secondary=frozenset({"ORG"})),
                        "Where did Sar Kheng speak?", every_sentence(doc))
     assert {c.key for c in found} >= {("police", "academy", "of", "cambodia"), ("cambodia",)}
+
+
+def test_a_mention_that_fills_the_question_s_slot_outranks_one_beside_other_question_words():
+    doc = article("a.txt", "Critics sued the network in 2021. Members of the Central Park Five are suing Donald Trump "
+                           "for defamation, the lawyers said, joined by Amnesty International.")
+    group = AnswerType("which", frozenset({"ORG"}), "group")
+    question = "Members of which group are suing Donald Trump for defamation?"
+    slot = (("of", "member"), ("are", "su", "donald"))
+    plain = candidates(group, question, every_sentence(doc))
+    filled = candidates(group, question, every_sentence(doc), cloze=0.3, slot=slot)
+    central = next(c for c in filled if c.key == ("central", "park", "five"))
+    assert central is filled[0]
+    assert central.score > next(c for c in plain if c.key == central.key).score
+
+
+def test_an_opening_quote_inside_a_name_is_left_out():
+    doc = article("a.txt", 'Members of the "Exonerated Five" sued on Monday.')
+    found = candidates(AnswerType("which", frozenset({"ORG", "WORK_OF_ART", "PERSON"}), "group"),
+                       "Which group sued on Monday?", every_sentence(doc))
+    assert all(not c.best.text.startswith(("the", '"')) for c in found if "Five" in c.best.text)
