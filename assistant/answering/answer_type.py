@@ -225,6 +225,8 @@ def _typed_head(word: str, head, typer: HeadTyper | None) -> AnswerType:
     phrase = _phrase(head)
     labels, secondary = typer.typed(phrase) if typer is not None else (frozenset(), frozenset())
     secondary |= GROUPS if labels == PEOPLE else (PEOPLE if "ORG" in labels else frozenset())
+    if "FAC" in labels:
+        secondary |= {"ORG"}  # a restaurant, hotel or hospital is often tagged by the business that runs it
     if "GPE" in labels:
         if _people_of(head, typer):
             labels = labels | {"NORP"}  # "nationals of which country": "Chinese nationals formed the bulk"

@@ -10,12 +10,12 @@ candidate resembles the head noun ("purple" a colour) joins its score.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.answering.answer_type import NOUN_PHRASE, AnswerType, HeadTyper
-from assistant.answering.candidates import (SLOT_WORDS, TITLE_LABELS, CandidateAnswer, ScoredSentence, Scoring,
+from assistant.answering.candidates import (SLOT_WORDS, CandidateAnswer, ScoredSentence, Scoring,
                                             find_candidates)
 from assistant.nlp import parse_phrases
 from assistant.retrieval.dates import Recency
@@ -62,18 +62,11 @@ class ShortAnswerFinder:
             unbound_count_fit=cfg.unbound_count_fit, out_of_window_fit=cfg.out_of_window_fit,
             pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, slot=asked_slot(question_text, atype))
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
-        if not found and atype.head and atype.labels and atype.labels <= TITLE_LABELS:
-            # No event, product, work or law stands in the best sentences: the small recogniser finds
-            # few of them (its F-score on those labels is about half its score on people and places),
-            # so it may have missed it ("The Met Gala" for "which event"), and the best sentences' noun
-            # phrases compete, as for an untyped head. A missing person or place is a real absence.
-            atype = replace(atype, labels=frozenset({NOUN_PHRASE}), secondary=frozenset())
-            found = find_candidates(atype, sentences, question_stems, scoring, self._noun_phrases(sentences, atype.head))
         if not found:
             return Finding(atype)
         # Cosines lie in [0, 1] here, so a candidate further than the re-rank weights below the best
         # cannot overtake it: only the winner's own sentence is then compared (the support check needs it).
-        by_head = atype.labels <= {NOUN_PHRASE} and bool(atype.head)  # "which sport": how sport-like it is
+        by_head = not atype.labels and bool(atype.head)  # "which sport": how sport-like it is
         reach = cfg.w_sentence_similarity + (cfg.w_head_similarity if by_head else 0.0)
         top = [c for c in found[: cfg.answer_rerank] if c.score > found[0].score - reach] or found[:1]
         similarity = self._sentence_similarity(top, query_vector)

@@ -136,3 +136,9 @@ def test_questions_asking_for_a_reason_or_purpose_are_why_questions(question):
 def test_known_as_what_asks_for_the_name_of_the_thing_named(question, head, typer):
     found = typed(question, typer)
     assert found.short and found.head == head
+
+
+def test_a_facility_may_be_named_as_the_business_that_runs_it(typer):
+    found = typed("Which restaurant did the president hire to cater the summit?", typer)
+    assert found.weight("FAC") == 1.0
+    assert 0 < found.weight("ORG") < 1.0
