@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from assistant.answering import features
-from assistant.answering.answer_type import AnswerType
+from assistant.answering.answer_type import LABEL_PROTOTYPES, AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import STOPWORDS, YEAR, name_key, stem_all, term_present, words
 
 FULL_FORM_RATIO = 0.5
 PLACE_LABELS = frozenset({"GPE", "LOC"})
+# The category words of places (answer_type's prototypes): a place's own kind word says what it is.
+PLACE_KINDS = frozenset(w for label in ("GPE", "LOC", "FAC") for w in LABEL_PROTOTYPES[label].split(", ")) - {"nation"}
 TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})  # shortened by their first words
 EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form() spells out
 _POSSESSIVE_END = re.compile(r"[’']s$")
@@ -188,6 +190,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             fit *= _date_precision(label, text, atype.head)
             if _qualified_role(s.doc, start, end, question_stems):
                 fit *= scoring.qualified_role_fit
+            if label in PLACE_LABELS and _another_kind_of_place(s.doc.article.text, start, end, atype.head):
+                fit *= scoring.qualified_role_fit  # "Washington state's" does not answer "which city"
             counted = atype.wh == "how many" or (atype.wh == "how much" and label == "CARDINAL")
             if counted and atype.head and not _counts(s.doc, start, end, atype.head):
                 fit *= scoring.unbound_count_fit
@@ -291,6 +295,17 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         start = quoted.end()  # 'the "Exonerated Five"': the quote opens the name
     name = _POSSESSIVE_END.sub("", text[start:end].rstrip(" ”\"’(-–—,;:")).rstrip(" ”\"’(-–—,;:")
     return start, start + len(name)
+
+
+def _another_kind_of_place(text: str, start: int, end: int, head: str) -> bool:
+    """The place is named with its kind ("Washington state", "Kandal province", "New York City") and
+    that kind is another than the one asked for ("which city"); both are category words of places."""
+    asked = (words(head)[-1:] or [""])[0].rstrip("s")
+    if asked not in PLACE_KINDS:
+        return False
+    inside = (words(text[start:end])[-1:] or [""])[0]
+    after = (words(text[end:end + 20])[:1] or [""])[0]
+    return any(kind in PLACE_KINDS and kind != asked for kind in (inside.rstrip("s"), after.rstrip("s")))
 
 
 def _asks(sentence: str) -> bool:

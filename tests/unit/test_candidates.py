@@ -270,3 +270,15 @@ def test_an_opening_quote_inside_a_name_is_left_out():
     found = candidates(AnswerType("which", frozenset({"ORG", "WORK_OF_ART", "PERSON"}), "group"),
                        "Which group sued on Monday?", every_sentence(doc))
     assert all(not c.best.text.startswith(("the", '"')) for c in found if "Five" in c.best.text)
+
+
+def test_a_place_named_with_another_kind_does_not_answer_the_kind_asked_for():
+    doc = article("a.txt", "Washington state's leader spoke after votes were destroyed in a ballot box fire. "
+                           "The fire was set at a transit center in Vancouver on Monday.")
+    city = AnswerType("which", frozenset({"GPE"}), "city")
+    found = {c.best.text: c.best for c in candidates(city, "In which city were votes destroyed in a ballot box fire?",
+                                                       every_sentence(doc))}
+    assert found["Washington"].fit < 1.0 and found["Vancouver"].fit == 1.0
+    state = AnswerType("which", frozenset({"GPE"}), "state")
+    found = {c.best.text: c.best for c in candidates(state, "Which state's leader spoke?", every_sentence(doc))}
+    assert found["Washington"].fit == 1.0
