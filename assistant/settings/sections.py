@@ -116,7 +116,7 @@ class AnsweringSettings:
     answer_cloze: float = 0.3  # bonus per word a mention shares with the question around the asked slot
     answer_agreement: float = 0.15  # each further article that gives the same answer adds this x its best mention
     answer_centrality: float = 0.15  # x log(times the article names the answer)
-    answer_headline: float = 1.0  # bonus for an answer named in its article's title
+    answer_headline: float = 0.5  # bonus for an answer named in its article's title
     answer_rerank: int = 5  # best candidates whose sentences MiniLM compares with the question
     w_sentence_similarity: float = 0.5  # MiniLM question-sentence cosine in a candidate's final score
     w_head_similarity: float = 0.5  # candidate-to-head-noun cosine, when no entity label fits ("which sport")
