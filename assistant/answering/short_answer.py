@@ -23,6 +23,9 @@ from assistant.retrieval.terms import index_terms, stem_all, words
 from assistant.settings import Settings
 
 NOUN_PHRASE_SENTENCES = 3  # sentences parsed for noun phrases when no entity label fits
+PLACE_KIND_WORDS = ("country", "state", "city", "province", "town")  # kinds of place a question asks for
+PLACE_KIND_MIN = 0.5
+PLACE_KIND_MARGIN = 0.12
 
 
 @dataclass
@@ -68,13 +71,18 @@ class ShortAnswerFinder:
         # cannot overtake it: only the winner's own sentence is then compared (the support check needs it).
         by_head = not atype.labels and bool(atype.head)  # "which sport": how sport-like it is
         reach = cfg.w_sentence_similarity + (cfg.w_head_similarity if by_head else 0.0)
-        top = [c for c in found[: cfg.answer_rerank] if c.score > found[0].score - reach] or found[:1]
+        head = found[: cfg.answer_rerank]
+        other_kind = set(self._other_kind_of_place(head, atype))
+        discount = cfg.qualified_role_fit ** cfg.candidate_fit_exponent
+        scores = [c.score * (discount if i in other_kind else 1.0) for i, c in enumerate(head)]
+        kept = [i for i, v in enumerate(scores) if v > max(scores) - reach]
+        top = [head[i] for i in kept]
         similarity = self._sentence_similarity(top, query_vector)
         head_fit = self._head_fit(top, atype) if by_head else [0.0] * len(top)
         w_sim, w_head = self.settings.w_sentence_similarity, self.settings.w_head_similarity
-        final = [c.score + w_sim * sim + w_head * fit for c, sim, fit in zip(top, similarity, head_fit)]
+        final = [scores[i] + w_sim * sim + w_head * fit for i, sim, fit in zip(kept, similarity, head_fit)]
         order = sorted(range(len(top)), key=lambda i: -final[i])
-        ranked = [top[i] for i in order] + found[len(top):]
+        ranked = [top[i] for i in order] + [c for c in found if all(c is not t for t in top)]
         winner = ranked[0]
         coverage = {(s.doc.article.source, s.index): s.predicate for s in sentences}
         predicate = max(coverage.get((m.source, m.sentence), 0.0) for m in winner.mentions)
@@ -89,6 +97,27 @@ class ShortAnswerFinder:
         vectors = np.asarray(self.encoder.encode([texts[k] for k in keys]))
         sims = dict(zip(keys, (vectors @ np.asarray(query_vector)).tolist()))
         return [sims[(c.best.doc.article.source, c.best.sentence)] for c in top]
+
+    def _other_kind_of_place(self, top: list[CandidateAnswer], atype: AnswerType) -> list[int]:
+        """Which of the places are clearly another kind than the one asked for: MiniLM puts "Chicago"
+        nearest "city" and "California" nearest "state", so "Chicago" is a poor answer to "which
+        state". Only a clear call counts (nearest kind at least ``PLACE_KIND_MIN`` and ahead of the
+        asked one by ``PLACE_KIND_MARGIN``); little-known names sit near no kind and are left alone."""
+        asked = (words(atype.head)[-1:] or [""])[0].rstrip("s")
+        if asked not in PLACE_KIND_WORDS or "GPE" not in atype.labels:
+            return []
+        places = [i for i, c in enumerate(top) if c.best.label == "GPE"]
+        if not places:
+            return []
+        kinds = list(PLACE_KIND_WORDS)
+        vectors = np.asarray(self.encoder.encode(kinds + [top[i].best.text for i in places]))
+        near = vectors[len(kinds):] @ vectors[:len(kinds)].T
+        out = []
+        for i, row in zip(places, near):
+            best = float(row.max())
+            if best >= PLACE_KIND_MIN and best - float(row[kinds.index(asked)]) >= PLACE_KIND_MARGIN:
+                out.append(i)
+        return out
 
     def _head_fit(self, top: list[CandidateAnswer], atype: AnswerType) -> list[float]:
         """How much each candidate resembles the head noun: "purple" is a colour, "skateboarding" a sport."""

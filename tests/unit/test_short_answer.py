@@ -1,0 +1,29 @@
+"""The short-answer finder's re-rank: MiniLM tells a city from a state."""
+
+from assistant.answering.answer_type import AnswerType
+from assistant.answering.candidates import ScoredSentence
+from assistant.answering.short_answer import ShortAnswerFinder
+from assistant.settings import Settings
+
+from tests.helpers.articles import article
+
+
+def winner(encoder, head, question, sentences):
+    finder = ShortAnswerFinder(Settings.load(), encoder)
+    return finder.run(AnswerType("which", frozenset({"GPE"}), head), question, sentences, None).winner.best.text
+
+
+def test_a_city_is_a_poor_answer_to_which_state_and_a_state_to_which_city(encoder):
+    convention = article("a.txt", "Biden spoke at the convention in Chicago on Monday.")
+    vacation = article("b.txt", "Biden left on Tuesday for a family vacation in California.")
+    sentences = [ScoredSentence(convention, 0, 1.0), ScoredSentence(vacation, 0, 0.8)]
+    assert winner(encoder, "state", "Biden left for a vacation in which state?", sentences) == "California"
+    sentences = [ScoredSentence(vacation, 0, 1.0), ScoredSentence(convention, 0, 0.8)]
+    assert winner(encoder, "city", "Biden spoke in which city?", sentences) == "Chicago"
+
+
+def test_a_place_is_left_alone_when_the_question_asks_for_no_kind_of_place(encoder):
+    convention = article("a.txt", "Biden spoke at the convention in Chicago on Monday.")
+    vacation = article("b.txt", "Biden left on Tuesday for a family vacation in California.")
+    sentences = [ScoredSentence(convention, 0, 1.0), ScoredSentence(vacation, 0, 0.8)]
+    assert winner(encoder, "place", "Biden went to which place?", sentences) == "Chicago"
