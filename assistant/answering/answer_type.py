@@ -113,6 +113,16 @@ class HeadTyper:
     def labels(self, head: str) -> frozenset[str]:
         return self.typed(head)[0]
 
+    @staticmethod
+    def kind_words(label: str) -> tuple[str, ...]:
+        """The category words of ``label``: the kinds of thing it names."""
+        return tuple(LABEL_PROTOTYPES[label].split(", ")) if label in LABEL_PROTOTYPES else ()
+
+    def kind_vectors(self, label: str) -> np.ndarray:
+        """MiniLM vectors of ``label``'s category words, in ``kind_words(label)`` order."""
+        labels, vectors = self._prototypes()
+        return vectors[[i for i, l in enumerate(labels) if l == label]]
+
     def typed(self, head: str) -> tuple[frozenset[str], frozenset[str]]:
         """The labels that answer ``head`` and those that answer it at a stretch; both empty when its
         nearest category is not a name at all."""

@@ -23,9 +23,11 @@ from assistant.retrieval.terms import index_terms, stem_all, words
 from assistant.settings import Settings
 
 NOUN_PHRASE_SENTENCES = 3  # sentences parsed for noun phrases when no entity label fits
-PLACE_KIND_WORDS = ("country", "state", "city", "province", "town")  # kinds of place a question asks for
-PLACE_KIND_MIN = 0.5
-PLACE_KIND_MARGIN = 0.12
+KIND_MIN = 0.5
+KIND_MARGIN = 0.12
+# Labels whose category words name distinct kinds (a state is no city, a league no club); a work's
+# ("show", "musical", "play") overlap too much to tell apart.
+KIND_LABELS = frozenset({"GPE", "ORG"})
 
 
 @dataclass
@@ -72,7 +74,7 @@ class ShortAnswerFinder:
         by_head = not atype.labels and bool(atype.head)  # "which sport": how sport-like it is
         reach = cfg.w_sentence_similarity + (cfg.w_head_similarity if by_head else 0.0)
         head = found[: cfg.answer_rerank]
-        other_kind = set(self._other_kind_of_place(head, atype))
+        other_kind = set(self._other_kind(head, atype))
         discount = cfg.qualified_role_fit ** cfg.candidate_fit_exponent
         scores = [c.score * (discount if i in other_kind else 1.0) for i, c in enumerate(head)]
         kept = [i for i, v in enumerate(scores) if v > max(scores) - reach]
@@ -98,25 +100,24 @@ class ShortAnswerFinder:
         sims = dict(zip(keys, (vectors @ np.asarray(query_vector)).tolist()))
         return [sims[(c.best.doc.article.source, c.best.sentence)] for c in top]
 
-    def _other_kind_of_place(self, top: list[CandidateAnswer], atype: AnswerType) -> list[int]:
-        """Which of the places are clearly another kind than the one asked for: MiniLM puts "Chicago"
-        nearest "city" and "California" nearest "state", so "Chicago" is a poor answer to "which
-        state". Only a clear call counts (nearest kind at least ``PLACE_KIND_MIN`` and ahead of the
-        asked one by ``PLACE_KIND_MARGIN``); little-known names sit near no kind and are left alone."""
-        asked = (words(atype.head)[-1:] or [""])[0].rstrip("s")
-        if asked not in PLACE_KIND_WORDS or "GPE" not in atype.labels:
-            return []
-        places = [i for i, c in enumerate(top) if c.best.label == "GPE"]
-        if not places:
-            return []
-        kinds = list(PLACE_KIND_WORDS)
-        vectors = np.asarray(self.encoder.encode(kinds + [top[i].best.text for i in places]))
-        near = vectors[len(kinds):] @ vectors[:len(kinds)].T
+    def _other_kind(self, top: list[CandidateAnswer], atype: AnswerType) -> list[int]:
+        """Which candidates are clearly another kind of thing than the one asked for: MiniLM puts
+        "Chicago" nearest "city" and "California" nearest "state" among the category words of places,
+        so "Chicago" is a poor answer to "which state", as "the Transportation Department" (nearest
+        "department") is to "which airline". Only when the head is itself one of the label's category
+        words, and only a clear call (nearest word at least ``KIND_MIN`` and ahead of the asked one by
+        ``KIND_MARGIN``): little-known names sit near no word and are left alone."""
+        head = (words(atype.head)[-1:] or [""])[0]
         out = []
-        for i, row in zip(places, near):
-            best = float(row.max())
-            if best >= PLACE_KIND_MIN and best - float(row[kinds.index(asked)]) >= PLACE_KIND_MARGIN:
-                out.append(i)
+        for label in {c.best.label for c in top}:
+            kinds = self.typer.kind_words(label)
+            asked = head if head in kinds else head.rstrip("s")
+            if label not in KIND_LABELS or label not in atype.labels or asked not in kinds:
+                continue
+            found = [i for i, c in enumerate(top) if c.best.label == label]
+            near = np.asarray(self.encoder.encode([top[i].best.text for i in found])) @ self.typer.kind_vectors(label).T
+            at = kinds.index(asked)
+            out += [i for i, row in zip(found, near) if row.max() >= KIND_MIN and row.max() - row[at] >= KIND_MARGIN]
         return out
 
     def _head_fit(self, top: list[CandidateAnswer], atype: AnswerType) -> list[float]:
