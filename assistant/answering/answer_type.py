@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.answering import features
+
 PEOPLE = frozenset({"PERSON"})
 GROUPS = frozenset({"ORG", "NORP"})
 PLACES = frozenset({"GPE", "LOC", "FAC"})
@@ -203,8 +205,9 @@ def answer_type(doc, typer: HeadTyper | None) -> AnswerType:
     if word == "whose":
         return AnswerType(word, PEOPLE, secondary=GROUPS)
     named = _named_thing(wh)
-    if named is not None:
-        return _typed_head(word, named, typer) if named is not wh else AnswerType(word)
+    if named is not None:  # a name: of the kind named when it is typed, else any named entity
+        found = _typed_head(word, named, typer) if named is not wh else AnswerType(word, NAMED)
+        return found if found.labels else AnswerType(word, NAMED, found.head)
     # which / what
     head = _determined_noun(wh)
     if head is None and _asks_speech(wh):
@@ -233,6 +236,8 @@ def _typed_head(word: str, head, typer: HeadTyper | None) -> AnswerType:
     if lemma in MEASURE_HEADS:
         return AnswerType(word, frozenset(MEASURE_HEADS[lemma]), head.text)
     phrase = _phrase(head)
+    if features.POSITION.fullmatch(head.text):
+        return AnswerType(word, PEOPLE, phrase)  # "which minister": the office's holder, a person
     labels, secondary = typer.typed(phrase) if typer is not None else (frozenset(), frozenset())
     secondary |= GROUPS if labels == PEOPLE else (PEOPLE if "ORG" in labels else frozenset())
     if "FAC" in labels:

@@ -2,10 +2,13 @@
 
 A mention is an entity (found at ingest) of a label the question can be answered with, in one of the
 sentences the picker scored, that is not already part of the question ("Kevin McCarthy" does not answer
-"Which state does Kevin McCarthy represent?"). Its score is its sentence's score, how well its label fits
-and how close it sits to the question's words in that sentence. Mentions of the same answer are pooled
-("McCarthy" joins "Kevin McCarthy"), and news repeats facts, so an answer that several articles give
-outweighs one lucky sentence: each further article adds ``agreement`` times its best mention.
+"Which state does Kevin McCarthy represent?"), or the person a sentence's "he" or "his" refers to. A
+sentence that itself asks ("What is Spotify Wrapped?") offers none. Its score is its sentence's score,
+how well its label fits, how close it sits to the question's words in that sentence and how many of
+the question's words stand around it as around the asked slot. Mentions of the same answer are pooled
+("McCarthy" joins "Kevin McCarthy", "Phantom" joins "The Phantom of the Opera"), and news repeats
+facts, so an answer that several articles give outweighs one lucky sentence: each further article
+adds ``agreement`` times its best mention.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form(
 _POSSESSIVE_END = re.compile(r"[’']s$")
 _LINKS = frozenset({"of", "for", "in", "on", "at", "and", "to", "de"})  # words a name's tail never follows
 _OPENING_QUOTES = "“‘\"'"
-_ARTICLE_QUOTE = re.compile(r"(?:the|an?) [“\"]", re.IGNORECASE)
+_ARTICLE_QUOTE = re.compile(r"(?:the|an?) [“‘\"]", re.IGNORECASE)
 # Words that make a role another role: the vice-chair does not chair, the former minister is not the
 # minister. spaCy's parse links a title to its holder but does not know that "vice" changes it, so the
 # qualifiers are listed here.
@@ -42,13 +45,15 @@ ROLE_REACH = 10  # words either side of a mention in which its title stands
 MAX_FURTHER_ARTICLES = 3  # agreement counts at most this many articles besides the best one
 SLOT_WORDS = 3  # words either side of a question's asked slot compared with a mention's
 REFERENT_REACH = 2  # sentences back in which a pronoun's person is looked for
-_THIRD_PERSON = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
+_QUOTATION = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
+_THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|HE|SHE|HIS)\b|^\W*Her\b")
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
 
 
 @dataclass(frozen=True)
 class Mention:
-    """One occurrence of a candidate answer: ``doc.article.text[start:end]`` in sentence ``sentence``."""
+    """One occurrence of a candidate answer: ``doc.article.text[start:end]``, scored for sentence
+    ``sentence`` (where it stands, or, for the person a "he" refers to, the pronoun's sentence)."""
 
     doc: ArticleText
     sentence: int
@@ -88,7 +93,8 @@ class CandidateAnswer:
         """Where the article gives the shown name in full, when the shown mention is a short form
         ("Bills" for "Buffalo Bills", "Nadal" for "Rafael Nadal"): news names someone in full once, then
         by surname, and a reader wants the full name. Only people and organisations (a state's name may
-        end another's: "Virginia", "West Virginia"), only within one sentence, and only when the article
+        end another's: "Virginia", "West Virginia"), only a full form that does not run across
+        sentences, and only when the article
         gives one full form ("Biden" with both "Hunter Biden" and "Joe Biden" stays "Biden"). When the
         shown mention's article gives none, another article's mention of the full name it was pooled
         with does."""
@@ -171,7 +177,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
     for s in sentences:
         spans = list(s.doc.entities_in(s.index)) + list((extra_spans or {}).get((s.doc.article.source, s.index), []))
         if not spans:
-            continue
+            continue  # a sentence that names nothing rarely states who did it, even with a "he"
+        referent = _referent(s.doc, s.index) if atype.weight("PERSON") * scoring.pronoun_fit > 0 else None
         sentence, sentence_start = s.doc.sentence(s.index), s.doc.spans[s.index].start
         if _asks(sentence):
             continue  # "What is Spotify Wrapped?" names a topic, it does not answer anything
@@ -202,9 +209,9 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                 score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot)
             found = pooled.setdefault(key, CandidateAnswer(key))
             found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key, fit))
-        referent = _referent(s.doc, s.index) if atype.weight("PERSON") > 0 else None
         if referent is not None:
             at, (start, end, label) = referent
+            start, end = _trimmed(s.doc.article.text, start, end)
             key = name_key(s.doc.article.text[start:end])
             if key and not _in_question(key, label, question_stems, kind_stems):
                 fit = atype.weight(label) * scoring.pronoun_fit
@@ -266,21 +273,41 @@ def _shared_run(found: list[str], asked: tuple[str, ...]) -> int:
 
 def _referent(doc: ArticleText, index: int) -> tuple[int, tuple[int, int, str]] | None:
     """Whom the sentence's "he", "she" or "his" means when it names no one before the pronoun: the
-    first person named in the nearest sentence before that names one ("Bad Bunny had the top song ...
-    His album was also Spotify's most streamed"). News puts the answer in the subject of one sentence
-    and what it did in the next; without this the second sentence has no one to offer. spaCy's small
-    pipeline has no coreference, so this is the plain subject-first reading; returns the pronoun's
-    offset and the person's entity."""
-    pronoun = _THIRD_PERSON.search(doc.sentence(index))
-    if pronoun is None:
+    person the sentences before name ("Bad Bunny had the top song ... His album was also Spotify's
+    most streamed"). News puts the answer in the subject of one sentence and what it did in the next;
+    without this the second sentence has no one to offer. spaCy's small pipeline has no coreference,
+    so this is the plain reading: subject and possessive pronouns only ("him" may be anyone), the
+    nearest sentence that names exactly one person before its own pronoun, and a sentence that itself
+    opens with a pronoun passes its person on. Returns the pronoun's offset and the person's entity."""
+    at = _pronoun_at(doc, index)
+    if at is None or any(label == "PERSON" and start < at for start, _, label in doc.entities_in(index)):
         return None
-    at = doc.spans[index].start + pronoun.start()
-    if any(label == "PERSON" and start < at for start, _, label in doc.entities_in(index)):
-        return None
-    for back in range(index - 1, max(-1, index - 1 - REFERENT_REACH), -1):
-        people = [e for e in doc.entities_in(back) if e[2] == "PERSON"]
+    person = _antecedent(doc, index, REFERENT_REACH)
+    return (at, person) if person is not None else None
+
+
+def _antecedent(doc: ArticleText, index: int, reach: int) -> tuple[int, int, str] | None:
+    for back in range(index - 1, max(-1, index - 1 - reach), -1):
+        own = _pronoun_at(doc, back)
+        people = [e for e in doc.entities_in(back) if e[2] == "PERSON" and (own is None or e[0] < own)]
+        if own is not None and not people:
+            return _antecedent(doc, back, reach - (index - back))  # "He ... He ...": the same person
+        text = doc.article.text
+        if len({name_key(text[a:b]) for a, b, _ in people}) > 1:
+            return None  # two people named: no telling which one
         if people:
-            return at, people[0]
+            return people[0]
+    return None
+
+
+def _pronoun_at(doc: ArticleText, index: int) -> int | None:
+    """The offset of the sentence's first "he", "she", "his" (or an opening "Her") outside quotation
+    marks (a quote's "he" is the speaker's, not the writer's), or None."""
+    sentence = doc.sentence(index)
+    quoted = [m.span() for m in _QUOTATION.finditer(sentence)]
+    for found in _THIRD_PERSON.finditer(sentence):
+        if not any(a <= found.start() < b for a, b in quoted):
+            return doc.spans[index].start + found.start()
     return None
 
 
@@ -289,7 +316,9 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     opening quote), or a possessive "'s": the name as a reader would quote it ("The Phantom of the
     Opera", "Exonerated Five", "Spielberg")."""
     name = text[start:end]
-    start += len(name) - len(name.lstrip(_OPENING_QUOTES))
+    opening = len(name) - len(name.lstrip(_OPENING_QUOTES))
+    if not name[opening:opening + 1].isdigit():  # "'90s" keeps its apostrophe
+        start += opening
     quoted = _ARTICLE_QUOTE.match(text, start, end)
     if quoted:
         start = quoted.end()  # 'the "Exonerated Five"': the quote opens the name

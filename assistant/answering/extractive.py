@@ -172,7 +172,7 @@ class ExtractiveAnswerer:
             sentences += [(s.doc, s.index) for s in pick.chosen]
         kept = sentences[: self.settings.answer_max_sentences]
         if named_in not in kept:
-            kept[-1] = named_in  # the short answer must stand in a cited passage
+            kept.append(named_in)  # the short answer must stand in a cited passage, beside what it rests on
         parts = []
         for doc, index in kept:
             for span in self._spans(Sentence(doc, index, 0.0, 0), seen):

@@ -1,8 +1,10 @@
 """What a sentence contains, as the answer picker needs to know it: counts, dates, people, reasons,
 places, and who is speaking.
 
-Plain patterns over English news prose. No NER model ships offline in a package here, and these cues
-(a number next to a noun, a month name, "because", "he said") are what the question types hinge on.
+Plain patterns over English news prose, for the sentence picker and the support check: these cues (a
+number next to a noun, a month name, "because", "he said") are what the question types hinge on, and
+they must be cheap per sentence, so they do not wait for a parse. Short answers use spaCy's entities,
+found at ingest (``candidates``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,12 @@ ROLE_NOUNS = re.compile(
     r"advisor|coordinator|manager|representative|envoy|mayor|senator|general)\b",
     re.IGNORECASE,
 )
+
+# Offices one person holds at a time: "which minister", "who is the ambassador" asks for its holder,
+# and a holder of another office does not answer (unlike "official" or "leader", said of many).
+POSITION = re.compile(r"(?:chair(?:man|woman|person)?|president|minister|director|governor|secretary|mayor|"
+                      r"premier|chancellor|commissioner|ambassador|senator|spokes(?:person|man|woman)|editor|"
+                      r"envoy|ceo)s?", re.IGNORECASE)
 
 _MONTH = "|".join(m.capitalize() for m in MONTHS)
 _DATE = re.compile(

@@ -176,7 +176,8 @@ def _focus(text: str, qtype: str) -> list[str]:
     tokens = re.findall(r"[\w’'-]+", m.group(1))
     for i, raw in enumerate(tokens):
         word = (words(raw) or [""])[0]
-        if not word or word in STOPWORDS or word in QUESTION_WORDS or (qtype == WHO and raw[0].isupper()):
+        name_word = qtype == WHO and raw[0].isupper() and not features.ROLE_NOUNS.fullmatch(raw)
+        if not word or word in STOPWORDS or word in QUESTION_WORDS or name_word:  # a title is no name
             if focus:
                 break
             continue

@@ -160,12 +160,10 @@ def asked_slot(question: str, atype: AnswerType) -> tuple[tuple[str, ...], tuple
     at = max((i for i, t in enumerate(tokens) if t == cue), default=None)
     if at is None:
         return (), ()
-    end = at + 1
+    end = at + (2 if cue == "how" else 1)  # "how many", "how much"
     for word in words(atype.head):
         if end < len(tokens) and tokens[end] == word:
             end += 1
-    if cue == "how":
-        end += 1  # "how many"
     return tuple(stem_all(tokens[:at][::-1][:SLOT_WORDS])), tuple(stem_all(tokens[end:end + SLOT_WORDS]))
 
 

@@ -6,14 +6,17 @@ Two kinds of question, two kinds of evidence:
   MiniLM's space and carry what the question says about its names: cosine similarity plus
   ``support_predicate_weight`` times that share, times the candidate's fit raised to
   ``support_fit_exponent`` (a bare number for "how much ransom" fits at a stretch, so it needs more
-  support), must reach ``support_threshold``. A sentence that
-  merely shares the topic does not. A question that says when it is about ("this week") is not
-  answered from articles dated well before that period.
+  support), must reach ``support_threshold``, and the share must be at least
+  ``support_min_predicate``. A sentence that merely shares the topic does not. A position the
+  question asks for ("which Secretary of State", "who is the High Commissioner") must stand beside
+  the winner, a person.
 - A question answered in sentences (why, how, what did X say) is supported by its best sentence: it
   must carry enough of what the question says (``decline_min_predicate``) and score above
   ``decline_threshold``; a "why" needs a reason in it or next to it.
 For both, a name the question hinges on (a person, organisation, place or title) must occur in the
-articles the answer comes from, matched through inflections, possessives, surnames and acronyms.
+articles the answer comes from, matched through inflections, possessives, surnames and acronyms, and
+so must a year it names (unless it pairs years); and a question that says when it is about ("this
+week") is not answered from articles dated well before that period.
 
 When no short answer is supported only because no candidate fits or its support score is low (the
 entity recogniser may have missed the answer's label, as with "Preah Sihanouk" read as a person),
@@ -26,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answering import features
+from assistant.answering.candidates import ROLE_REACH
 from assistant.answering.extractive import Pick
 from assistant.answering.question import COUNT, WHEN, WHO, Key, Question
 from assistant.answering.short_answer import Finding
@@ -94,9 +98,9 @@ class SupportCheck:
                               winner.score)
         if question.qtype == WHO and question.focus and not _says_who(winner, question.focus):
             return Support.no("none of the passages that match the question says who", winner.score)
-        role = _role_asked(finding)
-        if role and not _says_who(winner, role):
-            return Support.no(f"none of the passages that match the question says who the {finding.atype.head} is",
+        role = _role_asked(question, finding)
+        if role and (winner.best.label != "PERSON" or not _holds_role(winner, role)):
+            return Support.no(f"none of the passages that match the question says who the {role[1]} is",
                               winner.score)
         if recency is not None and _out_of_window(docs, recency, cfg.support_window_slack):
             return Support.no(f"none of the articles that match the question is from the {recency.window_days} "
@@ -136,16 +140,36 @@ def _says_who(winner, focus: list[str]) -> bool:
     return False
 
 
-def _role_asked(finding: Finding) -> list[str]:
-    """The position a "which minister" or "which US Secretary of State" question asks about, as stems:
-    a person who holds another one does not answer it ("Interior Minister Sar Kheng" for "Which
-    Secretary of State presented the report?"). Only position words (``features.ROLE_NOUNS``): "which
-    tennis legend" names no position an article must repeat."""
+def _role_asked(question: Question, finding: Finding) -> tuple[list[str], str] | None:
+    """The position the question asks about ("Which US Secretary of State ...", "Who is the UN High
+    Commissioner ...?"), as stems and as written: only a person who holds it answers ("Interior
+    Minister Sar Kheng" does not answer "Which Secretary of State presented the report?", nor does
+    an organisation). Only offices (``features.POSITION``): "which tennis legend" or "which official"
+    names no position an article must repeat."""
     atype = finding.atype
-    if "PERSON" not in atype.labels or not atype.head:
-        return []
-    roles = [w for w in words(atype.head) if features.ROLE_NOUNS.fullmatch(w)]
-    return stem_all(roles[-1:])
+    if atype.head and ("PERSON" in atype.labels or "PERSON" in atype.secondary):
+        roles = [w for w in words(atype.head) if features.POSITION.fullmatch(w)]
+        if roles:
+            return stem_all(roles[-1:]), roles[-1]
+    if question.qtype == WHO and question.focus and not atype.head:
+        said = next((w for w in words(question.text) if stem_all([w]) == question.focus[:1]), "")
+        if said and features.POSITION.fullmatch(said):
+            return question.focus[:1], said
+    return None
+
+
+def _holds_role(winner, role: tuple[list[str], str]) -> bool:
+    """The position stands within ``ROLE_REACH`` words of a mention of the winner, in its sentence
+    ("National Police head Neth Savoeun", "Sar Kheng, who chairs the committee")."""
+    stems = role[0]
+    for m in winner.mentions:
+        text = m.doc.article.text
+        sentence = m.doc.spans[m.doc.index_at(m.start)]
+        near = words(text[max(sentence.start, m.start - 100):m.start])[-ROLE_REACH:] + \
+            words(text[m.end:min(sentence.end, m.end + 100)])[:ROLE_REACH]
+        if all(term_present(t, frozenset(stem_all(near))) for t in stems):
+            return True
+    return False
 
 
 def _out_of_window(docs, recency: Recency, slack: float) -> bool:

@@ -30,7 +30,7 @@ _WINDOWS = [
     (re.compile(r"\bthis year\b", re.I), 366),
 ]
 PRESENT_TENSE_WINDOW = 92
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’(?!\w)|(?<!\w)'[^']*'(?!\w)")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘(?:[^’]|’(?=\w))*’(?!\w)|(?<!\w)'(?:[^']|'(?=\w))*'(?!\w)")
 
 
 def parse_as_of(value: str | date | None) -> date:

@@ -142,3 +142,13 @@ def test_a_facility_may_be_named_as_the_business_that_runs_it(typer):
     found = typed("Which restaurant did the president hire to cater the summit?", typer)
     assert found.weight("FAC") == 1.0
     assert 0 < found.weight("ORG") < 1.0
+
+
+def test_known_as_what_without_a_typed_kind_wants_a_named_thing_not_any_phrase(typer):
+    found = typed("The report is known as what?", typer)
+    assert found.short and found.labels and found.weight("NP") == 0.0
+
+
+def test_an_office_asks_for_the_person_who_holds_it(typer):
+    found = typed("Which minister chaired the meeting?", typer)
+    assert found.labels == PEOPLE and found.weight("ORG") == 0.0

@@ -48,6 +48,7 @@ def test_the_tense_alone_sets_a_loose_window_and_the_past_none():
 def test_words_inside_a_quote_do_not_date_the_question():
     assert time_window('Who said "If we\'re bad, that just means you\'re bad, too"?', present_tense=False) is None
     assert time_window("Who said “we just started” this week?", present_tense=False) == (7, True)
+    assert time_window("Who said ‘we’re just sad to see that’?", present_tense=False) is None
 
 
 def test_recency_favours_the_days_just_before_as_of():

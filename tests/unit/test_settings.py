@@ -20,6 +20,9 @@ from assistant.settings import Settings
     ({"type_strength_who": 2}, "type_strength_who must be at most 1.0"),
     ({"decline_closest": 0}, "decline_closest must be greater than 0"),
     ({"followup_lookback_turns": 0}, "followup_lookback_turns must be greater than 0"),
+    ({"pronoun_fit": 1.5}, "pronoun_fit must be at most 1.0"),
+    ({"support_min_predicate": 2}, "support_min_predicate must be at most 1.0"),
+    ({"answer_cloze": -0.1}, "answer_cloze must not be negative"),
 ])
 def test_a_bad_value_is_refused_with_the_settings_name(overrides, message):
     with pytest.raises(SettingsError, match=message):
@@ -108,3 +111,11 @@ def test_the_answerers_tuning_lives_in_the_answering_section():
     answering = Settings.load(focus_weight=3.0).section("answering")
     assert answering.focus_weight == 3.0
     assert {"type_strength_count", "candidate_fit_exponent", "decline_closest"} <= set(vars(answering))
+
+
+def test_the_answerers_new_weights_come_from_the_environment_and_toml(monkeypatch, tmp_path):
+    monkeypatch.setenv("BYLINE_ANSWER_CLOZE", "0.2")
+    config = tmp_path / "byline.toml"
+    config.write_text("[answering]\npronoun_fit = 0.5\nsupport_min_predicate = 0.1\n")
+    answering = Settings.load(config).section("answering")
+    assert (answering.answer_cloze, answering.pronoun_fit, answering.support_min_predicate) == (0.2, 0.5, 0.1)

@@ -27,3 +27,14 @@ def test_a_place_is_left_alone_when_the_question_asks_for_no_kind_of_place(encod
     vacation = article("b.txt", "Biden left on Tuesday for a family vacation in California.")
     sentences = [ScoredSentence(convention, 0, 1.0), ScoredSentence(vacation, 0, 0.8)]
     assert winner(encoder, "place", "Biden went to which place?", sentences) == "Chicago"
+
+
+def test_the_asked_slot_is_the_words_around_the_wh_phrase():
+    from assistant.answering.short_answer import asked_slot
+
+    assert asked_slot("How many cows died in the fire?", AnswerType("how many", head="cows")) == \
+        ((), ("die", "in", "the"))
+    assert asked_slot("Fans of which football club left early?", AnswerType("which", head="football club")) == \
+        (("of", "fan"), ("left", "earli"))
+    assert asked_slot("It has been the most populous nation since at least:", AnswerType(":"))[0][:3] == \
+        ("least", "at", "sinc")
