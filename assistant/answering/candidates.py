@@ -398,10 +398,11 @@ def _in_question(key: tuple[str, ...], label: str, question_stems: frozenset[str
     people the kind asked for names ("China" for "Which Chinese city", ``kind_stems`` being the head
     noun phrase's): it cannot be what the question asks. A demonym elsewhere leaves its country free
     ("Afghanistan" for "Where did the Afghan women flee from?")."""
-    stems = stem_all([w for w in key if w not in STOPWORDS])
+    stems = stem_all([w for w in key if w not in STOPWORDS] or list(key))  # "May", "WHO" are words too
     place = label in PLACE_LABELS  # a place meets its demonym only through the kind asked for (below)
     shared = sum((t in question_stems) if place else term_present(t, question_stems) for t in stems)
-    if shared == len(stems) or (len(stems) >= 4 and shared >= len(stems) - 1):
+    institution = label in ("ORG", "FAC")  # "Martin Luther King III" is not "Martin Luther King"
+    if shared == len(stems) or (institution and len(stems) >= 4 and shared >= len(stems) - 1):
         return True  # or all but one word: "the Office of the High Commissioner for Human Rights" for "Who is the High Commissioner for Human Rights?"
     return place and len(stems) == 1 and any(_demonym_of(stems[0], q) for q in kind_stems)
 

@@ -300,3 +300,12 @@ def test_a_pronoun_passes_its_person_on_and_a_quoted_he_is_not_the_writer_s():
     assert [c.best.text for c in found] == ["Steven Spielberg"]  # trimmed, and followed back two sentences
     quoted = article("a.txt", "Steven Spielberg won the award. “He deserved it,” the jury said on Sunday.")
     assert candidates(WHO, "Who deserved it?", [ScoredSentence(quoted, 1, 1.0)]) == []
+
+
+def test_a_stop_word_name_can_answer_and_a_person_is_not_the_question_s_namesake():
+    may = article("a.txt", "The law took effect in May after a long debate.")
+    when = AnswerType("when", frozenset({"DATE"}))
+    assert [c.best.text for c in candidates(when, "When did the law take effect?", every_sentence(may))] == ["May"]
+    son = article("a.txt", "Martin Luther King III spoke at the rally on Monday.")
+    found = candidates(WHO, "Which son of Martin Luther King spoke at the rally?", every_sentence(son))
+    assert [c.best.text for c in found] == ["Martin Luther King III"]
