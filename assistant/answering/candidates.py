@@ -31,6 +31,7 @@ PLACE_KINDS = frozenset(w for label in ("GPE", "LOC", "FAC") for w in LABEL_PROT
 TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})  # shortened by their first words
 EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form() spells out
 _POSSESSIVE_END = re.compile(r"[’']s$")
+_POSSESSIVE_START = re.compile(r"[’']s\b")
 _LINKS = frozenset({"of", "for", "in", "on", "at", "and", "to", "de"})  # words a name's tail never follows
 _OPENING_QUOTES = "“‘\"'"
 _ARTICLE_QUOTE = re.compile(r"(?:the|an?) [“‘\"]", re.IGNORECASE)
@@ -259,6 +260,8 @@ def _fills_slot(doc: ArticleText, start: int, end: int, slot: tuple[tuple[str, .
     sentence with its answer taken out. At most ``SLOT_WORDS`` a side."""
     sentence = doc.spans[doc.index_at(start)]
     text = doc.article.text
+    if _POSSESSIVE_START.match(text, end):
+        return 0  # "the cast of Apple TV+'s 'Ted Lasso'": the owner stands in front of the slot, not in it
     before = stem_all(words(text[sentence.start:start])[-SLOT_WORDS:][::-1])
     after = stem_all(words(text[end:sentence.end])[:SLOT_WORDS])
     return _shared_run(before, slot[0]) + _shared_run(after, slot[1])

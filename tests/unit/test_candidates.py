@@ -309,3 +309,13 @@ def test_a_stop_word_name_can_answer_and_a_person_is_not_the_question_s_namesake
     son = article("a.txt", "Martin Luther King III spoke at the rally on Monday.")
     found = candidates(WHO, "Which son of Martin Luther King spoke at the rally?", every_sentence(son))
     assert [c.best.text for c in found] == ["Martin Luther King III"]
+
+
+def test_an_owner_in_front_of_the_slot_does_not_fill_it():
+    doc = article("a.txt", 'The cast of Apple TV+\'s Emmy-winning "Ted Lasso" visited the White House on Monday.')
+    show = AnswerType("which", frozenset({"WORK_OF_ART", "ORG"}), "television show")
+    question = "The cast of which television show visited the White House?"
+    slot = (("of", "cast", "the"), ("visit", "the", "white"))
+    found = {c.best.text: c.score for c in candidates(show, question, every_sentence(doc), cloze=0.3, slot=slot)}
+    plain = {c.best.text: c.score for c in candidates(show, question, every_sentence(doc))}
+    assert found["Apple TV+"] == plain["Apple TV+"]
