@@ -248,6 +248,8 @@ class LLMAnswerer:
             for candidate in grounds.finding.candidates[:settings.llm_candidate_sentences]:
                 m = candidate.best
                 out.setdefault((m.source, m.sentence), (m.doc, m.sentence))
+                named = m.doc.index_at(m.start)  # the sentence naming whom a "he" refers to
+                out.setdefault((m.source, named), (m.doc, named))
         ranks = sorted({s.rank for s in grounds.pick.pool})[: settings.llm_passages]
         for rank in ranks:
             for s in sorted((s for s in grounds.pick.pool if s.rank == rank), key=lambda s: s.index):
