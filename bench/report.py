@@ -22,6 +22,9 @@ def format_table(report: dict) -> str:
     if news:
         rows.append((f"news store ({news['chunks']:,} chunks): warm ask p50 / p95, ms",
                      _pair(news["ask_p50_ms"], news["ask_p95_ms"]), ""))
+        if "first_pass_p50_ms" in news:
+            rows.append((f"news store ({news['chunks']:,} chunks): first pass (articles read) p50 / p95, ms",
+                         _pair(news["first_pass_p50_ms"], news["first_pass_p95_ms"]), ""))
     real = report.get("news_corpus")
     if real:
         where = f"news corpus ({real['chunks']:,} chunks, {real['embed_precision']})"
@@ -32,6 +35,8 @@ def format_table(report: dict) -> str:
             (f"{where}: ingest cores used (process) / each core busy",
              f"{_num(real['ingest_process_cores'], 2)} / {', '.join(_num(c, 2) for c in real['ingest_core_busy'])}", ""),
             (f"{where}: warm ask p50 / p95, ms", _pair(real["ask_p50_ms"], real["ask_p95_ms"]), ""),
+            *([(f"{where}: first pass (articles read) p50 / p95, ms",
+                _pair(real["first_pass_p50_ms"], real["first_pass_p95_ms"]), "")] if "first_pass_p50_ms" in real else []),
             (f"{where}: first question after a one-article change, s", _num(real["change_first_query_s"], 2), ""),
         ]
     if "serve_ready_s" in report:
