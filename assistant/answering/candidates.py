@@ -34,6 +34,7 @@ _POSSESSIVE_END = re.compile(r"[’']s$")
 _POSSESSIVE_START = re.compile(r"[’']s\b")
 _LINKS = frozenset({"of", "for", "in", "on", "at", "and", "to", "de"})  # words a name's tail never follows
 _OPENING_QUOTES = "“‘\"'"
+_CLOSING = " ”\"’(-–—,;:"  # what a name's span may end with that is not the name
 _ARTICLE_QUOTE = re.compile(r"(?:the|an?) [“‘\"]", re.IGNORECASE)
 # Words that make a role another role: the vice-chair does not chair, the former minister is not the
 # minister. spaCy's parse links a title to its holder but does not know that "vice" changes it, so the
@@ -46,7 +47,6 @@ ROLE_REACH = 10  # words either side of a mention in which its title stands
 MAX_FURTHER_ARTICLES = 3  # agreement counts at most this many articles besides the best one
 SLOT_WORDS = 3  # words either side of a question's asked slot compared with a mention's
 REFERENT_REACH = 2  # sentences back in which a pronoun's person is looked for
-_QUOTATION = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 _THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|HE|SHE|HIS)\b|^\W*Her\b")
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
 
@@ -95,8 +95,8 @@ class CandidateAnswer:
         ("Bills" for "Buffalo Bills", "Nadal" for "Rafael Nadal"): news names someone in full once, then
         by surname, and a reader wants the full name. Only people and organisations (a state's name may
         end another's: "Virginia", "West Virginia"), only a full form that does not run across
-        sentences, and only when the article
-        gives one full form ("Biden" with both "Hunter Biden" and "Joe Biden" stays "Biden"). When the
+        sentences, and only when the article gives one full form ("Biden" with both "Hunter Biden" and
+        "Joe Biden" stays "Biden"). When the
         shown mention's article gives none, another article's mention of the full name it was pooled
         with does."""
         shown = self.best
@@ -115,10 +115,10 @@ class CandidateAnswer:
                 found.setdefault(key, Mention(doc, index, start, end, label, shown.score, key, shown.fit))
         if self.key in found:
             return found[self.key]
-        if len(found) == 1:
-            return next(iter(found.values()))
-        # Else another article's mention in full, of the name the short form was pooled with.
-        return next((m for m in self.mentions if m.key == self.key and m.key != short), None) if not found else None
+        if found:  # one full form, or several and no telling which
+            return next(iter(found.values())) if len(found) == 1 else None
+        # None in this article: another article's mention in full, of the name the short form was pooled with.
+        return next((m for m in self.mentions if m.key == self.key and m.key != short), None)
 
     @property
     def sources(self) -> list[str]:
@@ -179,11 +179,23 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         spans = list(s.doc.entities_in(s.index)) + list((extra_spans or {}).get((s.doc.article.source, s.index), []))
         if not spans:
             continue  # a sentence that names nothing rarely states who did it, even with a "he"
-        referent = _referent(s.doc, s.index) if atype.weight("PERSON") * scoring.pronoun_fit > 0 else None
         sentence, sentence_start = s.doc.sentence(s.index), s.doc.spans[s.index].start
         if _asks(sentence):
             continue  # "What is Spotify Wrapped?" names a topic, it does not answer anything
+        referent = _referent(s.doc, s.index) if atype.weight("PERSON") * scoring.pronoun_fit > 0 else None
         anchors = _anchor_positions(s.doc, s.index, question_stems)
+
+        def add(start: int, end: int, label: str, key: tuple[str, ...], fit: float,
+                pronoun_at: int | None = None) -> None:
+            """Pools a mention; the person a pronoun means is measured from the pronoun, without cloze."""
+            closeness = _proximity(s.doc, s.index, start if pronoun_at is None else pronoun_at, anchors)
+            score = ((s.score / best_sentence) * fit ** scoring.fit_exponent
+                     * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
+            if scoring.cloze and pronoun_at is None:
+                score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot)
+            pooled.setdefault(key, CandidateAnswer(key)).mentions.append(
+                Mention(s.doc, s.index, start, end, label, score, key, fit))
+
         for start, end, label in spans:
             start, end = _trimmed(s.doc.article.text, start, end)
             fit = atype.weight(label)
@@ -203,24 +215,13 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             counted = atype.wh == "how many" or (atype.wh == "how much" and label == "CARDINAL")
             if counted and atype.head and not _counts(s.doc, start, end, atype.head):
                 fit *= scoring.unbound_count_fit
-            closeness = _proximity(s.doc, s.index, start, anchors)
-            score = ((s.score / best_sentence) * fit ** scoring.fit_exponent
-                     * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
-            if scoring.cloze:
-                score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot)
-            found = pooled.setdefault(key, CandidateAnswer(key))
-            found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key, fit))
+            add(start, end, label, key, fit)
         if referent is not None:
             at, (start, end, label) = referent
             start, end = _trimmed(s.doc.article.text, start, end)
             key = name_key(s.doc.article.text[start:end])
             if key and not _in_question(key, label, question_stems, kind_stems):
-                fit = atype.weight(label) * scoring.pronoun_fit
-                closeness = _proximity(s.doc, s.index, at, anchors)
-                score = ((s.score / best_sentence) * fit ** scoring.fit_exponent
-                         * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
-                found = pooled.setdefault(key, CandidateAnswer(key))
-                found.mentions.append(Mention(s.doc, s.index, start, end, label, score, key, fit))
+                add(start, end, label, key, atype.weight(label) * scoring.pronoun_fit, pronoun_at=at)
     merged = _merge_short_forms(pooled)
     for cand in merged:
         cand.mentions.sort(key=lambda m: -m.score)
@@ -307,7 +308,7 @@ def _pronoun_at(doc: ArticleText, index: int) -> int | None:
     """The offset of the sentence's first "he", "she", "his" (or an opening "Her") outside quotation
     marks (a quote's "he" is the speaker's, not the writer's), or None."""
     sentence = doc.sentence(index)
-    quoted = [m.span() for m in _QUOTATION.finditer(sentence)]
+    quoted = [m.span() for m in features.QUOTATION.finditer(sentence)]
     for found in _THIRD_PERSON.finditer(sentence):
         if not any(a <= found.start() < b for a, b in quoted):
             return doc.spans[index].start + found.start()
@@ -325,7 +326,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     quoted = _ARTICLE_QUOTE.match(text, start, end)
     if quoted:
         start = quoted.end()  # 'the "Exonerated Five"': the quote opens the name
-    name = _POSSESSIVE_END.sub("", text[start:end].rstrip(" ”\"’(-–—,;:")).rstrip(" ”\"’(-–—,;:")
+    name = _POSSESSIVE_END.sub("", text[start:end].rstrip(_CLOSING)).rstrip(_CLOSING)
     return start, start + len(name)
 
 
@@ -367,14 +368,21 @@ def _in_title(doc: ArticleText, key: tuple[str, ...]) -> bool:
     return any(tuple(title[i:i + n]) == key for i in range(len(title) - n + 1))
 
 
-def _qualified_role(doc: ArticleText, start: int, end: int, question_stems: frozenset[str]) -> bool:
-    """The mention holds another form of the role the question asks about: a qualified one ("vice-chair"
-    next to Chou Bun Eng, for "Who chairs the committee?") or, when the question asks for the qualified
-    role ("Who is the vice-chair?"), the plain one ("chaired by Sar Kheng")."""
+def words_beside(doc: ArticleText, start: int, end: int) -> tuple[list[str], list[str]]:
+    """The ``ROLE_REACH`` words before and after a span, within its sentence, as written: where a
+    name's title stands ("Interior Minister Sar Kheng", "Chou Bun Eng, its vice-chair")."""
     text = doc.article.text
     sentence = doc.spans[doc.index_at(start)]
     before = re.findall(r"[^\W_]+", text[max(sentence.start, start - 80):start])[-ROLE_REACH:]
     after = re.findall(r"[^\W_]+", text[end:min(sentence.end, end + 80)])[:ROLE_REACH]
+    return before, after
+
+
+def _qualified_role(doc: ArticleText, start: int, end: int, question_stems: frozenset[str]) -> bool:
+    """The mention holds another form of the role the question asks about: a qualified one ("vice-chair"
+    next to Chou Bun Eng, for "Who chairs the committee?") or, when the question asks for the qualified
+    role ("Who is the vice-chair?"), the plain one ("chaired by Sar Kheng")."""
+    before, after = words_beside(doc, start, end)
     wanted = question_stems & ROLE_QUALIFIERS
     for side in (before, after):
         lowered = [w.lower() for w in side]

@@ -75,6 +75,7 @@ _PLACE = re.compile(
     r"(?:in|at|from|into|near|across|throughout)\s+(?:the\s+)?[A-Z][\w’'-]+)\b"
 )
 _QUOTE = re.compile(r"[“”\"]")
+QUOTATION = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")  # a quoted passage, to its end if unclosed
 _REPORTING = re.compile(rf"\b(?:{'|'.join(REPORTING_VERBS)}|according to)\b", re.IGNORECASE)
 _PRONOUN_SPEAKER = re.compile(
     rf"(?:^|[,”\"]\s*)(?:{'|'.join(PRONOUNS)})\s+(?:also\s+|then\s+|later\s+)?(?:{'|'.join(REPORTING_VERBS)})\b",
@@ -216,4 +217,4 @@ def names_its_speaker(text: str) -> bool:
 
 
 def _outside_quotes(text: str) -> str:
-    return re.sub(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)", " ", text)
+    return QUOTATION.sub(" ", text)

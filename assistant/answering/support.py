@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answering import features
-from assistant.answering.candidates import ROLE_REACH
+from assistant.answering.candidates import words_beside
 from assistant.answering.extractive import Pick
 from assistant.answering.question import COUNT, WHEN, WHO, Key, Question
 from assistant.answering.short_answer import Finding
@@ -159,15 +159,12 @@ def _role_asked(question: Question, finding: Finding) -> tuple[list[str], str] |
 
 
 def _holds_role(winner, role: tuple[list[str], str]) -> bool:
-    """The position stands within ``ROLE_REACH`` words of a mention of the winner, in its sentence
+    """The position stands beside a mention of the winner (``words_beside``: ten words, in its sentence)
     ("National Police head Neth Savoeun", "Sar Kheng, who chairs the committee")."""
-    stems = role[0]
     for m in winner.mentions:
-        text = m.doc.article.text
-        sentence = m.doc.spans[m.doc.index_at(m.start)]
-        near = words(text[max(sentence.start, m.start - 100):m.start])[-ROLE_REACH:] + \
-            words(text[m.end:min(sentence.end, m.end + 100)])[:ROLE_REACH]
-        if all(term_present(t, frozenset(stem_all(near))) for t in stems):
+        before, after = words_beside(m.doc, m.start, m.end)
+        near = frozenset(stem_all([w.lower() for w in before + after]))
+        if all(term_present(t, near) for t in role[0]):
             return True
     return False
 

@@ -82,10 +82,15 @@ def test_how_much_wants_an_amount_and_takes_a_bare_number_at_a_discount(typer):
     assert 0 < found.weight("CARDINAL") < 1.0
 
 
-def test_a_label_the_recogniser_confuses_with_the_expected_one_fits_at_a_discount(typer):
-    found = typed("Which television show did the cast promote?", typer)
-    assert found.weight("WORK_OF_ART") == 1.0
-    assert 0 < found.weight("ORG") < 1.0
+@pytest.mark.parametrize("question, expected, confused", [
+    ("Which television show did the cast promote?", "WORK_OF_ART", "ORG"),
+    # a restaurant, hotel or hospital is often tagged by the business that runs it
+    ("Which restaurant did the president hire to cater the summit?", "FAC", "ORG"),
+])
+def test_a_label_the_recogniser_confuses_with_the_expected_one_fits_at_a_discount(question, expected, confused, typer):
+    found = typed(question, typer)
+    assert found.weight(expected) == 1.0
+    assert 0 < found.weight(confused) < 1.0
     assert found.weight("DATE") == 0.0
 
 
@@ -136,12 +141,6 @@ def test_questions_asking_for_a_reason_or_purpose_are_why_questions(question):
 def test_known_as_what_asks_for_the_name_of_the_thing_named(question, head, typer):
     found = typed(question, typer)
     assert found.short and found.head == head
-
-
-def test_a_facility_may_be_named_as_the_business_that_runs_it(typer):
-    found = typed("Which restaurant did the president hire to cater the summit?", typer)
-    assert found.weight("FAC") == 1.0
-    assert 0 < found.weight("ORG") < 1.0
 
 
 def test_known_as_what_without_a_typed_kind_wants_a_named_thing_not_any_phrase(typer):
