@@ -121,7 +121,8 @@ def page(context, server):
     page.goto(server)
     page.evaluate("() => localStorage.clear()")
     page.reload()
-    page.wait_for_selector("#byline-question textarea", timeout=30_000)
+    for part in ("#byline-question textarea", "#byline-chat", "#byline-examples button"):
+        page.wait_for_selector(part, timeout=30_000)
     yield page
     page.close()
 
@@ -230,7 +231,7 @@ def test_conversations_are_per_tab_and_can_be_restarted(page, context, server):
 
 def test_example_questions_come_from_the_corpus_and_ask(page):
     examples = page.locator("#byline-examples button")
-    assert examples.count() >= 2
+    page.wait_for_function("() => document.querySelectorAll('#byline-examples button').length >= 2")
     first = examples.first.inner_text()
     page.evaluate(TIMER_JS, "#byline-examples button")
     examples.first.click()
