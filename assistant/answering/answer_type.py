@@ -67,6 +67,9 @@ HEAD_MARGIN = 0.08  # labels this close to the best one are accepted too
 # Labels this close to the best are accepted at a discount: the small entity recogniser often gives a
 # show's title ORG or PERSON rather than WORK_OF_ART.
 HEAD_SECONDARY_MARGIN = 0.15
+# Places below a nation: news names their people by party or faith more often than by place, so a
+# nationality or group does not answer "which city" or "which state".
+SUBNATIONAL = frozenset(LABEL_PROTOTYPES["GPE"].split(", ")) - {"country", "nation"}
 SECONDARY_FIT = 0.35  # a label that can answer at a stretch ("who" answered by an organisation)
 # Nouns that stand for the answer without saying what kind it is ("the name of ...", "what type of").
 _PLACEHOLDERS = frozenset({"name", "type", "kind", "sort", "form", "title"})
@@ -245,8 +248,8 @@ def _typed_head(word: str, head, typer: HeadTyper | None) -> AnswerType:
     if "GPE" in labels:
         if _people_of(head, typer):
             labels = labels | {"NORP"}  # "nationals of which country": "Chinese nationals formed the bulk"
-        else:
-            secondary = secondary | {"NORP"}
+        elif head.lemma_.lower() not in SUBNATIONAL:
+            secondary = secondary | {"NORP"}  # "which country": "Chinese" at a stretch; a city has no demonym in news
     return AnswerType(word, labels, phrase, secondary=secondary)
 
 

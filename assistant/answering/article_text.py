@@ -20,6 +20,9 @@ from assistant.types import Article
 MAX_CACHED_ARTICLES = 2048  # the least recently used go first
 
 
+LIST_JOINS = frozenset({", ", " and ", ", and ", " or ", ", or "})
+
+
 class ArticleTexts:
     """The articles answers are drawn from, read from the store once per store generation (an
     ingest that changes the store changes its generation). Shared by request threads: a lookup is a
@@ -130,6 +133,30 @@ class ArticleText:
     def spells_out(self, acronym: str) -> bool:
         """Whether the article spells out ``acronym`` ("TIP": "Trafficking in Persons")."""
         return acronym_expanded(acronym, f"{self.header}\n{self.article.text}")
+
+    @cached_property
+    def place_pairs(self) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
+        """The places the article writes as "Vancouver, Washington": the keys of those named first (the
+        smaller places) and of those after the comma (the places that hold them). News gives a town with
+        its state or country, so this says which kind of place a name is here, where the name alone does
+        not ("Washington" a state in one article, a city in another)."""
+        text = self.article.text
+        places: list[tuple[int, int]] = []
+        for start, end, label in self.article.entities:
+            if label in ("GPE", "LOC"):  # the recogniser may take "Vancouver, Washington" as one place
+                cut = text.find(", ", start, end)
+                places += [(start, cut), (cut + 2, end)] if cut > 0 else [(start, end)]
+        inner, outer = set(), set()
+        joined = [text[e1:s2] for (_, e1), (s2, _) in zip(places, places[1:])]
+        for i, between in enumerate(joined):
+            listed = (i > 0 and joined[i - 1] in LIST_JOINS) or (i + 1 < len(joined) and joined[i + 1] in LIST_JOINS)
+            before = text[max(0, places[i][0] - 30):places[i][0]].split()[-1:]
+            # "in Vancouver, Washington" runs on from a lower-case word; "China, US tensions" opens a heading
+            in_prose = bool(before) and before[0].isalpha() and before[0].islower()
+            if between == ", " and in_prose and not listed:  # "Arizona, California and Texas" is a list
+                inner.add(name_key(text[places[i][0]:places[i][1]]))
+                outer.add(name_key(text[places[i + 1][0]:places[i + 1][1]]))
+        return frozenset(inner - outer), frozenset(outer - inner)
 
     @cached_property
     def years(self) -> frozenset[str]:

@@ -27,6 +27,8 @@ from assistant.retrieval.terms import STOPWORDS, YEAR, name_key, stem_all, term_
 FULL_FORM_RATIO = 0.5
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # The category words of places (answer_type's prototypes): a place's own kind word says what it is.
+SETTLEMENTS = frozenset({"city", "town"})  # what "Vancouver, Washington" names first
+REALMS = frozenset({"state", "country", "province"})  # and after the comma
 PLACE_KINDS = frozenset(w for label in ("GPE", "LOC", "FAC") for w in LABEL_PROTOTYPES[label].split(", ")) - {"nation"}
 TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})  # shortened by their first words
 EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form() spells out
@@ -210,7 +212,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             fit *= _date_precision(label, text, atype.head)
             if _qualified_role(s.doc, start, end, question_stems):
                 fit *= scoring.qualified_role_fit
-            if label in PLACE_LABELS and _another_kind_of_place(s.doc.article.text, start, end, atype.head):
+            if label in PLACE_LABELS and _another_kind_of_place(s.doc, start, end, key, atype.head):
                 fit *= scoring.qualified_role_fit  # "Washington state's" does not answer "which city"
             counted = atype.wh == "how many" or (atype.wh == "how much" and label == "CARDINAL")
             if counted and atype.head and not _counts(s.doc, start, end, atype.head):
@@ -330,15 +332,21 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, start + len(name)
 
 
-def _another_kind_of_place(text: str, start: int, end: int, head: str) -> bool:
+def _another_kind_of_place(doc: ArticleText, start: int, end: int, key: tuple[str, ...], head: str) -> bool:
     """The place is named with its kind ("Washington state", "Kandal province", "New York City") and
-    that kind is another than the one asked for ("which city"); both are category words of places."""
+    that kind is another than the one asked for ("which city"); both are category words of places. Or
+    the article writes it beside another place ("Vancouver, Washington"): the one after the comma holds
+    the first, so it answers "which state" or "which country", and the first answers "which city"."""
     asked = (words(head)[-1:] or [""])[0].rstrip("s")
     if asked not in PLACE_KINDS:
         return False
+    text = doc.article.text
     inside = (words(text[start:end])[-1:] or [""])[0]
     after = (words(text[end:end + 20])[:1] or [""])[0]
-    return any(kind in PLACE_KINDS and kind != asked for kind in (inside.rstrip("s"), after.rstrip("s")))
+    if any(kind in PLACE_KINDS and kind != asked for kind in (inside.rstrip("s"), after.rstrip("s"))):
+        return True
+    inner, outer = doc.place_pairs
+    return key in (outer if asked in SETTLEMENTS else inner if asked in REALMS else ())
 
 
 def _asks(sentence: str) -> bool:

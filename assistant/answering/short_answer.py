@@ -24,7 +24,7 @@ from assistant.settings import Settings
 
 NOUN_PHRASE_SENTENCES = 3  # sentences parsed for noun phrases when no entity label fits
 KIND_MIN = 0.5
-KIND_MARGIN = 0.12
+KIND_MARGIN = 0.05
 # Labels whose category words name distinct kinds (a state is no city, a league no club); a work's
 # ("show", "musical", "play") overlap too much to tell apart.
 KIND_LABELS = frozenset({"GPE", "ORG"})

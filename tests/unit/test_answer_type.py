@@ -151,3 +151,14 @@ def test_known_as_what_without_a_typed_kind_wants_a_named_thing_not_any_phrase(t
 def test_an_office_asks_for_the_person_who_holds_it(typer):
     found = typed("Which minister chaired the meeting?", typer)
     assert found.labels == PEOPLE and found.weight("ORG") == 0.0
+
+
+@pytest.mark.parametrize("question, nationality", [
+    ("Which country sent the balloon?", True),
+    ("In which city was the ballot box set on fire?", False),
+    ("Which state issued flood alerts?", False),
+])
+def test_a_nationality_answers_which_country_at_a_stretch_but_never_which_city_or_state(question, nationality, typer):
+    found = typed(question, typer)
+    assert found.weight("GPE") == 1.0
+    assert (0.0 < found.weight("NORP") < 1.0) == nationality

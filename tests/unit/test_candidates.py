@@ -319,3 +319,23 @@ def test_an_owner_in_front_of_the_slot_does_not_fill_it():
     found = {c.best.text: c.score for c in candidates(show, question, every_sentence(doc), cloze=0.3, slot=slot)}
     plain = {c.best.text: c.score for c in candidates(show, question, every_sentence(doc))}
     assert found["Apple TV+"] == plain["Apple TV+"]
+
+
+def test_a_place_written_as_the_holder_of_another_answers_which_state_not_which_city():
+    doc = article("a.txt", "The attack in Washington was the second ballot box fire this week. A device was "
+                           "stuck to a ballot box at a transit center in Vancouver, Washington, on Monday.")
+    assert doc.place_pairs == (frozenset({("vancouver",)}), frozenset({("washington",)}))
+    city = AnswerType("which", frozenset({"GPE"}), "city")
+    found = {c.best.text: c.best for c in candidates(city, "In which city was a ballot box fire?", every_sentence(doc))}
+    assert found["Washington"].fit < 1.0 and found["Vancouver"].fit == 1.0
+    found = {c.best.text: c.best for c in candidates(WHICH_STATE, "In which state was a ballot box fire?",
+                                                       every_sentence(doc))}
+    assert found["Washington"].fit == 1.0 and found["Vancouver"].fit < 1.0
+
+
+@pytest.mark.parametrize("text", [
+    "Consulates in Arizona, California and Texas saw long lines on Monday.",  # a list
+    "Ella Lee reported. China, US tensions rise over the balloon.",  # not prose: no "in" before it
+])
+def test_places_beside_each_other_in_a_list_or_a_heading_hold_nothing(text):
+    assert article("a.txt", text).place_pairs == (frozenset(), frozenset())

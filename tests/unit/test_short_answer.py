@@ -38,3 +38,10 @@ def test_the_asked_slot_is_the_words_around_the_wh_phrase():
         (("of", "fan"), ("left", "earli"))
     assert asked_slot("It has been the most populous nation since at least:", AnswerType(":"))[0][:3] == \
         ("least", "at", "sinc")
+
+
+def test_a_city_is_marked_down_for_which_state_even_when_minilm_only_leans_to_city(encoder):
+    tributes = article("a.txt", "Tributes to Rosalynn Carter were held in Atlanta on Monday.")
+    alma_mater = article("b.txt", "Tributes to Rosalynn Carter were held in Georgia on Tuesday.")
+    sentences = [ScoredSentence(tributes, 0, 1.0), ScoredSentence(alma_mater, 0, 0.8)]
+    assert winner(encoder, "state", "Tributes to Rosalynn Carter were held in which state?", sentences) == "Georgia"
