@@ -89,6 +89,7 @@ def test_why_and_what_did_they_say_are_answered_in_sentences(bot):
     ("Which US Secretary of State presented the 2022 Trafficking in Persons report?", "says who the secretary is"),
     ("Who is the UN High Commissioner for Human Rights?", "says who the commissioner is"),
     ("Which river flows past the Police Academy of Cambodia?", "names a river"),
+    ("Which primary school did Sar Kheng open in Kandal province?", "is a committee"),
     ("Which hospital treated the rescued Cambodian workers?", None),
     ("What is the population of Cambodia?", None),
     ("How much ransom did the foreign workers have to pay to escape?", "do not answer this question"),

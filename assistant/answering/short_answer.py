@@ -25,6 +25,11 @@ from assistant.settings import Settings
 NOUN_PHRASE_SENTENCES = 3  # sentences parsed for noun phrases when no entity label fits
 KIND_MIN = 0.5
 KIND_MARGIN = 0.05
+# A winner this much nearer another category word than the asked one is that other thing, however
+# little known ("National Committee for Counter Trafficking": committee 0.41, school 0.10), and
+# answers nothing: the question is declined. Measured: 0.15 declines a right province, 0.25 keeps the
+# committee as the name of a school.
+KIND_DECLINE_GAP = 0.2
 # Labels whose category words name distinct kinds (a state is no city, a league no club); a work's
 # ("show", "musical", "play") overlap too much to tell apart.
 KIND_LABELS = frozenset({"GPE", "ORG"})
@@ -40,6 +45,7 @@ class Finding:
     winner: CandidateAnswer | None = None
     similarity: float = 0.0
     predicate: float = 0.0  # the best predicate coverage among the sentences that give the winner
+    other_kind: str | None = None  # the kind of thing the winner clearly is instead ("committee" for "which school")
 
 
 class ShortAnswerFinder:
@@ -74,7 +80,10 @@ class ShortAnswerFinder:
         by_head = not atype.labels and bool(atype.head)  # "which sport": how sport-like it is
         reach = cfg.w_sentence_similarity + (cfg.w_head_similarity if by_head else 0.0)
         head = found[: cfg.answer_rerank]
-        other_kind = set(self._other_kind(head, atype))
+        kinds = self._kinds(head, atype)
+        # A clear call (nearest word at least KIND_MIN and ahead by KIND_MARGIN) marks a candidate
+        # down: little-known names sit near no word and are left alone.
+        other_kind = {i for i, (_, near, gap) in kinds.items() if near >= KIND_MIN and gap >= KIND_MARGIN}
         discount = cfg.qualified_role_fit ** cfg.candidate_fit_exponent
         scores = [c.score * (discount if i in other_kind else 1.0) for i, c in enumerate(head)]
         kept = [i for i, v in enumerate(scores) if v > max(scores) - reach]
@@ -86,9 +95,11 @@ class ShortAnswerFinder:
         order = sorted(range(len(top)), key=lambda i: -final[i])
         ranked = [top[i] for i in order] + [c for c in found if all(c is not t for t in top)]
         winner = ranked[0]
+        at = kept[order[0]]
+        elsewhere = kinds[at][0] if at in kinds and kinds[at][2] >= KIND_DECLINE_GAP else None
         coverage = {(s.doc.article.source, s.index): s.predicate for s in sentences}
         predicate = max(coverage.get((m.source, m.sentence), 0.0) for m in winner.mentions)
-        return Finding(atype, ranked, winner, similarity[order[0]], predicate)
+        return Finding(atype, ranked, winner, similarity[order[0]], predicate, elsewhere)
 
     def _sentence_similarity(self, top: list[CandidateAnswer], query_vector) -> list[float]:
         if query_vector is None:
@@ -100,15 +111,14 @@ class ShortAnswerFinder:
         sims = dict(zip(keys, (vectors @ np.asarray(query_vector)).tolist()))
         return [sims[(c.best.doc.article.source, c.best.sentence)] for c in top]
 
-    def _other_kind(self, top: list[CandidateAnswer], atype: AnswerType) -> list[int]:
-        """Which candidates are clearly another kind of thing than the one asked for: MiniLM puts
-        "Chicago" nearest "city" and "California" nearest "state" among the category words of places,
-        so "Chicago" is a poor answer to "which state", as "the Transportation Department" (nearest
-        "department") is to "which airline". Only when the head is itself one of the label's category
-        words, and only a clear call (nearest word at least ``KIND_MIN`` and ahead of the asked one by
-        ``KIND_MARGIN``): little-known names sit near no word and are left alone."""
+    def _kinds(self, top: list[CandidateAnswer], atype: AnswerType) -> dict[int, tuple[str, float, float]]:
+        """For each candidate MiniLM puts nearer another category word of its label than the one asked
+        for, that word and how far ahead of the asked one it is: MiniLM puts "Chicago" nearest "city"
+        and "California" nearest "state" among the category words of places, so "Chicago" is a poor
+        answer to "which state", as "the Transportation Department" (nearest "department") is to "which
+        airline". Only when the head is itself one of the label's category words."""
         head = (words(atype.head)[-1:] or [""])[0]
-        out = []
+        out: dict[int, tuple[str, float, float]] = {}  # index: (nearest word, its cosine, lead over the asked)
         for label in {c.best.label for c in top}:
             kinds = self.typer.kind_words(label)
             asked = head if head in kinds else head.rstrip("s")
@@ -117,7 +127,9 @@ class ShortAnswerFinder:
             found = [i for i, c in enumerate(top) if c.best.label == label]
             near = np.asarray(self.encoder.encode([top[i].best.text for i in found])) @ self.typer.kind_vectors(label).T
             at = kinds.index(asked)
-            out += [i for i, row in zip(found, near) if row.max() >= KIND_MIN and row.max() - row[at] >= KIND_MARGIN]
+            for i, row in zip(found, near):
+                if row.max() > row[at]:
+                    out[i] = (kinds[int(row.argmax())], float(row.max()), float(row.max() - row[at]))
         return out
 
     def _head_fit(self, top: list[CandidateAnswer], atype: AnswerType) -> list[float]:

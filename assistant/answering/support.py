@@ -9,7 +9,8 @@ Two kinds of question, two kinds of evidence:
   support), must reach ``support_threshold``, and the share must be at least
   ``support_min_predicate``. A sentence that merely shares the topic does not. A position the
   question asks for ("which Secretary of State", "who is the High Commissioner") must stand beside
-  the winner, a person.
+  the winner, a person; and a winner MiniLM puts clearly nearer another kind of thing than the one
+  asked for (a committee for "which school") answers nothing.
 - A question answered in sentences (why, how, what did X say) is supported by its best sentence: it
   must carry enough of what the question says (``decline_min_predicate``) and score above
   ``decline_threshold``; a "why" needs a reason in it or next to it.
@@ -98,6 +99,9 @@ class SupportCheck:
                               winner.score)
         if question.qtype == WHO and question.focus and not _says_who(winner, question.focus):
             return Support.no("none of the passages that match the question says who", winner.score)
+        if finding.other_kind:
+            return Support.no(f"none of the passages that match the question names {_wanted(finding)} "
+                              f"({winner.best.text} is a {finding.other_kind})", winner.score)
         role = _role_asked(question, finding)
         if role and (winner.best.label != "PERSON" or not _holds_role(winner, role)):
             return Support.no(f"none of the passages that match the question says who the {role[1]} is",

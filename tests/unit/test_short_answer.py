@@ -45,3 +45,15 @@ def test_a_city_is_marked_down_for_which_state_even_when_minilm_only_leans_to_ci
     alma_mater = article("b.txt", "Tributes to Rosalynn Carter were held in Georgia on Tuesday.")
     sentences = [ScoredSentence(tributes, 0, 1.0), ScoredSentence(alma_mater, 0, 0.8)]
     assert winner(encoder, "state", "Tributes to Rosalynn Carter were held in which state?", sentences) == "Georgia"
+
+
+def test_a_winner_that_is_clearly_another_kind_of_thing_is_named_as_such(encoder):
+    opening = article("a.txt", "Sar Kheng, who heads the National Committee for Counter Trafficking, opened "
+                               "the campus on Monday.")
+    finder = ShortAnswerFinder(Settings.load(), encoder)
+    school = finder.run(AnswerType("which", frozenset({"ORG"}), "school"), "Which school did Sar Kheng open?",
+                        [ScoredSentence(opening, 0, 1.0)], None)
+    assert school.other_kind == "committee"
+    committee = finder.run(AnswerType("which", frozenset({"ORG"}), "committee"), "Which committee does Sar Kheng head?",
+                           [ScoredSentence(opening, 0, 1.0)], None)
+    assert committee.other_kind is None and "Committee" in committee.winner.best.text
