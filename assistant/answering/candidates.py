@@ -50,6 +50,7 @@ MAX_FURTHER_ARTICLES = 3  # agreement counts at most this many articles besides 
 SLOT_WORDS = 3  # words either side of a question's asked slot compared with a mention's
 REFERENT_REACH = 2  # sentences back in which a pronoun's person is looked for
 _THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|HE|SHE|HIS)\b|^\W*Her\b")
+APPOSITION_WORDS = 6  # "a U.S.-provided long-range missile"
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
 
 
@@ -201,6 +202,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         for start, end, label in spans:
             start, end = _trimmed(s.doc.article.text, start, end)
             fit = atype.weight(label)
+            if _described_as(s.doc.article.text, end, kind_stems):
+                fit = 1.0  # "ATACMS, U.S.-provided long-range missiles": the text says what it is
             if fit <= 0:
                 continue
             text = s.doc.article.text[start:end]
@@ -347,6 +350,16 @@ def _another_kind_of_place(doc: ArticleText, start: int, end: int, key: tuple[st
         return True
     inner, outer = doc.place_pairs
     return key in (outer if asked in SETTLEMENTS else inner if asked in REALMS else ())
+
+
+def _described_as(text: str, end: int, kind_stems: frozenset[str]) -> bool:
+    """The name is followed by an apposition built on the kind asked for ("ATACMS, U.S.-provided
+    long-range missiles" for "which missiles"): that says what it is more surely than the entity
+    recogniser's label, which called ATACMS a person."""
+    if not kind_stems or not text.startswith(", ", end):
+        return False
+    phrase = re.split(r"[,;:!?()—–]|\.\s| that | which | who ", text[end + 2:end + 80], maxsplit=1)[0]
+    return len(words(phrase)) <= APPOSITION_WORDS and bool(kind_stems & frozenset(stem_all(words(phrase))))
 
 
 def _asks(sentence: str) -> bool:

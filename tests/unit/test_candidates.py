@@ -339,3 +339,12 @@ def test_a_place_written_as_the_holder_of_another_answers_which_state_not_which_
 ])
 def test_places_beside_each_other_in_a_list_or_a_heading_hold_nothing(text):
     assert article("a.txt", text).place_pairs == (frozenset(), frozenset())
+
+
+def test_an_apposition_built_on_the_kind_asked_for_makes_a_name_of_any_label_a_candidate():
+    doc = article("a.txt", "Ukraine could strike using ATACMS, U.S.-provided long-range missiles, in the coming days. "
+                           "Ukraine thanked Joe Biden, who sent the missiles, on Monday.")
+    missiles = AnswerType("which", frozenset({"PRODUCT"}), "missiles")
+    found = {c.best.text: c.best for c in candidates(missiles, "Ukraine may use which missiles?", every_sentence(doc))}
+    assert found["ATACMS"].fit == 1.0
+    assert "Joe Biden" not in found  # "who sent the missiles" says what he did, not what he is
