@@ -358,7 +358,7 @@ def _described_as(text: str, end: int, kind_stems: frozenset[str]) -> bool:
     recogniser's label, which called ATACMS a person."""
     if not kind_stems or not text.startswith(", ", end):
         return False
-    phrase = re.split(r"[,;:!?()—–]|\.\s| that | which | who ", text[end + 2:end + 80], maxsplit=1)[0]
+    phrase = re.split(r"[,;:!?()—–]|\.\s|\b(?:that|which|who)\b", text[end + 2:end + 80], maxsplit=1)[0]
     return len(words(phrase)) <= APPOSITION_WORDS and bool(kind_stems & frozenset(stem_all(words(phrase))))
 
 
