@@ -135,6 +135,12 @@ ARTICLES = {
     "festival.md": ("2021-05-02", "Harbour City flower festival returns",
                     "Harbour City held its flower festival in 2021 for the first time since the pandemic. "
                     "The mayor opened the festival on Saturday."),
+    "review.md": ("2022-12-30", "Harbour City's sporting year",
+                  "Nadia Petrov won the Harbour City marathon in May, finishing in two hours and nine minutes. "
+                  "The rowing club moved into its new boathouse in June. Crowds lined the seafront for the "
+                  "cycling race in August. The swimming pool reopened after repairs in October. Local "
+                  "schools added a sailing league in November. The regional games will come to Harbour City "
+                  "in 2024, organisers said."),
 }
 
 
@@ -167,6 +173,15 @@ def test_the_year_a_question_names_must_be_covered_by_the_answer_s_own_article(d
     bot, _ = dated
     answer = bot.ask("Who was elected mayor of Harbour City in 2021?", as_of="2023-07-01")
     assert answer.declined and "mentions “2021”" in answer.answer
+
+
+def test_the_year_a_question_names_must_stand_near_the_answer_or_date_its_article(dated):
+    """The review names 2024 only at its end, looking ahead: it does not say who won in 2024."""
+    bot, _ = dated
+    later = bot.ask("Who won the 2024 Harbour City marathon?", as_of="2024-06-01")
+    assert later.declined and "mentions “2024”" in later.answer
+    same_year = bot.ask("Who won the 2022 Harbour City marathon?", as_of="2023-01-02")
+    assert not same_year.declined and "Nadia Petrov" in same_year.short_answer.text
 
 
 def test_a_malformed_as_of_is_bad_input_everywhere(dated):

@@ -315,6 +315,9 @@ def _determined_noun(wh):
     for token in doc[wh.i + 1: wh.i + 7]:
         if token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "HYPH":
             continue  # the first half of a hyphenated modifier ("would-be nominee", "so-called")
+        if token.tag_ == "POS" and token.text[-1:] == "s" and doc[token.i - 1].tag_ == "NNS":
+            head = None  # a plural with "'s" (children's, women's) says what kind: "which children's toy"
+            continue     # asks for a toy; "which country's nationals" and "which ministries' officials" do not
         if token.tag_ == "HYPH":
             head, joined = None, True
             continue

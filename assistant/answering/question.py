@@ -49,6 +49,7 @@ _GROUP = re.compile(r"\b(?:which|what) (?:groups?|organi[sz]ations?|ngos?|bod(?:
 _LEAD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
+_POSSESSIVE = re.compile(r"[’']s$")
 
 
 @dataclass(frozen=True)
@@ -123,11 +124,11 @@ def asks_role(text: str) -> bool:
 def confirmed_by_parse(question: Question, parsed) -> Question:
     """Keep the name keys that spaCy also reads as names: a proper noun, or a capitalised word that
     does not open a sentence ("Chinese"); a capitalised first word ("Because ...", "Since which
-    year?") is not one."""
+    year?") is not one. spaCy splits a possessive off ("China" "’s"), so the key's is dropped too."""
     named = {t.text.lower() for t in parsed
              if t.pos_ == "PROPN" or (t.text[:1].isupper() and not t.is_sent_start)}
-    keys = [k for k in question.keys if k.kind != "name" or any(w.lower().strip("’'.,") in named
-                                                                for w in k.surface.split())]
+    keys = [k for k in question.keys if k.kind != "name" or any(
+        _POSSESSIVE.sub("", w.lower().strip("’'.,")) in named for w in k.surface.split())]
     return replace(question, keys=keys) if len(keys) != len(question.keys) else question
 
 

@@ -27,6 +27,7 @@ the question is answered in sentences instead (``Support.short`` is then False).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.answering import features
@@ -34,11 +35,17 @@ from assistant.answering.candidates import words_beside
 from assistant.answering.extractive import Pick
 from assistant.answering.question import COUNT, WHEN, WHO, Key, Question
 from assistant.answering.short_answer import Finding
+from assistant.nlp import parse
 from assistant.retrieval.dates import Recency
-from assistant.retrieval.terms import stem_all, term_present, words
+from assistant.retrieval.terms import stem_all, term_present, words, years_covered
 from assistant.settings import Settings
 
 
+# Sentences either side of a short answer's mention that may date it to the question's year (measured:
+# 1, 3 and 10 decline the same questions; the right answers' years stand at most one sentence away).
+YEAR_REACH = 3
+# A relative clause right after a name, up to the next punctuation ("…, who voiced the character").
+_RELATIVE = re.compile(r",\s*((?:who|which|that)\b[^,;:.!?()—–]{0,60})")
 # A count or a date answered in sentences (when no short answer was found) still needs one.
 NEEDS_TYPE = {COUNT: "none of the passages that match the question gives that number",
               WHEN: "none of the passages that match the question gives that date"}
@@ -93,7 +100,8 @@ class SupportCheck:
         years = [k for k in question.keys if k.kind == "year"]
         year_docs = evidence if len(years) > 1 else docs
         missing = [k for k in question.keys if (k.kind == "name" and not any(k.found_in(d) for d in docs))
-                   or (k.kind == "year" and not any(k.found_in(d) for d in year_docs))]
+                   or (k.kind == "year" and not any(k.found_in(d) for d in year_docs))
+                   or (k.kind == "year" and len(years) == 1 and not _year_near(k, winner))]
         if missing:
             return Support.no(f"none of the passages that match the question mentions {_listed(missing)}",
                               winner.score)
@@ -102,6 +110,10 @@ class SupportCheck:
         if finding.other_kind:
             return Support.no(f"none of the passages that match the question names {_wanted(finding)} "
                               f"({winner.best.text} is a {finding.other_kind})", winner.score)
+        related = _related_to_asked(winner, finding.atype.head)
+        if related:
+            return Support.no(f"none of the passages that match the question names {_wanted(finding)} "
+                              f"(they name {winner.best.text} as one {related})", winner.score)
         role = _role_asked(question, finding)
         if role and (winner.best.label != "PERSON" or not _holds_role(winner, role)):
             return Support.no(f"none of the passages that match the question says who the {role[1]} is",
@@ -131,6 +143,40 @@ class SupportCheck:
                 pick.has_predicate and pick.predicate < cfg.decline_min_predicate):
             return Support.no("the closest passages do not answer this question", pick.best_score)
         return Support(True, pick.best_score)
+
+
+def _year_near(key: Key, winner) -> bool:
+    """The year dates the answer: the article's title or date gives it, or a sentence within
+    ``YEAR_REACH`` of a mention of the winner does. A review of 2022 that looks ahead to 2024 at its
+    end does not say who won in 2024."""
+    for m in winner.mentions:
+        doc = m.doc
+        if key.surface in years_covered(doc.header):
+            return True
+        near = range(max(0, m.sentence - YEAR_REACH), min(len(doc.spans), m.sentence + YEAR_REACH + 1))
+        if any(key.surface in years_covered(doc.sentence(i)) for i in near):
+            return True
+    return False
+
+
+def _related_to_asked(winner, head: str) -> str | None:
+    """The relative clause after the winner puts a thing of the asked kind beside it ("Marcia Wallace,
+    who voiced the beloved character" for "which character"): the winner is what stands in that
+    relation to the thing asked for, not the thing. A clause that says the winner is one ("the Bucks,
+    who became the first team") is no such relation: spaCy reads the kind there as the verb's
+    attribute. Returns the clause, else None."""
+    asked = stem_all(words(head)[-1:])
+    if not asked:
+        return None
+    m = winner.best
+    clause = _RELATIVE.match(m.doc.article.text, m.end)
+    if not clause or not term_present(asked[0], frozenset(stem_all(words(clause.group(1))))):
+        return None
+    said = clause.group(1).strip()
+    kinds = [t for t in parse(said) if stem_all([t.lower_]) == asked]
+    if any(t.dep_ in ("attr", "oprd", "appos") or t.head.lemma_ in ("be", "become", "remain") for t in kinds):
+        return None
+    return said
 
 
 def _says_who(winner, focus: list[str]) -> bool:

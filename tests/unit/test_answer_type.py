@@ -64,6 +64,16 @@ def test_a_hyphenated_modifier_is_not_the_head(question, head, typer):
     assert typed(question, typer).head == head
 
 
+@pytest.mark.parametrize("question, head", [
+    ("Which classic children's game is returning to shops?", "game"),
+    ("Which women's team lifted the trophy?", "team"),
+    ("Which country's envoy was recalled?", "country"),
+    ("Which agencies' staff were sent home?", "agencies"),
+])
+def test_a_plural_with_apostrophe_s_says_what_kind_and_is_not_the_head(question, head, typer):
+    assert typed(question, typer).head == head
+
+
 @pytest.mark.parametrize("question, nationality", [
     ("Nationals of which country made up the biggest group?", True),
     ("Which country's citizens were rescued?", True),

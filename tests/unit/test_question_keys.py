@@ -1,0 +1,22 @@
+"""The names a question hinges on, as the support check demands them of the evidence."""
+
+import pytest
+
+from assistant.answering.question import analyse, confirmed_by_parse
+from assistant.nlp import parse
+
+
+def names(question):
+    return [k.surface for k in confirmed_by_parse(analyse(question), parse(question)).keys if k.kind == "name"]
+
+
+@pytest.mark.parametrize("question, name", [
+    ("A beach fad known as what is spreading along Peru’s coast?", "Peru’s"),
+    ("Which festival draws crowds to Norway's fjords?", "Norway's"),
+])
+def test_a_possessive_name_is_still_a_name_the_evidence_must_mention(question, name):
+    assert name in names(question)
+
+
+def test_a_capitalised_first_word_is_still_no_name():
+    assert names("Because of the storm, which harbour closed?") == []
