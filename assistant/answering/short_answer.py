@@ -146,7 +146,8 @@ class ShortAnswerFinder:
         an insect, unlike "village" a place) makes a kind of thing: "the Asian hornets" are a species,
         not a nationality, so that phrase competes beside the name. The question's own words at a
         phrase's edges are trimmed: they say what is asked ("invasive hornets" for "which invasive
-        species"), the rest answers it, and so pools with the same answer named in full elsewhere."""
+        species"), the rest answers it, and so pools with the same answer named in full elsewhere. The
+        noun that qualifies a phrase's head competes too (``_noun_modifier``)."""
         head_stem = (stem_all(words(head)[-1:]) or [""])[0]
         out: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
         best = sorted(sentences, key=lambda s: -s.score)[:NOUN_PHRASE_SENTENCES]
@@ -167,6 +168,11 @@ class ShortAnswerFinder:
                 if any(a < end and start < b for a, b, _ in entities) and self.typer.labels(chunk.root.lower_):
                     continue
                 spans.append((start, end, NOUN_PHRASE))
+                modifier = _noun_modifier(kept, chunk.root)
+                if modifier:
+                    a, b = base + modifier[0].idx, base + modifier[-1].idx + len(modifier[-1].text)
+                    if not any(x < b and a < y for x, y, _ in entities):  # a name competes as itself
+                        spans.append((a, b, NOUN_PHRASE))
             out[(s.doc.article.source, s.index)] = spans
         return out
 
@@ -186,6 +192,24 @@ def _noun_groups(doc):
                 break
             start = child.left_edge.i
         yield doc[start:word.i + 1]
+
+
+def _noun_modifier(tokens: list, root) -> list:
+    """The noun that qualifies a phrase's head word, with its own modifiers: "nuclear power" of "nuclear
+    power options", not "massive data" of "massive data centers" ("massive" qualifies the centers). A
+    kind of thing is often named as the modifier of a vaguer word ("options", "plant", "category"), so
+    it competes on its own, and MiniLM's likeness to the head noun tells which reading fits."""
+    if root not in tokens or tokens.index(root) == 0:
+        return []
+    at = tokens.index(root)
+    noun = tokens[at - 1]
+    if noun.head != root or noun.dep_ not in ("compound", "nmod") or noun.pos_ not in ("NOUN", "PROPN"):
+        return []
+    start = at - 1
+    while start > 0 and tokens[start - 1].dep_ in ("compound", "amod", "nmod") \
+            and tokens[start - 1].head in tokens[start:at]:
+        start -= 1
+    return tokens[start:at]
 
 
 def _trimmed_of(stems: frozenset[str], tokens: list) -> list:

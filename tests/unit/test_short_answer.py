@@ -91,3 +91,9 @@ def test_a_name_with_its_kind_of_place_is_left_to_the_name(encoder):
     found = noun_phrase_finding(encoder, "commune", "In which commune did the school open?",
                                 ["The school opened in Preak Ta commune’s Svay Leu village of Kandal province on Monday."])
     assert all("village" not in c.best.text for c in found.candidates)
+
+
+def test_the_noun_that_qualifies_a_vaguer_head_word_is_an_answer_of_its_own(encoder):
+    found = noun_phrase_finding(encoder, "energy source", "The firm is turning to which energy source?",
+                                ["The firm will now buy wind power contracts for its offices."])
+    assert found.winner.best.text == "wind power"
