@@ -191,7 +191,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         def add(start: int, end: int, label: str, key: tuple[str, ...], fit: float,
                 pronoun_at: int | None = None) -> None:
             """Pools a mention; the person a pronoun means is measured from the pronoun, without cloze."""
-            closeness = _proximity(s.doc, s.index, start if pronoun_at is None else pronoun_at, anchors)
+            around = [a for a in anchors if not start <= a < end]  # its own words are not its context
+            closeness = _proximity(s.doc, s.index, start if pronoun_at is None else pronoun_at, around)
             score = ((s.score / best_sentence) * fit ** scoring.fit_exponent
                      * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
             if scoring.cloze and pronoun_at is None:

@@ -63,7 +63,7 @@ class ShortAnswerFinder:
             return Finding(atype)
         cfg = self.settings
         question_stems = frozenset(index_terms(question_text)) | frozenset(context_terms)
-        extra = self._noun_phrases(sentences, atype.head) if not atype.labels else None
+        extra = self._noun_phrases(sentences, atype.head, question_stems) if not atype.labels else None
         scoring = Scoring(
             agreement=cfg.answer_agreement, centrality=cfg.answer_centrality, headline=cfg.answer_headline,
             recency=recency, window_slack=cfg.support_window_slack,
@@ -137,10 +137,17 @@ class ShortAnswerFinder:
         vectors = np.asarray(self.encoder.encode([atype.head] + [c.best.text for c in top]))
         return np.clip(vectors[1:] @ vectors[0], 0.0, 1.0).tolist()
 
-    def _noun_phrases(self, sentences: list[ScoredSentence], head: str) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
+    def _noun_phrases(self, sentences: list[ScoredSentence], head: str, question_stems: frozenset[str],
+                      ) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
         """Noun phrases of the best few sentences, as spans of their articles. A phrase that overlaps a
         named entity is left to the entity (its label says more), and one built on the head noun itself
-        restates the question ("a canned drink" for "which drink"), so neither competes."""
+        restates the question ("a canned drink" for "which drink"), so neither competes. But a name that
+        only qualifies a kind of thing that is no name (MiniLM types the phrase's head word so: "hornets"
+        an insect, unlike "village" a place) makes a kind of thing: "the Asian hornets" are a species,
+        not a nationality, so that phrase competes beside the name. The question's own words at a
+        phrase's edges are trimmed: they say what is asked ("invasive hornets" for "which invasive
+        species"), the rest answers it, and so pools with the same answer named in full elsewhere. The
+        noun that qualifies a phrase's head competes too (``_noun_modifier``)."""
         head_stem = (stem_all(words(head)[-1:]) or [""])[0]
         out: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
         best = sorted(sentences, key=lambda s: -s.score)[:NOUN_PHRASE_SENTENCES]
@@ -148,18 +155,70 @@ class ShortAnswerFinder:
             base = s.doc.spans[s.index].start
             entities = s.doc.entities_in(s.index)
             spans = []
-            for chunk in doc.noun_chunks:
-                kept = [t for t in chunk if t.pos_ not in ("DET", "PRON", "PUNCT")]
-                if not kept or chunk.root.pos_ not in ("NOUN", "PROPN"):
+            for chunk in _noun_groups(doc):
+                kept = _trimmed_of(question_stems, [t for t in chunk if t.pos_ not in ("DET", "PRON", "PUNCT")])
+                if not any(t.pos_ in ("NOUN", "PROPN") for t in kept) or chunk.root.pos_ not in ("NOUN", "PROPN"):
                     continue
                 if head_stem and stem_all([chunk.root.lower_])[0] == head_stem:
                     continue
                 start, end = base + kept[0].idx, base + kept[-1].idx + len(kept[-1].text)
-                if any(a < end and start < b for a, b, _ in entities):
+                root = base + chunk.root.idx
+                if any(a <= root < b for a, b, _ in entities):
+                    continue
+                if any(a < end and start < b for a, b, _ in entities) and self.typer.labels(chunk.root.lower_):
                     continue
                 spans.append((start, end, NOUN_PHRASE))
+                modifier = _noun_modifier(kept, chunk.root)
+                if modifier:
+                    a, b = base + modifier[0].idx, base + modifier[-1].idx + len(modifier[-1].text)
+                    if not any(x < b and a < y for x, y, _ in entities):  # a name competes as itself
+                        spans.append((a, b, NOUN_PHRASE))
             out[(s.doc.article.source, s.index)] = spans
         return out
+
+
+_MODIFIERS = frozenset({"det", "amod", "compound", "nmod", "nummod", "poss", "quantmod"})
+
+
+def _noun_groups(doc):
+    """Every noun with the run of modifiers before it: spaCy's ``noun_chunks`` skip nouns the small
+    parser attaches oddly ("cloned a wild Andean wolf – and ...", with "wolf" an adverbial modifier)."""
+    for word in doc:
+        if word.pos_ not in ("NOUN", "PROPN") or word.dep_ in _MODIFIERS and word.head.i > word.i:
+            continue
+        start = word.i
+        for child in reversed(list(word.lefts)):
+            if child.dep_ not in _MODIFIERS or child.right_edge.i != start - 1:
+                break
+            start = child.left_edge.i
+        yield doc[start:word.i + 1]
+
+
+def _noun_modifier(tokens: list, root) -> list:
+    """The noun that qualifies a phrase's head word, with its own modifiers: "nuclear power" of "nuclear
+    power options", not "massive data" of "massive data centers" ("massive" qualifies the centers). A
+    kind of thing is often named as the modifier of a vaguer word ("options", "plant", "category"), so
+    it competes on its own, and MiniLM's likeness to the head noun tells which reading fits."""
+    if root not in tokens or tokens.index(root) == 0:
+        return []
+    at = tokens.index(root)
+    noun = tokens[at - 1]
+    if noun.head != root or noun.dep_ not in ("compound", "nmod") or noun.pos_ not in ("NOUN", "PROPN"):
+        return []
+    start = at - 1
+    while start > 0 and tokens[start - 1].dep_ in ("compound", "amod", "nmod") \
+            and tokens[start - 1].head in tokens[start:at]:
+        start -= 1
+    return tokens[start:at]
+
+
+def _trimmed_of(stems: frozenset[str], tokens: list) -> list:
+    """``tokens`` without the leading and trailing ones whose stem is in ``stems``."""
+    inside = [stem_all([t.lower_])[0] not in stems for t in tokens]
+    if not any(inside):
+        return []
+    first, last = inside.index(True), len(inside) - inside[::-1].index(True)
+    return tokens[first:last]
 
 
 def asked_slot(question: str, atype: AnswerType) -> tuple[tuple[str, ...], tuple[str, ...]]:

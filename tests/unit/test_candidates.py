@@ -348,3 +348,11 @@ def test_an_apposition_built_on_the_kind_asked_for_makes_a_name_of_any_label_a_c
     found = {c.best.text: c.best for c in candidates(missiles, "Ukraine may use which missiles?", every_sentence(doc))}
     assert found["ATACMS"].fit == 1.0
     assert "Joe Biden" not in found  # "who sent the missiles" says what he did, not what he is
+
+
+def test_a_mention_s_own_words_do_not_place_it_beside_the_question():
+    doc = article("a.txt", "Northwind Energy lost the bid, while Ostara Holdings won the energy contract.")
+    found = candidates(AnswerType("which", frozenset({"ORG"}), "company"),
+                       "Which company won the energy contract?", every_sentence(doc))
+    assert [c.best.label for c in found[:2]] == ["ORG", "ORG"]
+    assert found[0].best.text == "Ostara Holdings"

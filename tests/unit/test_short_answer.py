@@ -57,3 +57,43 @@ def test_a_winner_that_is_clearly_another_kind_of_thing_is_named_as_such(encoder
     committee = finder.run(AnswerType("which", frozenset({"ORG"}), "committee"), "Which committee does Sar Kheng head?",
                            [ScoredSentence(opening, 0, 1.0)], None)
     assert committee.other_kind is None and "Committee" in committee.winner.best.text
+
+
+def noun_phrase_finding(encoder, head, question, texts):
+    """The finding for a question no entity label answers, the first text's sentence scoring best."""
+    docs = [article(f"{i}.txt", text) for i, text in enumerate(texts)]
+    sentences = [ScoredSentence(doc, 0, 1.0 - 0.1 * i) for i, doc in enumerate(docs)]
+    finder = ShortAnswerFinder(Settings.load(), encoder)
+    return finder.run(AnswerType("which", frozenset(), head), question, sentences, None)
+
+
+def test_a_name_that_qualifies_a_kind_of_thing_leaves_the_phrase_to_compete(encoder):
+    found = noun_phrase_finding(encoder, "insect", "Which insect is eating the oaks?",
+                                ["The Siberian beetles eat the leaves of young oaks."])
+    assert found.winner.best.text == "Siberian beetles"
+    assert "young" not in [c.best.text for c in found.candidates]  # "young oaks" less "oaks" names nothing
+
+
+def test_a_noun_the_parser_attaches_oddly_is_a_phrase_too(encoder):
+    found = noun_phrase_finding(encoder, "wild animal", "A team cloned which wild animal?",
+                                ["A team in Lima has cloned a wild Andean wolf – and they’re hoping to repeat it with rare birds."])
+    assert found.winner.best.text == "Andean wolf"
+
+
+def test_the_question_s_words_are_trimmed_from_a_phrase_which_then_pools_with_its_full_name(encoder):
+    found = noun_phrase_finding(encoder, "invasive species", "Gardeners fear which invasive species?",
+                                ["Gardeners fear the invasive beetles that arrived last spring.",
+                                 "The striped beetles eat the leaves of young oaks."])
+    assert found.winner.key == ("striped", "beetles")
+
+
+def test_a_name_with_its_kind_of_place_is_left_to_the_name(encoder):
+    found = noun_phrase_finding(encoder, "commune", "In which commune did the school open?",
+                                ["The school opened in Preak Ta commune’s Svay Leu village of Kandal province on Monday."])
+    assert all("village" not in c.best.text for c in found.candidates)
+
+
+def test_the_noun_that_qualifies_a_vaguer_head_word_is_an_answer_of_its_own(encoder):
+    found = noun_phrase_finding(encoder, "energy source", "The firm is turning to which energy source?",
+                                ["The firm will now buy wind power contracts for its offices."])
+    assert found.winner.best.text == "wind power"
