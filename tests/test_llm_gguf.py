@@ -44,7 +44,9 @@ if MODEL is None:
 
 @pytest.fixture(scope="module")
 def local(bot) -> Assistant:
-    settings = bot.settings.replace(llm_gguf_path=MODEL, llm_mode="llm")
+    # The timeout guards against a hung model, not a slow one: a loaded 2-core CI machine took over
+    # the default 60 s for one answer, and speed is for the benchmarks to measure.
+    settings = bot.settings.replace(llm_gguf_path=MODEL, llm_mode="llm", llm_timeout_s=300)
     return Assistant(settings, bot.store, bot.embedder, llm_from_settings(settings))
 
 
