@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.answering.answer_type import NOUN_PHRASE, AnswerType, HeadTyper
-from assistant.answering.candidates import (SLOT_WORDS, CandidateAnswer, ScoredSentence, Scoring,
-                                            find_candidates)
+from assistant.answering.candidates import (REALMS, SETTLEMENTS, SLOT_WORDS, CandidateAnswer, ScoredSentence,
+                                            Scoring, find_candidates)
 from assistant.nlp import parse_phrases
 from assistant.retrieval.dates import Recency
 from assistant.retrieval.terms import index_terms, stem_all, words
@@ -128,7 +128,9 @@ class ShortAnswerFinder:
         for, that word and how far ahead of the asked one it is: MiniLM puts "Chicago" nearest "city"
         and "California" nearest "state" among the category words of places, so "Chicago" is a poor
         answer to "which state", as "the Transportation Department" (nearest "department") is to "which
-        airline". Only when the head is itself one of the label's category words."""
+        airline". Only when the head is itself one of the label's category words, and not for a place
+        its article writes as the kind asked for: "Vancouver, Washington" makes Vancouver a city there,
+        however near "province" MiniLM puts the bare name (``ArticleText.place_pairs``)."""
         head = (words(atype.head)[-1:] or [""])[0]
         out: dict[int, tuple[str, float, float]] = {}  # index: (nearest word, its cosine, lead over the asked)
         for label in {c.best.label for c in top}:
@@ -140,7 +142,7 @@ class ShortAnswerFinder:
             near = np.asarray(self.encoder.encode([top[i].best.text for i in found])) @ self.typer.kind_vectors(label).T
             at = kinds.index(asked)
             for i, row in zip(found, near):
-                if row.max() > row[at]:
+                if row.max() > row[at] and not _written_as(top[i], asked):
                     out[i] = (kinds[int(row.argmax())], float(row.max()), float(row.max() - row[at]))
         return out
 
@@ -187,6 +189,13 @@ class ShortAnswerFinder:
                         spans.append((a, b, NOUN_PHRASE))
             out[(s.doc.article.source, s.index)] = spans
         return out
+
+
+def _written_as(cand: CandidateAnswer, asked: str) -> bool:
+    """An article writes the candidate as the kind of place asked for: first in "Vancouver, Washington"
+    for a city or town, after the comma for a state, country or province."""
+    side = 0 if asked in SETTLEMENTS else 1 if asked in REALMS else None
+    return side is not None and any(cand.key in m.doc.place_pairs[side] for m in cand.mentions)
 
 
 _MODIFIERS = frozenset({"det", "amod", "compound", "nmod", "nummod", "poss", "quantmod"})

@@ -113,3 +113,13 @@ def test_a_sentence_is_compared_with_the_question_together_with_the_one_before_i
     assert found.winner.best.text == "Boulder"
     own = float(encoder.encode([flood.sentence(1)])[0] @ vector)
     assert abs(found.similarity - own) < 1e-6
+
+
+def test_a_place_its_article_writes_as_a_town_of_a_state_is_a_city_whatever_its_name_suggests(encoder):
+    """MiniLM puts the bare "Ontario" nearest "province"; "Ontario, California" makes it a city here."""
+    roof = article("a.txt", "Volunteers repaired a library roof in Ontario, California on Monday after the storm.")
+    food = article("b.txt", "Volunteers in Houston collected food on Monday.")
+    finder = ShortAnswerFinder(Settings.load(), encoder)
+    found = finder.run(AnswerType("which", frozenset({"GPE"}), "city"), "Volunteers repaired a library roof in which city?",
+                       [ScoredSentence(roof, 0, 1.0), ScoredSentence(food, 0, 0.8)], None)
+    assert found.winner.best.text == "Ontario" and found.other_kind is None
