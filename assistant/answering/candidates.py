@@ -29,7 +29,12 @@ PLACE_LABELS = frozenset({"GPE", "LOC"})
 # The category words of places (answer_type's prototypes): a place's own kind word says what it is.
 SETTLEMENTS = frozenset({"city", "town"})  # what "Vancouver, Washington" names first
 REALMS = frozenset({"state", "country", "province"})  # and after the comma
-PLACE_KINDS = frozenset(w for label in ("GPE", "LOC", "FAC") for w in LABEL_PROTOTYPES[label].split(", ")) - {"nation"}
+# Administrative divisions are kinds of place too: news names a place with one ("Orange County", "Kandal
+# province's Ang Snuol district"), and then it answers no "which state" or "which province". Listed because
+# the prototypes, which only type a question's head noun, need no words for them.
+DIVISIONS = frozenset({"county", "district", "commune", "village", "municipality", "borough", "prefecture", "parish"})
+PLACE_KINDS = (frozenset(w for label in ("GPE", "LOC", "FAC") for w in LABEL_PROTOTYPES[label].split(", "))
+               - {"nation"}) | DIVISIONS
 TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})  # shortened by their first words
 EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form() spells out
 _POSSESSIVE_END = re.compile(r"[’']s$")

@@ -285,6 +285,18 @@ def test_a_place_named_with_another_kind_does_not_answer_the_kind_asked_for():
     assert found["Washington"].fit == 1.0
 
 
+def test_a_place_named_with_its_district_or_county_does_not_answer_which_province_or_state():
+    doc = article("a.txt", "The clinic opened in Brava province's Ostrin district on Monday.")
+    province = AnswerType("which", frozenset({"GPE"}), "province")
+    found = {c.best.text: c.best for c in candidates(province, "In which province did the clinic open?",
+                                                       every_sentence(doc))}
+    assert found["Ostrin"].fit < 1.0
+    doc = article("b.txt", "Harlan County issued flood alerts to its residents on Monday.")
+    state = AnswerType("which", frozenset({"GPE"}), "state")
+    found = {c.best.text: c.best for c in candidates(state, "Which state issued flood alerts?", every_sentence(doc))}
+    assert found["Harlan County"].fit < 1.0
+
+
 def test_the_person_a_pronoun_means_is_not_guessed_when_two_are_named_or_it_is_him():
     two = article("a.txt", "Sar Kheng met Joe Smith on Monday. He thanked the crew on Sunday.")
     found = candidates(WHO, "Who thanked the crew?", [ScoredSentence(two, 1, 1.0)])
