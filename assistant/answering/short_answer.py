@@ -71,7 +71,8 @@ class ShortAnswerFinder:
             fit_exponent=cfg.candidate_fit_exponent, closeness_exponent=cfg.candidate_closeness_exponent,
             recency_exponent=cfg.candidate_recency_exponent, qualified_role_fit=cfg.qualified_role_fit,
             unbound_count_fit=cfg.unbound_count_fit, out_of_window_fit=cfg.out_of_window_fit,
-            pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, slot=asked_slot(question_text, atype))
+            pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, slot=asked_slot(question_text, atype),
+            done=_done_verbs(question_text))
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found:
             return Finding(atype)
@@ -257,6 +258,14 @@ def asked_slot(question: str, atype: AnswerType) -> tuple[tuple[str, ...], tuple
         if end < len(tokens) and tokens[end] == word:
             end += 1
     return tuple(stem_all(tokens[:at][::-1][:SLOT_WORDS])), tuple(stem_all(tokens[end:end + SLOT_WORDS]))
+
+
+def _done_verbs(question: str) -> frozenset[str]:
+    """Stems of the finite verbs of a question ("fined" in "How much was he fined?"); none that the
+    question itself puts after "to" ("How much did he agree to pay?")."""
+    doc = parse_phrases([question])[0]
+    return frozenset(stem_all([t.lower_ for t in doc if t.tag_ in ("VBD", "VBN", "VBZ", "VBP")
+                               and not (t.i and doc[t.i - 1].lower_ == "to")]))
 
 
 def _commonness(keyword):
