@@ -261,11 +261,10 @@ def asked_slot(question: str, atype: AnswerType) -> tuple[tuple[str, ...], tuple
 
 
 def _done_verbs(question: str) -> frozenset[str]:
-    """Stems of the finite verbs of a question ("fined" in "How much was he fined?"); none that the
-    question itself puts after "to" ("How much did he agree to pay?")."""
-    doc = parse_phrases([question])[0]
-    return frozenset(stem_all([t.lower_ for t in doc if t.tag_ in ("VBD", "VBN", "VBZ", "VBP")
-                               and not (t.i and doc[t.i - 1].lower_ == "to")]))
+    """Stems of a question's inflected verbs ("fined" in "How much was he fined?"), which state what
+    happened; bare forms are left out, so "How much did he agree to pay?" marks no "to pay" down."""
+    return frozenset(stem_all([t.lower_ for t in parse_phrases([question])[0]
+                               if t.tag_ in ("VBD", "VBN", "VBZ", "VBP")]))
 
 
 def _commonness(keyword):
