@@ -29,7 +29,12 @@ PLACE_LABELS = frozenset({"GPE", "LOC"})
 # The category words of places (answer_type's prototypes): a place's own kind word says what it is.
 SETTLEMENTS = frozenset({"city", "town"})  # what "Vancouver, Washington" names first
 REALMS = frozenset({"state", "country", "province"})  # and after the comma
-PLACE_KINDS = frozenset(w for label in ("GPE", "LOC", "FAC") for w in LABEL_PROTOTYPES[label].split(", ")) - {"nation"}
+# Administrative divisions are kinds of place too: news names a place with one ("Orange County", "Kandal
+# province's Ang Snuol district"), and then it answers no "which state" or "which province". Listed because
+# the prototypes, which only type a question's head noun, need no words for them.
+DIVISIONS = frozenset({"county", "district", "commune", "village", "municipality", "borough", "prefecture", "parish"})
+PLACE_KINDS = (frozenset(w for label in ("GPE", "LOC", "FAC") for w in LABEL_PROTOTYPES[label].split(", "))
+               - {"nation"}) | DIVISIONS
 TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})  # shortened by their first words
 EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form() spells out
 _POSSESSIVE_END = re.compile(r"[’']s$")
@@ -169,6 +174,7 @@ class Scoring:
     pronoun_fit: float = 0.7  # the person "he"/"his" refers to (``_referent``)
     cloze: float = 0.0  # bonus per word the sentence shares with the question right around the asked slot
     slot: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # the question's words before (nearest first) and after it
+    done: frozenset[str] = frozenset()  # stems of the verbs the question states as done ("fined", not "to fine")
 
 
 def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question_stems: frozenset[str],
@@ -215,6 +221,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                 continue  # "Level One and Two", "Tier 2": part of a name
             fit *= _date_precision(label, text, atype.head)
             if _qualified_role(s.doc, start, end, question_stems):
+                fit *= scoring.qualified_role_fit
+            if _unrealised(s.doc, start, scoring.done):
                 fit *= scoring.qualified_role_fit
             if label in PLACE_LABELS and _another_kind_of_place(s.doc, start, end, key, atype.head):
                 fit *= scoring.qualified_role_fit  # "Washington state's" does not answer "which city"
@@ -417,6 +425,17 @@ def _qualified_role(doc: ArticleText, start: int, end: int, question_stems: froz
             if qualifier is not None and qualifier not in wanted:
                 return True
     return False
+
+
+def _unrealised(doc: ArticleText, start: int, done: frozenset[str]) -> bool:
+    """The mention follows, in its sentence, a verb the question states as done, written as an
+    infinitive ("Prosecutors asked the judge to fine him $3,000" for "How much was he fined?"): the
+    event is asked for, planned or expected there, not reported."""
+    if not done:
+        return False
+    sentence = doc.spans[doc.index_at(start)]
+    before = words(doc.article.text[sentence.start:start])
+    return any(w == "to" and stem_all([v])[0] in done for w, v in zip(before, before[1:]))
 
 
 def _is_role(word: str) -> bool:

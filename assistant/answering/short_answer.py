@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.answering.answer_type import NOUN_PHRASE, AnswerType, HeadTyper
-from assistant.answering.candidates import (SLOT_WORDS, CandidateAnswer, ScoredSentence, Scoring,
-                                            find_candidates)
+from assistant.answering.candidates import (REALMS, SETTLEMENTS, SLOT_WORDS, CandidateAnswer, ScoredSentence,
+                                            Scoring, find_candidates)
 from assistant.nlp import parse_phrases
 from assistant.retrieval.dates import Recency
 from assistant.retrieval.terms import index_terms, stem_all, words
@@ -71,7 +71,8 @@ class ShortAnswerFinder:
             fit_exponent=cfg.candidate_fit_exponent, closeness_exponent=cfg.candidate_closeness_exponent,
             recency_exponent=cfg.candidate_recency_exponent, qualified_role_fit=cfg.qualified_role_fit,
             unbound_count_fit=cfg.unbound_count_fit, out_of_window_fit=cfg.out_of_window_fit,
-            pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, slot=asked_slot(question_text, atype))
+            pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, slot=asked_slot(question_text, atype),
+            done=_done_verbs(question_text))
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found:
             return Finding(atype)
@@ -88,7 +89,7 @@ class ShortAnswerFinder:
         scores = [c.score * (discount if i in other_kind else 1.0) for i, c in enumerate(head)]
         kept = [i for i, v in enumerate(scores) if v > max(scores) - reach]
         top = [head[i] for i in kept]
-        similarity = self._sentence_similarity(top, query_vector)
+        similarity, own = self._sentence_similarity(top, query_vector)
         head_fit = self._head_fit(top, atype) if by_head else [0.0] * len(top)
         w_sim, w_head = self.settings.w_sentence_similarity, self.settings.w_head_similarity
         final = [scores[i] + w_sim * sim + w_head * fit for i, sim, fit in zip(kept, similarity, head_fit)]
@@ -99,24 +100,38 @@ class ShortAnswerFinder:
         elsewhere = kinds[at][0] if at in kinds and kinds[at][2] >= KIND_DECLINE_GAP else None
         coverage = {(s.doc.article.source, s.index): s.predicate for s in sentences}
         predicate = max(coverage.get((m.source, m.sentence), 0.0) for m in winner.mentions)
-        return Finding(atype, ranked, winner, similarity[order[0]], predicate, elsewhere)
+        return Finding(atype, ranked, winner, own[order[0]], predicate, elsewhere)
 
-    def _sentence_similarity(self, top: list[CandidateAnswer], query_vector) -> list[float]:
+    def _sentence_similarity(self, top: list[CandidateAnswer], query_vector) -> tuple[list[float], list[float]]:
+        """For each candidate, the cosine between the question and its sentence read with the sentence
+        before, or alone if that is nearer; and the sentence's own cosine. News sets the scene in one
+        sentence and says what happened in the next ("After passing the torch ... Biden will travel to
+        Santa Ynez, California"), so the pair can say what the question does when neither sentence
+        does. The pair only ranks: the support check weighs the sentence that gives the answer alone,
+        which keeps a neighbour's words from passing an answer the articles do not give."""
         if query_vector is None:
-            return [0.0] * len(top)
-        keys = list(dict.fromkeys((c.best.doc.article.source, c.best.sentence) for c in top))
-        texts = {k: next(c.best.doc.sentence(c.best.sentence) for c in top
-                         if (c.best.doc.article.source, c.best.sentence) == k) for k in keys}
+            return [0.0] * len(top), [0.0] * len(top)
+        texts: dict[tuple, str] = {}
+        for c in top:
+            doc, index = c.best.doc, c.best.sentence
+            texts[(doc.article.source, index)] = doc.sentence(index)
+            if index > 0:
+                texts[(doc.article.source, index, "pair")] = doc.sentence(index - 1) + " " + doc.sentence(index)
+        keys = list(texts)
         vectors = np.asarray(self.encoder.encode([texts[k] for k in keys]))
         sims = dict(zip(keys, (vectors @ np.asarray(query_vector)).tolist()))
-        return [sims[(c.best.doc.article.source, c.best.sentence)] for c in top]
+        own = [sims[(c.best.doc.article.source, c.best.sentence)] for c in top]
+        paired = [max(o, sims.get((c.best.doc.article.source, c.best.sentence, "pair"), o)) for o, c in zip(own, top)]
+        return paired, own
 
     def _kinds(self, top: list[CandidateAnswer], atype: AnswerType) -> dict[int, tuple[str, float, float]]:
         """For each candidate MiniLM puts nearer another category word of its label than the one asked
         for, that word and how far ahead of the asked one it is: MiniLM puts "Chicago" nearest "city"
         and "California" nearest "state" among the category words of places, so "Chicago" is a poor
         answer to "which state", as "the Transportation Department" (nearest "department") is to "which
-        airline". Only when the head is itself one of the label's category words."""
+        airline". Only when the head is itself one of the label's category words, and not for a place
+        its article writes as the kind asked for: "Vancouver, Washington" makes Vancouver a city there,
+        however near "province" MiniLM puts the bare name (``ArticleText.place_pairs``)."""
         head = (words(atype.head)[-1:] or [""])[0]
         out: dict[int, tuple[str, float, float]] = {}  # index: (nearest word, its cosine, lead over the asked)
         for label in {c.best.label for c in top}:
@@ -128,7 +143,7 @@ class ShortAnswerFinder:
             near = np.asarray(self.encoder.encode([top[i].best.text for i in found])) @ self.typer.kind_vectors(label).T
             at = kinds.index(asked)
             for i, row in zip(found, near):
-                if row.max() > row[at]:
+                if row.max() > row[at] and not _written_as(top[i], asked):
                     out[i] = (kinds[int(row.argmax())], float(row.max()), float(row.max() - row[at]))
         return out
 
@@ -175,6 +190,13 @@ class ShortAnswerFinder:
                         spans.append((a, b, NOUN_PHRASE))
             out[(s.doc.article.source, s.index)] = spans
         return out
+
+
+def _written_as(cand: CandidateAnswer, asked: str) -> bool:
+    """An article writes the candidate as the kind of place asked for: first in "Vancouver, Washington"
+    for a city or town, after the comma for a state, country or province."""
+    side = 0 if asked in SETTLEMENTS else 1 if asked in REALMS else None
+    return side is not None and any(cand.key in m.doc.place_pairs[side] for m in cand.mentions)
 
 
 _MODIFIERS = frozenset({"det", "amod", "compound", "nmod", "nummod", "poss", "quantmod"})
@@ -236,6 +258,13 @@ def asked_slot(question: str, atype: AnswerType) -> tuple[tuple[str, ...], tuple
         if end < len(tokens) and tokens[end] == word:
             end += 1
     return tuple(stem_all(tokens[:at][::-1][:SLOT_WORDS])), tuple(stem_all(tokens[end:end + SLOT_WORDS]))
+
+
+def _done_verbs(question: str) -> frozenset[str]:
+    """Stems of a question's inflected verbs ("fined" in "How much was he fined?"), which state what
+    happened; bare forms are left out, so "How much did he agree to pay?" marks no "to pay" down."""
+    return frozenset(stem_all([t.lower_ for t in parse_phrases([question])[0]
+                               if t.tag_ in ("VBD", "VBN", "VBZ", "VBP")]))
 
 
 def _commonness(keyword):

@@ -285,6 +285,18 @@ def test_a_place_named_with_another_kind_does_not_answer_the_kind_asked_for():
     assert found["Washington"].fit == 1.0
 
 
+def test_a_place_named_with_its_district_or_county_does_not_answer_which_province_or_state():
+    doc = article("a.txt", "The clinic opened in Brava province's Ostrin district on Monday.")
+    province = AnswerType("which", frozenset({"GPE"}), "province")
+    found = {c.best.text: c.best for c in candidates(province, "In which province did the clinic open?",
+                                                       every_sentence(doc))}
+    assert found["Ostrin"].fit < 1.0
+    doc = article("b.txt", "Harlan County issued flood alerts to its residents on Monday.")
+    state = AnswerType("which", frozenset({"GPE"}), "state")
+    found = {c.best.text: c.best for c in candidates(state, "Which state issued flood alerts?", every_sentence(doc))}
+    assert found["Harlan County"].fit < 1.0
+
+
 def test_the_person_a_pronoun_means_is_not_guessed_when_two_are_named_or_it_is_him():
     two = article("a.txt", "Sar Kheng met Joe Smith on Monday. He thanked the crew on Sunday.")
     found = candidates(WHO, "Who thanked the crew?", [ScoredSentence(two, 1, 1.0)])
@@ -356,3 +368,19 @@ def test_a_mention_s_own_words_do_not_place_it_beside_the_question():
                        "Which company won the energy contract?", every_sentence(doc))
     assert [c.best.label for c in found[:2]] == ["ORG", "ORG"]
     assert found[0].best.text == "Ostara Holdings"
+
+
+def test_an_answer_to_an_event_the_sentence_only_asks_for_is_marked_down():
+    from assistant.answering.short_answer import _done_verbs
+
+    doc = article("a.txt", "The council asked the court to fine the company $4,000 for the spill. "
+                           "The company now faces a fine of $7,000.")
+    how_much = AnswerType("how much", frozenset({"MONEY"}))
+    question = "How much was the company fined for the spill?"
+    found = {c.best.text: c.best for c in candidates(how_much, question, every_sentence(doc),
+                                                       done=_done_verbs(question))}
+    assert found["4,000"].fit < 1.0 and found["7,000"].fit == 1.0
+    question = "How much did the council ask the court to fine the company?"
+    found = {c.best.text: c.best for c in candidates(how_much, question, every_sentence(doc),
+                                                       done=_done_verbs(question))}
+    assert found["4,000"].fit == 1.0
