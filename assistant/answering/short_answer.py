@@ -17,7 +17,7 @@ import numpy as np
 from assistant.answering.answer_type import NOUN_PHRASE, AnswerType, HeadTyper
 from assistant.answering.candidates import (REALMS, SETTLEMENTS, SLOT_WORDS, CandidateAnswer, ScoredSentence,
                                             Scoring, find_candidates)
-from assistant.nlp import parse_phrases
+from assistant.nlp import parse, parse_phrases
 from assistant.retrieval.dates import Recency
 from assistant.retrieval.terms import index_terms, stem_all, words
 from assistant.settings import Settings
@@ -56,9 +56,10 @@ class ShortAnswerFinder:
 
     def run(self, atype: AnswerType, question_text: str, sentences: list[ScoredSentence],
             query_vector: list[float] | None, recency: Recency | None = None,
-            context_terms: list[str] = (), keyword=None) -> Finding:
+            context_terms: list[str] = (), keyword=None, parsed=None) -> Finding:
         """``context_terms``: stems a follow-up borrowed from earlier turns; like the question's own
-        words they name what is asked about ("he" in "Whom did he appoint?"), not the answer."""
+        words they name what is asked about ("he" in "Whom did he appoint?"), not the answer.
+        ``parsed``: the question's spaCy ``Doc`` when the caller has one (else it is parsed here)."""
         if not atype.short or not sentences:
             return Finding(atype)
         cfg = self.settings
@@ -72,7 +73,7 @@ class ShortAnswerFinder:
             recency_exponent=cfg.candidate_recency_exponent, qualified_role_fit=cfg.qualified_role_fit,
             unbound_count_fit=cfg.unbound_count_fit, out_of_window_fit=cfg.out_of_window_fit,
             pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, slot=asked_slot(question_text, atype),
-            done=_done_verbs(question_text))
+            done=done_verbs(parsed if parsed is not None else parse(question_text)))
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found:
             return Finding(atype)
@@ -260,11 +261,10 @@ def asked_slot(question: str, atype: AnswerType) -> tuple[tuple[str, ...], tuple
     return tuple(stem_all(tokens[:at][::-1][:SLOT_WORDS])), tuple(stem_all(tokens[end:end + SLOT_WORDS]))
 
 
-def _done_verbs(question: str) -> frozenset[str]:
-    """Stems of a question's inflected verbs ("fined" in "How much was he fined?"), which state what
-    happened; bare forms are left out, so "How much did he agree to pay?" marks no "to pay" down."""
-    return frozenset(stem_all([t.lower_ for t in parse_phrases([question])[0]
-                               if t.tag_ in ("VBD", "VBN", "VBZ", "VBP")]))
+def done_verbs(parsed) -> frozenset[str]:
+    """Stems of a parsed question's inflected verbs ("fined" in "How much was he fined?"), which state
+    what happened; bare forms are left out, so "How much did he agree to pay?" marks no "to pay" down."""
+    return frozenset(stem_all([t.lower_ for t in parsed if t.tag_ in ("VBD", "VBN", "VBZ", "VBP")]))
 
 
 def _commonness(keyword):

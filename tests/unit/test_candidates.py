@@ -371,16 +371,17 @@ def test_a_mention_s_own_words_do_not_place_it_beside_the_question():
 
 
 def test_an_answer_to_an_event_the_sentence_only_asks_for_is_marked_down():
-    from assistant.answering.short_answer import _done_verbs
+    from assistant.answering.short_answer import done_verbs
+    from assistant.nlp import parse
 
     doc = article("a.txt", "The council asked the court to fine the company $4,000 for the spill. "
                            "The company now faces a fine of $7,000.")
     how_much = AnswerType("how much", frozenset({"MONEY"}))
     question = "How much was the company fined for the spill?"
     found = {c.best.text: c.best for c in candidates(how_much, question, every_sentence(doc),
-                                                       done=_done_verbs(question))}
+                                                       done=done_verbs(parse(question)))}
     assert found["4,000"].fit < 1.0 and found["7,000"].fit == 1.0
     question = "How much did the council ask the court to fine the company?"
     found = {c.best.text: c.best for c in candidates(how_much, question, every_sentence(doc),
-                                                       done=_done_verbs(question))}
+                                                       done=done_verbs(parse(question)))}
     assert found["4,000"].fit == 1.0
