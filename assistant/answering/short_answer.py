@@ -90,7 +90,7 @@ class ShortAnswerFinder:
         scores = [c.score * (discount if i in other_kind else 1.0) for i, c in enumerate(head)]
         kept = [i for i, v in enumerate(scores) if v > max(scores) - reach]
         top = [head[i] for i in kept]
-        similarity, own = self._sentence_similarity(top, query_vector)
+        similarity = self._sentence_similarity(top, query_vector)
         head_fit = self._head_fit(top, atype) if by_head else [0.0] * len(top)
         w_sim, w_head = self.settings.w_sentence_similarity, self.settings.w_head_similarity
         final = [scores[i] + w_sim * sim + w_head * fit for i, sim, fit in zip(kept, similarity, head_fit)]
@@ -101,29 +101,17 @@ class ShortAnswerFinder:
         elsewhere = kinds[at][0] if at in kinds and kinds[at][2] >= KIND_DECLINE_GAP else None
         coverage = {(s.doc.article.source, s.index): s.predicate for s in sentences}
         predicate = max(coverage.get((m.source, m.sentence), 0.0) for m in winner.mentions)
-        return Finding(atype, ranked, winner, own[order[0]], predicate, elsewhere)
+        return Finding(atype, ranked, winner, similarity[order[0]], predicate, elsewhere)
 
-    def _sentence_similarity(self, top: list[CandidateAnswer], query_vector) -> tuple[list[float], list[float]]:
-        """For each candidate, the cosine between the question and its sentence read with the sentence
-        before, or alone if that is nearer; and the sentence's own cosine. News sets the scene in one
-        sentence and says what happened in the next ("After passing the torch ... Biden will travel to
-        Santa Ynez, California"), so the pair can say what the question does when neither sentence
-        does. The pair only ranks: the support check weighs the sentence that gives the answer alone,
-        which keeps a neighbour's words from passing an answer the articles do not give."""
+    def _sentence_similarity(self, top: list[CandidateAnswer], query_vector) -> list[float]:
         if query_vector is None:
-            return [0.0] * len(top), [0.0] * len(top)
-        texts: dict[tuple, str] = {}
-        for c in top:
-            doc, index = c.best.doc, c.best.sentence
-            texts[(doc.article.source, index)] = doc.sentence(index)
-            if index > 0:
-                texts[(doc.article.source, index, "pair")] = doc.sentence(index - 1) + " " + doc.sentence(index)
-        keys = list(texts)
+            return [0.0] * len(top)
+        keys = list(dict.fromkeys((c.best.doc.article.source, c.best.sentence) for c in top))
+        texts = {k: next(c.best.doc.sentence(c.best.sentence) for c in top
+                         if (c.best.doc.article.source, c.best.sentence) == k) for k in keys}
         vectors = np.asarray(self.encoder.encode([texts[k] for k in keys]))
         sims = dict(zip(keys, (vectors @ np.asarray(query_vector)).tolist()))
-        own = [sims[(c.best.doc.article.source, c.best.sentence)] for c in top]
-        paired = [max(o, sims.get((c.best.doc.article.source, c.best.sentence, "pair"), o)) for o, c in zip(own, top)]
-        return paired, own
+        return [sims[(c.best.doc.article.source, c.best.sentence)] for c in top]
 
     def _kinds(self, top: list[CandidateAnswer], atype: AnswerType) -> dict[int, tuple[str, float, float]]:
         """For each candidate MiniLM puts nearer another category word of its label than the one asked

@@ -99,22 +99,6 @@ def test_the_noun_that_qualifies_a_vaguer_head_word_is_an_answer_of_its_own(enco
     assert found.winner.best.text == "wind power"
 
 
-def test_a_sentence_is_compared_with_the_question_together_with_the_one_before_it(encoder):
-    """The sentence before says what happened, the one with the answer only where; the support check
-    still weighs the answer's own sentence alone."""
-    library = article("a.txt", "The governor opened a library in Denver on Friday.")
-    flood = article("b.txt", "A flood closed the governor's office on Sunday. For the rest of the month her "
-                             "staff will work from Boulder.")
-    question = "After the flood closed her office, the governor moved her staff to which city?"
-    vector = encoder.get_query_embedding(question)
-    finder = ShortAnswerFinder(Settings.load(), encoder)
-    found = finder.run(AnswerType("which", frozenset({"GPE"}), "city"), question,
-                       [ScoredSentence(library, 0, 1.0), ScoredSentence(flood, 1, 0.9)], vector)
-    assert found.winner.best.text == "Boulder"
-    own = float(encoder.encode([flood.sentence(1)])[0] @ vector)
-    assert abs(found.similarity - own) < 1e-6
-
-
 def test_a_place_its_article_writes_as_a_town_of_a_state_is_a_city_whatever_its_name_suggests(encoder):
     """MiniLM puts the bare "Ontario" nearest "province"; "Ontario, California" makes it a city here."""
     roof = article("a.txt", "Volunteers repaired a library roof in Ontario, California on Monday after the storm.")
