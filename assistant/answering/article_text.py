@@ -8,6 +8,7 @@ a figure's context may sit just beyond the retrieved chunk, so the whole article
 from __future__ import annotations
 
 import bisect
+import re
 import threading
 from collections import OrderedDict
 from functools import cached_property
@@ -153,7 +154,10 @@ class ArticleText:
             before = text[max(0, places[i][0] - 30):places[i][0]].split()[-1:]
             # "in Vancouver, Washington" runs on from a lower-case word; "China, US tensions" opens a heading
             in_prose = bool(before) and before[0].isalpha() and before[0].islower()
-            if between == ", " and in_prose and not listed:  # "Arizona, California and Texas" is a list
+            # and the holder closes the phrase ("Vancouver, Washington, on Monday"): in "the war began
+            # in Ukraine, Russia has lost ..." a clause ends at the comma instead
+            closed = re.match(r"\s*(?:[,.;:)]|$)", text[places[i + 1][1]:places[i + 1][1] + 3]) is not None
+            if between == ", " and in_prose and closed and not listed:  # "Arizona, California and Texas" is a list
                 inner.add(name_key(text[places[i][0]:places[i][1]]))
                 outer.add(name_key(text[places[i + 1][0]:places[i + 1][1]]))
         return frozenset(inner - outer), frozenset(outer - inner)

@@ -55,6 +55,8 @@ MAX_FURTHER_ARTICLES = 3  # agreement counts at most this many articles besides 
 SLOT_WORDS = 3  # words either side of a question's asked slot compared with a mention's
 REFERENT_REACH = 2  # sentences back in which a pronoun's person is looked for
 _THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|HE|SHE|HIS)\b|^\W*Her\b")
+# Labels of values, not names: they answer "when" and "how many", never "which missiles".
+VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 APPOSITION_WORDS = 6  # "a U.S.-provided long-range missile"
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
 
@@ -209,7 +211,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         for start, end, label in spans:
             start, end = _trimmed(s.doc.article.text, start, end)
             fit = atype.weight(label)
-            if _described_as(s.doc.article.text, end, kind_stems):
+            if _described_as(s.doc.article.text, end, label, kind_stems):
                 fit = 1.0  # "ATACMS, U.S.-provided long-range missiles": the text says what it is
             if fit <= 0:
                 continue
@@ -354,21 +356,27 @@ def _another_kind_of_place(doc: ArticleText, start: int, end: int, key: tuple[st
         return False
     text = doc.article.text
     inside = (words(text[start:end])[-1:] or [""])[0]
-    after = (words(text[end:end + 20])[:1] or [""])[0]
+    after, following = (words(text[end:end + 40])[:2] + ["", ""])[:2]
+    if after.rstrip("s") in DIVISIONS and (following == "of" or following and following not in STOPWORDS):
+        after = ""  # "the Ohio village of East Palestine", "a Texas district judge": the state's, not its kind
     if any(kind in PLACE_KINDS and kind != asked for kind in (inside.rstrip("s"), after.rstrip("s"))):
         return True
     inner, outer = doc.place_pairs
     return key in (outer if asked in SETTLEMENTS else inner if asked in REALMS else ())
 
 
-def _described_as(text: str, end: int, kind_stems: frozenset[str]) -> bool:
-    """The name is followed by an apposition built on the kind asked for ("ATACMS, U.S.-provided
+def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -> bool:
+    """The name is followed by an apposition whose head is the kind asked for ("ATACMS, U.S.-provided
     long-range missiles" for "which missiles"): that says what it is more surely than the entity
-    recogniser's label, which called ATACMS a person."""
-    if not kind_stems or not text.startswith(", ", end):
+    recogniser's label, which called ATACMS a person. Only names: a date or a number before a comma
+    opens a clause ("In 2023, the country lost ..."), and an apposition with an owner gives a role,
+    not a kind ("Sam Altman, the company's chief executive")."""
+    if not kind_stems or label in VALUE_LABELS or not text.startswith(", ", end):
         return False
-    phrase = re.split(r"[,;:!?()—–]|\.\s|\b(?:that|which|who)\b", text[end + 2:end + 80], maxsplit=1)[0]
-    return len(words(phrase)) <= APPOSITION_WORDS and bool(kind_stems & frozenset(stem_all(words(phrase))))
+    phrase = re.split(r"[,;:!?()—–]|(?<![A-Z])\.\s|\b(?:that|which|who)\b", text[end + 2:end + 80], maxsplit=1)[0]
+    found = words(phrase)
+    return (0 < len(found) <= APPOSITION_WORDS and not re.search(r"[’']s\b", phrase)
+            and stem_all(found[-1:])[0] in kind_stems)
 
 
 def _asks(sentence: str) -> bool:
@@ -428,14 +436,19 @@ def _qualified_role(doc: ArticleText, start: int, end: int, question_stems: froz
 
 
 def _unrealised(doc: ArticleText, start: int, done: frozenset[str]) -> bool:
-    """The mention follows, in its sentence, a verb the question states as done, written as an
+    """The mention follows, in its clause, a verb the question states as done, written as an
     infinitive ("Prosecutors asked the judge to fine him $3,000" for "How much was he fined?"): the
-    event is asked for, planned or expected there, not reported."""
+    event is asked for, planned or expected there, not reported. ``done`` holds the verbs' stems; a
+    word after "to" that ends in an "s" its stem lacks is a noun, not an infinitive ("sentenced to
+    fines", "according to reports"). The clause starts after the last comma, semicolon, "and" or
+    "but" ("asked to fine him, and the judge fined him $9,000" reports it)."""
     if not done:
         return False
     sentence = doc.spans[doc.index_at(start)]
-    before = words(doc.article.text[sentence.start:start])
-    return any(w == "to" and stem_all([v])[0] in done for w, v in zip(before, before[1:]))
+    clause = re.split(r"[,;]|\b(?:and|but)\b", doc.article.text[sentence.start:start])[-1]
+    before = [w.lower() for w in re.findall(r"[A-Za-z]+", clause)]
+    return any(w == "to" and stem in done and not (v.endswith("s") and not stem.endswith("s"))
+               for w, v, stem in zip(before, before[1:], stem_all(before[1:])))
 
 
 def _is_role(word: str) -> bool:

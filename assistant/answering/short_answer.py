@@ -25,11 +25,14 @@ from assistant.settings import Settings
 NOUN_PHRASE_SENTENCES = 3  # sentences parsed for noun phrases when no entity label fits
 KIND_MIN = 0.5
 KIND_MARGIN = 0.05
-# A winner this much nearer another category word than the asked one is that other thing, however
-# little known ("National Committee for Counter Trafficking": committee 0.41, school 0.10), and
-# answers nothing: the question is declined. Measured: 0.15 declines a right province, 0.25 keeps the
-# committee as the name of a school.
+# A winner this much nearer another category word than the asked one, and near no thing of the asked
+# kind at all, is that other thing, however little known ("National Committee for Counter
+# Trafficking": committee 0.41, school 0.10), and answers nothing: the question is declined. Kinds
+# overlap ("London" is a capital, nearest "city" 0.66, capital 0.32; "Fox News" a network, nearest
+# "newspaper"), so the asked word's own cosine must be under KIND_DECLINE_CEILING (the overlapping
+# ones measured 0.30-0.50). Measured: a gap of 0.15 declines a right province, 0.25 keeps the committee.
 KIND_DECLINE_GAP = 0.2
+KIND_DECLINE_CEILING = 0.2
 # Labels whose category words name distinct kinds (a state is no city, a league no club); a work's
 # ("show", "musical", "play") overlap too much to tell apart.
 KIND_LABELS = frozenset({"GPE", "ORG"})
@@ -98,7 +101,8 @@ class ShortAnswerFinder:
         ranked = [top[i] for i in order] + [c for c in found if all(c is not t for t in top)]
         winner = ranked[0]
         at = kept[order[0]]
-        elsewhere = kinds[at][0] if at in kinds and kinds[at][2] >= KIND_DECLINE_GAP else None
+        nearest, near, gap = kinds.get(at, (None, 0.0, 0.0))
+        elsewhere = nearest if gap >= KIND_DECLINE_GAP and near - gap < KIND_DECLINE_CEILING else None
         coverage = {(s.doc.article.source, s.index): s.predicate for s in sentences}
         predicate = max(coverage.get((m.source, m.sentence), 0.0) for m in winner.mentions)
         return Finding(atype, ranked, winner, similarity[order[0]], predicate, elsewhere)
@@ -224,8 +228,9 @@ def _noun_modifier(tokens: list, root) -> list:
 
 
 def _trimmed_of(stems: frozenset[str], tokens: list) -> list:
-    """``tokens`` without the leading and trailing ones whose stem is in ``stems``."""
-    inside = [stem_all([t.lower_])[0] not in stems for t in tokens]
+    """``tokens`` without the leading and trailing ones whose stem is in ``stems``, nor a possessive
+    left at an edge by them ("'s solid-state battery" of "the company's solid-state battery")."""
+    inside = [stem_all([t.lower_])[0] not in stems and t.tag_ != "POS" for t in tokens]
     if not any(inside):
         return []
     first, last = inside.index(True), len(inside) - inside[::-1].index(True)
@@ -250,9 +255,12 @@ def asked_slot(question: str, atype: AnswerType) -> tuple[tuple[str, ...], tuple
 
 
 def done_verbs(parsed) -> frozenset[str]:
-    """Stems of a parsed question's inflected verbs ("fined" in "How much was he fined?"), which state
-    what happened; bare forms are left out, so "How much did he agree to pay?" marks no "to pay" down."""
-    return frozenset(stem_all([t.lower_ for t in parsed if t.tag_ in ("VBD", "VBN", "VBZ", "VBP")]))
+    """Stems of a parsed question's inflected main verbs ("fined" in "How much was he fined?"), which
+    state what happened; auxiliaries ("have" in "have died") and bare forms are left out, so "How much
+    did he agree to pay?" marks no "to pay" down. Stems, not lemmas: the small model lemmatises
+    "fined" as "fin"."""
+    return frozenset(stem_all([t.lower_ for t in parsed
+                               if t.tag_ in ("VBD", "VBN", "VBZ", "VBP") and t.pos_ != "AUX"]))
 
 
 def _commonness(keyword):

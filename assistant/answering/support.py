@@ -100,10 +100,13 @@ class SupportCheck:
         years = [k for k in question.keys if k.kind == "year"]
         year_docs = evidence if len(years) > 1 else docs
         missing = [k for k in question.keys if (k.kind == "name" and not any(k.found_in(d) for d in docs))
-                   or (k.kind == "year" and not any(k.found_in(d) for d in year_docs))
-                   or (k.kind == "year" and len(years) == 1 and not _year_near(k, winner))]
+                   or (k.kind == "year" and not any(k.found_in(d) for d in year_docs))]
         if missing:
             return Support.no(f"none of the passages that match the question mentions {_listed(missing)}",
+                              winner.score)
+        undated = [k for k in years if len(years) == 1 and not _year_near(k, winner)]
+        if undated:
+            return Support.no(f"none of the passages that match the question gives an answer for {_listed(undated)}",
                               winner.score)
         if question.qtype == WHO and question.focus and not _says_who(winner, question.focus):
             return Support.no("none of the passages that match the question says who", winner.score)
@@ -170,7 +173,7 @@ def _related_to_asked(winner, head: str) -> str | None:
         return None
     m = winner.best
     clause = _RELATIVE.match(m.doc.article.text, m.end)
-    if not clause or not term_present(asked[0], frozenset(stem_all(words(clause.group(1))))):
+    if not clause or asked[0] not in stem_all(words(clause.group(1))):  # "statement" is no state
         return None
     said = clause.group(1).strip()
     kinds = [t for t in parse(said) if stem_all([t.lower_]) == asked]

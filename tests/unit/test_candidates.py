@@ -385,3 +385,49 @@ def test_an_answer_to_an_event_the_sentence_only_asks_for_is_marked_down():
     found = {c.best.text: c.best for c in candidates(how_much, question, every_sentence(doc),
                                                        done=done_verbs(parse(question)))}
     assert found["4,000"].fit == 1.0
+
+
+def test_an_apposition_counts_only_after_a_name_and_only_when_its_head_is_the_kind():
+    doc = article("a.txt", "In 2023, the country lost Bakhmut on Monday. Sam Altman, the company's chief "
+                           "executive, said the firm would build the chip.")
+    country = AnswerType("which", frozenset({"GPE"}), "country")
+    found = {c.best.text: c.best for c in candidates(country, "Which country lost Bakhmut?", every_sentence(doc))}
+    assert "2023" not in found  # a date opening a clause is no apposition
+    company = AnswerType("which", frozenset({"ORG"}), "company")
+    found = {c.best.text: c.best for c in candidates(company, "Which company will build the chip?", every_sentence(doc))}
+    assert "Sam Altman" not in found or found["Sam Altman"].fit < 1.0  # an owner makes it a role, not a kind
+
+
+def test_a_division_word_that_belongs_to_what_follows_does_not_make_a_state_a_village():
+    doc = article("a.txt", "The train derailed in the Ohio village of East Palestine on Friday. "
+                           "Crews cleared the Kandal district on Monday.")
+    found = {c.best.text: c.best for c in candidates(WHICH_STATE, "In which state did the train derail?",
+                                                       every_sentence(doc))}
+    assert found["Ohio"].fit == 1.0
+
+
+def test_a_clause_that_ends_at_a_comma_between_two_places_pairs_nothing():
+    doc = article("a.txt", "Since the war began in Ukraine, Russia has lost thousands of troops.")
+    assert doc.place_pairs == (frozenset(), frozenset())
+
+
+@pytest.mark.parametrize("text", [
+    "A judge sentenced the company to fines totalling $9,000 for the spill.",  # "to fines" is a noun
+    "The council asked the court to fine the company, and the court fined it $9,000.",  # reported after all
+])
+def test_an_infinitive_marks_down_only_an_event_its_own_clause_asks_for(text):
+    from assistant.answering.short_answer import done_verbs
+    from assistant.nlp import parse
+
+    question = "How much was the company fined for the spill?"
+    found = {c.best.text: c.best for c in candidates(AnswerType("how much", frozenset({"MONEY"})), question,
+                                                       every_sentence(article("a.txt", text)),
+                                                       done=done_verbs(parse(question)))}
+    assert found["9,000"].fit == 1.0
+
+
+def test_an_auxiliary_is_not_a_verb_the_question_states_as_done():
+    from assistant.answering.short_answer import done_verbs
+    from assistant.nlp import parse
+
+    assert "have" not in done_verbs(parse("How many people have died in the floods?"))

@@ -107,3 +107,18 @@ def test_a_place_its_article_writes_as_a_town_of_a_state_is_a_city_whatever_its_
     found = finder.run(AnswerType("which", frozenset({"GPE"}), "city"), "Volunteers repaired a library roof in which city?",
                        [ScoredSentence(roof, 0, 1.0), ScoredSentence(food, 0, 0.8)], None)
     assert found.winner.best.text == "Ontario" and found.other_kind is None
+
+
+def test_a_capital_nearest_city_is_not_declined_as_another_kind(encoder):
+    summit = article("a.txt", "The leaders will meet in London next month for the summit.")
+    finder = ShortAnswerFinder(Settings.load(), encoder)
+    found = finder.run(AnswerType("which", frozenset({"GPE"}), "capital"), "Which capital will host the summit?",
+                       [ScoredSentence(summit, 0, 1.0)], None)
+    assert found.winner.best.text == "London" and found.other_kind is None
+
+
+def test_a_possessive_left_at_a_phrase_edge_by_the_trimmed_question_words_goes_too(encoder):
+    found = noun_phrase_finding(encoder, "technology", "Which technology will power the company's cars?",
+                                ["Engineers said the company's solid-state battery will power the cars."])
+    assert all(not c.best.text.startswith(("s ", "'s", "’s")) for c in found.candidates)
+    assert any(c.best.text == "solid-state battery" for c in found.candidates)

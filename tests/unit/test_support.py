@@ -29,3 +29,9 @@ def test_a_relative_clause_that_says_the_name_is_one_of_the_kind_is_no_relation(
     text = "Fans cheered the Harbour Hawks, who became the first team to win fifty games this season."
     hawks = candidate(AnswerType("which", GROUPS, "team"), "Which team won fifty games?", text, "Hawks")
     assert _related_to_asked(hawks, "team") is None
+
+
+def test_a_word_that_only_begins_like_the_asked_kind_is_no_relation():
+    text = "The ban was lifted by Texas, which issued a statement on Monday."
+    texas = candidate(AnswerType("which", frozenset({"GPE"}), "state"), "Which state lifted the ban?", text, "Texas")
+    assert _related_to_asked(texas, "state") is None  # "statement" is no state
