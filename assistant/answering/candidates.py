@@ -22,7 +22,7 @@ from assistant.answering import features
 from assistant.answering.answer_type import LABEL_PROTOTYPES, AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
-from assistant.retrieval.terms import STOPWORDS, YEAR, name_key, stem_all, term_present, words
+from assistant.retrieval.terms import POSSESSIVE_END, STOPWORDS, YEAR, name_key, stem_all, term_present, words
 
 FULL_FORM_RATIO = 0.5
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -37,7 +37,6 @@ PLACE_KINDS = (frozenset(w for label in ("GPE", "LOC", "FAC") for w in LABEL_PRO
                - {"nation"}) | DIVISIONS
 TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})  # shortened by their first words
 EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form() spells out
-_POSSESSIVE_END = re.compile(r"[’']s$")
 _POSSESSIVE_START = re.compile(r"[’']s\b")
 _LINKS = frozenset({"of", "for", "in", "on", "at", "and", "to", "de"})  # words a name's tail never follows
 _OPENING_QUOTES = "“‘\"'"
@@ -58,6 +57,9 @@ _THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|HE|SHE|HIS)\b|^\W*Her\b")
 # Labels of values, not names: they answer "when" and "how many", never "which missiles".
 VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 APPOSITION_WORDS = 6  # "a U.S.-provided long-range missile"
+# Where an apposition ends: punctuation, a sentence's full stop (not the one of "U.S."), a relative clause.
+_APPOSITION_END = re.compile(r"[,;:!?()—–]|(?<![A-Z])\.\s|\b(?:that|which|who)\b")
+_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but)\b")
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
 
 
@@ -342,7 +344,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     quoted = _ARTICLE_QUOTE.match(text, start, end)
     if quoted:
         start = quoted.end()  # 'the "Exonerated Five"': the quote opens the name
-    name = _POSSESSIVE_END.sub("", text[start:end].rstrip(_CLOSING)).rstrip(_CLOSING)
+    name = POSSESSIVE_END.sub("", text[start:end].rstrip(_CLOSING)).rstrip(_CLOSING)
     return start, start + len(name)
 
 
@@ -361,8 +363,15 @@ def _another_kind_of_place(doc: ArticleText, start: int, end: int, key: tuple[st
         after = ""  # "the Ohio village of East Palestine", "a Texas district judge": the state's, not its kind
     if any(kind in PLACE_KINDS and kind != asked for kind in (inside.rstrip("s"), after.rstrip("s"))):
         return True
-    inner, outer = doc.place_pairs
-    return key in (outer if asked in SETTLEMENTS else inner if asked in REALMS else ())
+    sides = place_sides(asked)
+    return sides is not None and key in doc.place_pairs[sides[1]]
+
+
+def place_sides(asked: str) -> tuple[int, int] | None:
+    """Which side of ``ArticleText.place_pairs`` (0: the towns, 1: the places that hold them) is the
+    kind of place asked for, and which the other; None when it asks for neither a settlement nor a
+    realm."""
+    return (0, 1) if asked in SETTLEMENTS else (1, 0) if asked in REALMS else None
 
 
 def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -> bool:
@@ -373,9 +382,9 @@ def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -
     not a kind ("Sam Altman, the company's chief executive")."""
     if not kind_stems or label in VALUE_LABELS or not text.startswith(", ", end):
         return False
-    phrase = re.split(r"[,;:!?()—–]|(?<![A-Z])\.\s|\b(?:that|which|who)\b", text[end + 2:end + 80], maxsplit=1)[0]
+    phrase = _APPOSITION_END.split(text[end + 2:end + 80], maxsplit=1)[0]
     found = words(phrase)
-    return (0 < len(found) <= APPOSITION_WORDS and not re.search(r"[’']s\b", phrase)
+    return (0 < len(found) <= APPOSITION_WORDS and not _POSSESSIVE_START.search(phrase)
             and stem_all(found[-1:])[0] in kind_stems)
 
 
@@ -445,7 +454,7 @@ def _unrealised(doc: ArticleText, start: int, done: frozenset[str]) -> bool:
     if not done:
         return False
     sentence = doc.spans[doc.index_at(start)]
-    clause = re.split(r"[,;]|\b(?:and|but)\b", doc.article.text[sentence.start:start])[-1]
+    clause = _CLAUSE_BREAK.split(doc.article.text[sentence.start:start])[-1]
     before = [w.lower() for w in re.findall(r"[A-Za-z]+", clause)]
     return any(w == "to" and stem in done and not (v.endswith("s") and not stem.endswith("s"))
                for w, v, stem in zip(before, before[1:], stem_all(before[1:])))

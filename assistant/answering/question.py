@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.answering import features
-from assistant.retrieval.terms import QUESTION_WORDS, STOPWORDS, YEAR, query_terms, stem_all, term_present, words
+from assistant.retrieval.terms import (POSSESSIVE_END, QUESTION_WORDS, STOPWORDS, YEAR, query_terms, stem_all,
+                                      term_present, words)
 
 COUNT, WHEN, WHO, WHY, WHERE, ROLE, WHAT = "count", "when", "who", "why", "where", "role", "what"
 # Work per question is bounded: every key is looked up in every candidate sentence's article, so a
@@ -49,7 +50,6 @@ _GROUP = re.compile(r"\b(?:which|what) (?:groups?|organi[sz]ations?|ngos?|bod(?:
 _LEAD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
-_POSSESSIVE = re.compile(r"[’']s$")
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def confirmed_by_parse(question: Question, parsed) -> Question:
     named = {t.text.lower() for t in parsed
              if t.pos_ == "PROPN" or (t.text[:1].isupper() and not t.is_sent_start)}
     keys = [k for k in question.keys if k.kind != "name" or any(
-        _POSSESSIVE.sub("", w.lower().strip("’'.,")) in named for w in k.surface.split())]
+        POSSESSIVE_END.sub("", w.lower().strip("’'.,")) in named for w in k.surface.split())]
     return replace(question, keys=keys) if len(keys) != len(question.keys) else question
 
 

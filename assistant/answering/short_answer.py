@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.answering.answer_type import NOUN_PHRASE, AnswerType, HeadTyper
-from assistant.answering.candidates import (REALMS, SETTLEMENTS, SLOT_WORDS, CandidateAnswer, ScoredSentence,
-                                            Scoring, find_candidates)
+from assistant.answering.candidates import (SLOT_WORDS, CandidateAnswer, ScoredSentence, Scoring,
+                                            find_candidates, place_sides)
 from assistant.nlp import parse, parse_phrases
 from assistant.retrieval.dates import Recency
 from assistant.retrieval.terms import index_terms, stem_all, words
@@ -173,23 +173,27 @@ class ShortAnswerFinder:
                 root = base + chunk.root.idx
                 if any(a <= root < b for a, b, _ in entities):
                     continue
-                if any(a < end and start < b for a, b, _ in entities) and self.typer.labels(chunk.root.lower_):
+                if _overlaps(entities, start, end) and self.typer.labels(chunk.root.lower_):
                     continue
                 spans.append((start, end, NOUN_PHRASE))
                 modifier = _noun_modifier(kept, chunk.root)
                 if modifier:
                     a, b = base + modifier[0].idx, base + modifier[-1].idx + len(modifier[-1].text)
-                    if not any(x < b and a < y for x, y, _ in entities):  # a name competes as itself
+                    if not _overlaps(entities, a, b):  # a name competes as itself
                         spans.append((a, b, NOUN_PHRASE))
             out[(s.doc.article.source, s.index)] = spans
         return out
 
 
+def _overlaps(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    return any(a < end and start < b for a, b, _ in spans)
+
+
 def _written_as(cand: CandidateAnswer, asked: str) -> bool:
     """An article writes the candidate as the kind of place asked for: first in "Vancouver, Washington"
     for a city or town, after the comma for a state, country or province."""
-    side = 0 if asked in SETTLEMENTS else 1 if asked in REALMS else None
-    return side is not None and any(cand.key in m.doc.place_pairs[side] for m in cand.mentions)
+    sides = place_sides(asked)
+    return sides is not None and any(cand.key in m.doc.place_pairs[sides[0]] for m in cand.mentions)
 
 
 _MODIFIERS = frozenset({"det", "amod", "compound", "nmod", "nummod", "poss", "quantmod"})

@@ -56,13 +56,13 @@ def words(text: str) -> list[str]:
 
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"[’']s$")
+POSSESSIVE_END = re.compile(r"[’']s$")  # a name's possessive "'s"
 
 
 def name_key(text: str) -> tuple[str, ...]:
     """What makes two mentions of a name the same: their words, lower-cased, without "the" or "'s"
     (also after an opening quote the entity recogniser took in: '"The Phantom of the Opera')."""
-    return tuple(words(_POSSESSIVE.sub("", _LEADING_ARTICLE.sub("", text.strip().lstrip("“‘\"'")))))
+    return tuple(words(POSSESSIVE_END.sub("", _LEADING_ARTICLE.sub("", text.strip().lstrip("“‘\"'")))))
 
 
 def stem_all(tokens: list[str]) -> list[str]:
