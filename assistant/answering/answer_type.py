@@ -311,6 +311,9 @@ def _determined_noun(wh):
     come first: the last noun of the run of adjectives, numbers and nouns that follows it."""
     head = None
     doc = wh.doc
+    chosen_among = _partitive(wh)
+    if chosen_among is not None:
+        return chosen_among
     joined = False  # the word after a hyphen belongs to the modifier ("US-supplied missiles")
     for token in doc[wh.i + 1: wh.i + 7]:
         if token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "HYPH":
@@ -345,6 +348,16 @@ def _determined_noun(wh):
                  for t in c.children if t.dep_ == "pobj" and t.pos_ in ("NOUN", "PROPN")]
         return named[0] if named else head
     return head
+
+
+def _partitive(wh):
+    """"Which of the original characters", "which of these companies": the noun after "of" is what is
+    chosen among, so it is the head (the small parser hangs it off the wh-word)."""
+    doc = wh.doc
+    if wh.i + 1 >= len(doc) or doc[wh.i + 1].lower_ != "of" or doc[wh.i + 1].head.i != wh.i:
+        return None
+    named = [t for t in doc[wh.i + 1].children if t.dep_ == "pobj" and t.pos_ in ("NOUN", "PROPN")]
+    return named[0] if named else None
 
 
 def _phrase(head) -> str:

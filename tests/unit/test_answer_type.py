@@ -70,6 +70,15 @@ def test_a_modifier_of_the_head_is_not_the_head(question, head, typer):
     assert typed(question, typer).head == head
 
 
+@pytest.mark.parametrize("question, head, label", [
+    ("Which of the original “Star Wars” characters did he voice?", "characters", "PERSON"),
+    ("Which of these companies was fined by the regulator?", "companies", "ORG"),
+])
+def test_which_of_a_group_asks_for_one_of_the_group(question, head, label, typer):
+    found = typed(question, typer)
+    assert found.short and found.head == head and label in found.labels
+
+
 FULLY, AT_A_STRETCH, NEVER = "fully", "at a stretch", "never"
 
 
