@@ -164,6 +164,11 @@ class ShortAnswerFinder:
             entities = s.doc.entities_in(s.index)
             spans = []
             for chunk in _noun_groups(doc):
+                gerund = _gerund_before(chunk)
+                if gerund is not None and stem_all([gerund.lower_])[0] not in question_stems:
+                    a, b = base + gerund.idx, base + gerund.idx + len(gerund.text)
+                    if not _overlaps(entities, a, b):
+                        spans.append((a, b, NOUN_PHRASE))
                 kept = _trimmed_of(question_stems, [t for t in chunk if t.pos_ not in ("DET", "PRON", "PUNCT")])
                 if not any(t.pos_ in ("NOUN", "PROPN") for t in kept) or chunk.root.pos_ not in ("NOUN", "PROPN"):
                     continue
@@ -229,6 +234,24 @@ def _noun_modifier(tokens: list, root) -> list:
             and tokens[start - 1].head in tokens[start:at]:
         start -= 1
     return tokens[start:at]
+
+
+def _gerund_before(chunk):
+    """The "-ing" word that qualifies a noun group, "skateboarding" of "the UK's first skateboarding
+    world champion": a sport or an activity is often named so, and the small parser reads the word as
+    a verb (with the group its object, or as its adjective), so the group's nouns never include it. Not
+    a verb with an auxiliary ("were eating lunch") or after a preposition or "to" ("by recalling
+    products"), which is a verb indeed."""
+    doc = chunk.doc
+    for word in doc[max(0, chunk.start - 1):chunk.end - 1]:
+        if word.tag_ != "VBG" or doc[word.i + 1].pos_ not in ("NOUN", "PROPN"):
+            continue
+        if any(c.dep_ in ("aux", "auxpass") for c in word.children):
+            return None
+        if word.i > 0 and (doc[word.i - 1].tag_ in ("IN", "TO") or doc[word.i - 1].pos_ == "AUX"):
+            return None
+        return word
+    return None
 
 
 def _trimmed_of(stems: frozenset[str], tokens: list) -> list:

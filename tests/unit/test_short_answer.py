@@ -122,3 +122,18 @@ def test_a_possessive_left_at_a_phrase_edge_by_the_trimmed_question_words_goes_t
                                 ["Engineers said the company's solid-state battery will power the cars."])
     assert all(not c.best.text.startswith(("s ", "'s", "’s")) for c in found.candidates)
     assert any(c.best.text == "solid-state battery" for c in found.candidates)
+
+
+def test_an_ing_word_that_qualifies_a_noun_group_is_an_answer_of_its_own(encoder):
+    found = noun_phrase_finding(encoder, "sport", "Sky Brown has become the UK's first world champion in which sport?",
+                                ["Sky Brown has become the UK's first skateboarding world champion at the age of just 14."])
+    assert found.winner.best.text == "skateboarding"
+    found = noun_phrase_finding(encoder, "sport", "Which sport is Britain's team preparing for?",
+                                ["Britain's cycling team is preparing for the world championships."])
+    assert found.winner.best.text == "cycling"
+
+
+def test_an_ing_verb_with_its_auxiliary_or_after_a_preposition_is_no_answer(encoder):
+    found = noun_phrase_finding(encoder, "sport", "The team was training for which sport?",
+                                ["The players were eating lunch after training by running laps."])
+    assert not {"eating", "running"} & {c.best.text for c in found.candidates}
