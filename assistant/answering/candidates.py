@@ -276,13 +276,17 @@ def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[C
 def _fills_slot(doc: ArticleText, start: int, end: int, slot: tuple[tuple[str, ...], tuple[str, ...]]) -> int:
     """How many of the question's words right before and after the asked slot stand right before and
     after the mention: "since at least 1950" fills "... since at least:", a quiz question being a news
-    sentence with its answer taken out. At most ``SLOT_WORDS`` a side."""
+    sentence with its answer taken out. At most ``SLOT_WORDS`` a side. The recogniser often takes the
+    slot's own words into the span ("at least 1950"); those count as standing before it."""
     sentence = doc.spans[doc.index_at(start)]
     text = doc.article.text
     if _POSSESSIVE_START.match(text, end):
         return 0  # "the cast of Apple TV+'s 'Ted Lasso'": the owner stands in front of the slot, not in it
-    before = stem_all(words(text[sentence.start:start])[-SLOT_WORDS:][::-1])
-    after = stem_all(words(text[end:sentence.end])[:SLOT_WORDS])
+    own = stem_all(words(text[start:end]))
+    lead = max((k for k in range(len(own)) if own[:k][::-1] == list(slot[0][:k])), default=0)
+    tail = max((k for k in range(len(own) - lead) if k and own[-k:] == list(slot[1][:k])), default=0)
+    before = own[:lead][::-1] + stem_all(words(text[sentence.start:start])[-SLOT_WORDS:][::-1])
+    after = own[len(own) - tail:] + stem_all(words(text[end:sentence.end])[:SLOT_WORDS])
     return _shared_run(before, slot[0]) + _shared_run(after, slot[1])
 
 

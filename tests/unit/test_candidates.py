@@ -431,3 +431,13 @@ def test_an_auxiliary_is_not_a_verb_the_question_states_as_done():
     from assistant.nlp import parse
 
     assert "have" not in done_verbs(parse("How many people have died in the floods?"))
+
+
+def test_the_slot_s_own_words_taken_into_a_span_still_stand_before_it():
+    doc = article("a.txt", "China has been the world's most populous nation since at least 1950, and its "
+                           "population has not fallen since 1961.")
+    when = AnswerType(":", frozenset({"DATE"}))
+    question = "It has been the world's most populous nation since at least:"
+    slot = (("least", "at", "sinc"), ())
+    found = candidates(when, question, every_sentence(doc), cloze=0.3, slot=slot)
+    assert [c.best.text for c in found][:1] == ["at least 1950"], [(c.best.text, c.score) for c in found]
