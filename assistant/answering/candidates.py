@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from assistant.answering import features
-from assistant.answering.answer_type import LABEL_PROTOTYPES, AnswerType
+from assistant.answering.answer_type import DURATIONS, LABEL_PROTOTYPES, AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import POSSESSIVE_END, STOPWORDS, YEAR, name_key, stem_all, term_present, words
@@ -223,7 +223,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                 continue
             if label == "CARDINAL" and features.names_a_label(sentence, start - sentence_start):
                 continue  # "Level One and Two", "Tier 2": part of a name
-            fit *= _date_precision(label, text, atype.head)
+            fit *= _date_precision(label, text, atype.head, atype.wh)
             if _qualified_role(s.doc, start, end, question_stems):
                 fit *= scoring.qualified_role_fit
             if _unrealised(s.doc, start, scoring.done):
@@ -493,11 +493,14 @@ def _demonym_of(place: str, word: str) -> bool:
     return len(word) > len(place) >= 5 and common >= 0.8 * len(place)
 
 
-def _date_precision(label: str, text: str, head: str) -> float:
+def _date_precision(label: str, text: str, head: str, wh: str = "") -> float:
     """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", "which year"
-    wants a year in it and "which month" a month."""
+    wants a year in it and "which month" a month. "How long" wants a span of time ("four years", "a
+    four-year ban"), not a point in it ("2022"): the recogniser calls both a DATE."""
     if label not in ("DATE", "TIME"):
         return 1.0
+    if wh == "how long":
+        return 1.0 if any(w.rstrip("s") in DURATIONS for w in words(text)) else 0.2
     unit = head.lower().rstrip("s")
     if unit == "year" and not YEAR.search(text):
         return 0.2

@@ -441,3 +441,10 @@ def test_the_slot_s_own_words_taken_into_a_span_still_stand_before_it():
     slot = (("least", "at", "sinc"), ())
     found = candidates(when, question, every_sentence(doc), cloze=0.3, slot=slot)
     assert [c.best.text for c in found][:1] == ["at least 1950"], [(c.best.text, c.score) for c in found]
+
+
+def test_how_long_wants_a_span_of_time_not_a_point_in_it():
+    doc = article("a.txt", "In 2022 the court banned the skater for four years.")
+    how_long = AnswerType("how long", frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY"}))
+    found = candidates(how_long, "For how long did the court ban the skater?", every_sentence(doc))
+    assert [c.best.text for c in found][:1] == ["four years"], [(c.best.text, c.score) for c in found]
