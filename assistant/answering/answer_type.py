@@ -42,6 +42,10 @@ MEASURE_HEADS = {
 # than one long description per label did. ``NOUN_PHRASE`` holds kinds of thing that are not names
 # ("which sport": skateboarding), so a head nearest one of those is answered with a noun phrase.
 NOUN_PHRASE = "NP"
+# A run of proper nouns the entity recogniser gave no label ("the Met Gala", 'the "Central Park Five"'):
+# a name of some kind, so it answers a question that wants a name at a stretch (``short_answer`` offers
+# them when no entity of the asked kind is found).
+UNLABELLED_NAME = "NAME"
 LABEL_PROTOTYPES = {
     "PERSON": "person, people, man, woman, player, athlete, actor, actress, singer, musician, artist, "
               "politician, official, leader, candidate, judge, author, writer, executive, celebrity, star, "
@@ -101,6 +105,8 @@ class AnswerType:
             return 0.6 if label in NAMED else 0.3
         if label in self.labels:
             return 1.0
+        if label == UNLABELLED_NAME:
+            return SECONDARY_FIT  # a name, of some kind: at a stretch
         return SECONDARY_FIT if label in self.secondary else 0.0
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.answer_type import NOUN_PHRASE, AnswerType, HeadTyper
+from assistant.answering.answer_type import NAMED, NOUN_PHRASE, UNLABELLED_NAME, AnswerType, HeadTyper
 from assistant.answering.candidates import (SLOT_WORDS, CandidateAnswer, ScoredSentence, Scoring,
                                             find_candidates, place_sides)
 from assistant.nlp import parse, parse_phrases
@@ -78,6 +78,9 @@ class ShortAnswerFinder:
             pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, slot=asked_slot(question_text, atype),
             done=done_verbs(parsed if parsed is not None else parse(question_text)))
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
+        if not found and atype.labels and atype.labels <= NAMED:
+            # No entity of a kind that answers: the recogniser may have missed the name itself.
+            found = find_candidates(atype, sentences, question_stems, scoring, _unlabelled_names(sentences))
         if not found:
             return Finding(atype)
         # Cosines lie in [0, 1] here, so a candidate further than the re-rank weights below the best
@@ -188,6 +191,30 @@ class ShortAnswerFinder:
                         spans.append((a, b, NOUN_PHRASE))
             out[(s.doc.article.source, s.index)] = spans
         return out
+
+
+def _unlabelled_names(sentences: list[ScoredSentence]) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
+    """Runs of proper nouns in the best few sentences that no entity covers: the small recogniser
+    misses names it has not seen in that shape ("The Met Gala, the annual fundraiser ...", 'Members of
+    the "Central Park Five"'), and a question that wants a name should still see them."""
+    out: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+    best = sorted(sentences, key=lambda s: -s.score)[:NOUN_PHRASE_SENTENCES]
+    for s, doc in zip(best, parse_phrases([s.doc.sentence(s.index) for s in best])):
+        base = s.doc.spans[s.index].start
+        entities = s.doc.entities_in(s.index)
+        spans = []
+        run: list = []
+        for token in [*doc, None]:
+            if token is not None and token.pos_ == "PROPN":
+                run.append(token)
+                continue
+            if run:
+                start, end = base + run[0].idx, base + run[-1].idx + len(run[-1].text)
+                if not _overlaps(entities, start, end):
+                    spans.append((start, end, UNLABELLED_NAME))
+            run = []
+        out[(s.doc.article.source, s.index)] = spans
+    return out
 
 
 def _overlaps(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:

@@ -137,3 +137,14 @@ def test_an_ing_verb_with_its_auxiliary_or_after_a_preposition_is_no_answer(enco
     found = noun_phrase_finding(encoder, "sport", "The team was training for which sport?",
                                 ["The players were eating lunch after training by running laps."])
     assert not {"eating", "running"} & {c.best.text for c in found.candidates}
+
+
+def test_a_name_the_recogniser_missed_answers_when_no_entity_of_the_asked_kind_does(encoder):
+    gala = article("a.txt", "The Met Gala, the annual fundraiser for the Metropolitan Museum of Art's Costume "
+                            "Institute, may be the single biggest night of the year for fashion.")
+    assert not any(label == "EVENT" for _, _, label in gala.entities_in(0))
+    finder = ShortAnswerFinder(Settings.load(), encoder)
+    found = finder.run(AnswerType("which", frozenset({"EVENT"}), "event"),
+                       "Which event is known as fashion's biggest night of the year?", [ScoredSentence(gala, 0, 1.0)], None)
+    assert found.winner is not None and found.winner.best.text == "Met Gala"
+    assert found.winner.best.fit < 1.0  # a name of some kind: at a stretch
