@@ -194,9 +194,10 @@ class ShortAnswerFinder:
 
 
 def _unlabelled_names(sentences: list[ScoredSentence]) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
-    """Runs of proper nouns in the best few sentences that no entity covers: the small recogniser
-    misses names it has not seen in that shape ("The Met Gala, the annual fundraiser ...", 'Members of
-    the "Central Park Five"'), and a question that wants a name should still see them."""
+    """Runs of proper nouns in the best few sentences that no entity covers, or that hold only pieces
+    of entities: the small recogniser misses names it has not seen in that shape ("The Met Gala, the
+    annual fundraiser ...") or takes a piece of one ("Maid Zero", a person, in "Minute Maid Zero Sugar
+    Lemonade"), and a question that wants a name should still see them."""
     out: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
     best = sorted(sentences, key=lambda s: -s.score)[:NOUN_PHRASE_SENTENCES]
     for s, doc in zip(best, parse_phrases([s.doc.sentence(s.index) for s in best])):
@@ -210,8 +211,9 @@ def _unlabelled_names(sentences: list[ScoredSentence]) -> dict[tuple[str, int], 
                 continue
             if run:
                 start, end = base + run[0].idx, base + run[-1].idx + len(run[-1].text)
-                if not _overlaps(entities, start, end):
-                    spans.append((start, end, UNLABELLED_NAME))
+                touching = [(a, b) for a, b, _ in entities if a < end and start < b]
+                if all(start <= a and b <= end and (a, b) != (start, end) for a, b in touching):
+                    spans.append((start, end, UNLABELLED_NAME))  # or the recogniser took a piece of it
             run = []
         out[(s.doc.article.source, s.index)] = spans
     return out

@@ -148,3 +148,14 @@ def test_a_name_the_recogniser_missed_answers_when_no_entity_of_the_asked_kind_d
                        "Which event is known as fashion's biggest night of the year?", [ScoredSentence(gala, 0, 1.0)], None)
     assert found.winner is not None and found.winner.best.text == "Met Gala"
     assert found.winner.best.fit < 1.0  # a name of some kind: at a stretch
+
+
+def test_a_name_the_recogniser_took_only_a_piece_of_is_a_name_in_full(encoder):
+    recall = article("a.txt", "Thousands of Coca-Cola's Minute Maid Zero Sugar Lemonade 12-packs were recalled "
+                              "after they were mislabeled, according to the U.S. Food and Drug Administration.")
+    text = recall.article.text
+    assert "Maid Zero" in [text[a:b] for a, b, _ in recall.entities_in(0)]  # a piece, as a person
+    finder = ShortAnswerFinder(Settings.load(), encoder)
+    found = finder.run(AnswerType("which", frozenset({"PRODUCT"}), "drink"),
+                       "Which type of drink was recalled by Coca-Cola this week?", [ScoredSentence(recall, 0, 1.0)], None)
+    assert found.winner is not None and found.winner.best.text == "Minute Maid Zero Sugar Lemonade"
