@@ -6,7 +6,8 @@ sentences the picker scored, that is not already part of the question ("Kevin Mc
 sentence that itself asks ("What is Spotify Wrapped?") offers none. Its score is its sentence's score,
 how well its label fits, how close it sits to the question's words in that sentence and how many of
 the question's words stand around it as around the asked slot. Mentions of the same answer are pooled
-("McCarthy" joins "Kevin McCarthy", "Phantom" joins "The Phantom of the Opera"), and news repeats
+("McCarthy" joins "Kevin McCarthy", "Phantom" joins "The Phantom of the Opera", "Rafa Nadal" joins
+"Rafael Nadal"), and news repeats
 facts, so an answer that several articles give outweighs one lucky sentence: each further article
 adds ``agreement`` times its best mention.
 """
@@ -109,8 +110,8 @@ class CandidateAnswer:
         end another's: "Virginia", "West Virginia"), only a full form that does not run across
         sentences, and only when the article gives one full form ("Biden" with both "Hunter Biden" and
         "Joe Biden" stays "Biden"). When the
-        shown mention's article gives none, another article's mention of the full name it was pooled
-        with does."""
+        shown mention's article gives none, or only a short form of the given name ("Rafa Nadal"),
+        another article's mention of the full name it was pooled with does."""
         shown = self.best
         if shown.label not in EXPANDABLE:
             return None
@@ -127,10 +128,13 @@ class CandidateAnswer:
                 found.setdefault(key, Mention(doc, index, start, end, label, shown.score, key, shown.fit))
         if self.key in found:
             return found[self.key]
+        elsewhere = next((m for m in self.mentions if m.key == self.key and m.key != short), None)
+        if elsewhere is not None and any(given_name_form(k, self.key) for k in found):
+            return elsewhere  # "Rafa Nadal" here, "Rafael Nadal" in another article: the fuller form
         if found:  # one full form, or several and no telling which
             return next(iter(found.values())) if len(found) == 1 else None
         # None in this article: another article's mention in full, of the name the short form was pooled with.
-        return next((m for m in self.mentions if m.key == self.key and m.key != short), None)
+        return elsewhere
 
     @property
     def sources(self) -> list[str]:
@@ -260,9 +264,11 @@ def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[C
     ("Cambodia" is not short for "Police Academy of Cambodia")."""
     weight = {k: sum(m.score for m in c.mentions) for k, c in pooled.items()}
     keys = sorted(pooled, key=len, reverse=True)
-    into: dict[tuple[str, ...], tuple[str, ...]] = {}
+    into = _given_name_forms(pooled)
     titles = {k for k, c in pooled.items() if any(m.label in TITLE_LABELS for m in c.mentions)}
     for short in keys:
+        if short in into:
+            continue
         longer = [k for k in keys if len(k) > len(short) and k not in into and (
             (k[-len(short):] == short and k[-len(short) - 1] not in _LINKS)
             or (short in titles and k in titles and k[:len(short)] == short))]
@@ -271,6 +277,34 @@ def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[C
     for short, long in into.items():
         pooled[long].mentions += pooled[short].mentions
     return [c for k, c in pooled.items() if k not in into]
+
+
+def _given_name_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """People named with a short form of their given name ("Rafa Nadal", "Joe Smith") are the person
+    the full form names ("Rafael Nadal", "Joseph Smith") when nothing else fits: same surname, and
+    the short given name is the long one's opening letters or spelled within it from its first two
+    ("Joe" in "Joseph"; "Dan" is not "Diana"). A short form two full ones fit ("Rob": "Robert",
+    "Robin") is left alone. Returns each short form's key and the full one's."""
+    people = [k for k, c in pooled.items() if len(k) >= 2 and any(m.label == "PERSON" for m in c.mentions)]
+    into: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for short in people:
+        fuller = [k for k in people if given_name_form(short, k)]
+        if len(fuller) == 1:
+            into[short] = fuller[0]
+    return into
+
+
+def given_name_form(short_key: tuple[str, ...], key: tuple[str, ...]) -> bool:
+    """``short_key`` names the person ``key`` does with a short form of the given name: "Rafa Nadal" of
+    "Rafael Nadal". The short given name is at least three letters, has the long one's first two, and
+    the rest in order within it."""
+    short, given = short_key[0], key[0]
+    if len(short_key) != len(key) or len(key) < 2 or short_key[1:] != key[1:]:
+        return False
+    if not 3 <= len(short) < len(given) or short[:2] != given[:2]:
+        return False
+    rest = iter(given[2:])
+    return all(letter in rest for letter in short[2:])
 
 
 def _fills_slot(doc: ArticleText, start: int, end: int, slot: tuple[tuple[str, ...], tuple[str, ...]]) -> int:

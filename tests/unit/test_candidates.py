@@ -431,3 +431,28 @@ def test_an_auxiliary_is_not_a_verb_the_question_states_as_done():
     from assistant.nlp import parse
 
     assert "have" not in done_verbs(parse("How many people have died in the floods?"))
+
+
+def test_a_short_given_name_is_the_person_another_article_names_in_full_and_shown_in_full():
+    short = article("a.txt", "Spain's Rafa Nadal won in Paris. Nadal said on Thursday he would retire.")
+    full = article("b.txt", "Federer's rival Rafael Nadal has won 22 grand slam titles.")
+    sentences = [ScoredSentence(short, 0, 0.4), ScoredSentence(short, 1, 1.0), ScoredSentence(full, 0, 0.3)]
+    found = candidates(WHO, "Which tennis legend said he would retire?", sentences)
+    assert found[0].key == ("rafael", "nadal") and len(found[0].sources) == 2
+    assert found[0].best.text == "Nadal"  # its article's own fuller form is the short "Rafa Nadal"
+    shown = found[0].full_form()
+    assert shown is not None and shown.text == "Rafael Nadal" and shown.source == "b.txt"
+
+
+@pytest.mark.parametrize("first, second", [("Joe Biden", "Jill Biden"), ("Serena Williams", "Venus Williams"),
+                                           ("Dan Smith", "Diana Smith")])
+def test_people_who_share_a_surname_stay_apart_unless_one_given_name_shortens_the_other(first, second):
+    doc = article("a.txt", f"{first} met {second} at the White House on Monday.")
+    found = candidates(WHO, "Who met at the White House?", every_sentence(doc))
+    assert {first, second} <= {c.best.text for c in found}
+
+
+def test_a_short_given_name_spelled_within_the_full_one_is_the_same_person():
+    doc = article("a.txt", "Joseph Smith won the race. Joe Smith thanked his coach on Monday.")
+    found = candidates(WHO, "Who won the race?", every_sentence(doc))
+    assert [c.key for c in found][:1] == [("joseph", "smith")] and len(found[0].mentions) == 2
