@@ -23,7 +23,8 @@ from assistant.answering import features
 from assistant.answering.answer_type import LABEL_PROTOTYPES, AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
-from assistant.retrieval.terms import POSSESSIVE_END, STOPWORDS, YEAR, name_key, stem_all, term_present, words
+from assistant.retrieval.terms import (POSSESSIVE_END, STOPWORDS, YEAR, index_terms, name_key, stem_all,
+                                      term_present, words)
 
 FULL_FORM_RATIO = 0.5
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -61,6 +62,15 @@ APPOSITION_WORDS = 6  # "a U.S.-provided long-range missile"
 # Where an apposition ends: punctuation, a sentence's full stop (not the one of "U.S."), a relative clause.
 _APPOSITION_END = re.compile(r"[,;:!?()—–]|(?<![A-Z])\.\s|\b(?:that|which|who)\b")
 _CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but)\b")
+# How English introduces a name: after a naming verb or a colon, optionally in quotes and with "the"
+# ('called "The Shotline"', 'its lineup: "Coca-Cola Spiced"'). spaCy labels what a name is, not that a
+# sentence is naming something, so the few naming verbs are listed (as answer_type's _NAMING).
+_INTRODUCED_AFTER = re.compile(r"(?:\b(?:called|named|dubbed|nicknamed|titled|known\s+as|name\s+(?:is|was))|:)"
+                               r"(?:\s+(?:the|an?))?\s*[“‘\"']?$", re.IGNORECASE)
+_QUOTE_OPENED = re.compile(r"(?:^|\s)(?:(?:the|an?)\s+)?[“‘\"']$", re.IGNORECASE)
+_QUOTE_CLOSED = re.compile(r"[”’\"'](?![^\W_])")  # not the apostrophe of a possessive ("Coke’s")
+_CLAUSE_END = re.compile(r"[,;:!?()—–]|(?<![A-Z])\.\s")
+_DEFINED_AFTER = re.compile(r"[”’\"']?, an? ")  # "The Shotline, a website that ...": what the new name is
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
 
 
@@ -77,6 +87,7 @@ class Mention:
     score: float
     key: tuple[str, ...] = ()
     fit: float = 1.0  # how well it is what the question asks for: label, role, what a number counts
+    introduced: float = 1.0  # the factor its score took for a sentence that introduces it as a name
 
     @property
     def text(self) -> str:
@@ -98,10 +109,12 @@ class CandidateAnswer:
     @property
     def best(self) -> Mention:
         """The mention to show: the best one that gives the answer in full ("Buffalo Bills", not
-        "Bills"), unless it scores far below the best short form."""
+        "Bills"), unless it scores far below the best short form. A sentence's introducing a form as a
+        name ('"Phantom" lagged') says which answer a naming question wants, not which form to show."""
         top = self.mentions[0]
         full = next((m for m in self.mentions if m.key == self.key), top)
-        return full if full.score >= FULL_FORM_RATIO * top.score else top
+        plain = full.score / full.introduced >= FULL_FORM_RATIO * top.score / top.introduced
+        return full if plain else top
 
     def full_form(self) -> Mention | None:
         """Where the article gives the shown name in full, when the shown mention is a short form
@@ -181,6 +194,7 @@ class Scoring:
     out_of_window_fit: float = 0.3  # "this week", and the mention's article is months old
     pronoun_fit: float = 0.7  # the person "he"/"his" refers to (``_referent``)
     cloze: float = 0.0  # bonus per word the sentence shares with the question right around the asked slot
+    introduced: float = 0.0  # bonus for a name the sentence introduces as one, when the question asks for a name
     slot: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # the question's words before (nearest first) and after it
     done: frozenset[str] = frozenset()  # stems of the verbs the question states as done ("fined", not "to fine")
 
@@ -211,8 +225,12 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                      * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
             if scoring.cloze and pronoun_at is None:
                 score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot)
+            introduced = 1.0
+            if atype.naming and pronoun_at is None and _introduced(s.doc.article.text, sentence_start, start, end,
+                                                                   question_stems - kind_stems):
+                introduced += scoring.introduced
             pooled.setdefault(key, CandidateAnswer(key)).mentions.append(
-                Mention(s.doc, s.index, start, end, label, score, key, fit))
+                Mention(s.doc, s.index, start, end, label, score * introduced, key, fit, introduced))
 
         for start, end, label in spans:
             start, end = _trimmed(s.doc.article.text, start, end)
@@ -420,6 +438,22 @@ def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -
     found = words(phrase)
     return (0 < len(found) <= APPOSITION_WORDS and not _POSSESSIVE_START.search(phrase)
             and stem_all(found[-1:])[0] in kind_stems)
+
+
+def _introduced(text: str, sentence_start: int, start: int, end: int, described: frozenset[str]) -> bool:
+    """The sentence introduces the span as a name: after "called", "named", "known as", "its name is"
+    or a colon, as the whole of a quotation ('the "Exonerated Five"'), or followed by what it is in
+    the question's own words (``described``: its stems beyond the kind asked for): "The Shotline, a
+    website that uses these AI-generated monologues" for "the project that uses AI". What a question
+    asks to be called is named so where the news first gives it."""
+    before = text[max(sentence_start, start - 40):start]
+    quoted = bool(_QUOTE_OPENED.search(before)) and bool(_QUOTE_CLOSED.match(text, end))
+    if _INTRODUCED_AFTER.search(before) or quoted:
+        return True
+    if not _DEFINED_AFTER.match(text, end):
+        return False
+    definition = _CLAUSE_END.split(text[end:end + 160].lstrip("”’\"', "), maxsplit=1)[0]
+    return any(term_present(t, described) for t in index_terms(definition))
 
 
 def _asks(sentence: str) -> bool:
