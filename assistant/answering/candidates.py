@@ -109,10 +109,11 @@ class CandidateAnswer:
     @property
     def best(self) -> Mention:
         """The mention to show: the best one that gives the answer in full ("Buffalo Bills", not
-        "Bills"), unless it scores far below the best short form. A sentence's introducing a form as a
-        name ('"Phantom" lagged') says which answer a naming question wants, not which form to show."""
+        "Bills"; "Rafa Nadal" names him in full too), unless it scores far below the best short form. A
+        sentence's introducing a form as a name ('"Phantom" lagged') says which answer a naming
+        question wants, not which form to show."""
         top = self.mentions[0]
-        full = next((m for m in self.mentions if m.key == self.key), top)
+        full = next((m for m in self.mentions if m.key == self.key or given_name_form(m.key, self.key)), top)
         plain = full.score / full.introduced >= FULL_FORM_RATIO * top.score / top.introduced
         return full if plain else top
 

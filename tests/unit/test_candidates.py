@@ -460,7 +460,8 @@ def test_a_short_given_name_spelled_within_the_full_one_is_the_same_person():
     assert [c.key for c in found][:1] == [("joseph", "smith")] and len(found[0].mentions) == 2
 
 
-NAMING_PROJECT = AnswerType("what", frozenset({"ORG", "PERSON", "WORK_OF_ART"}), "project", naming=True)  # the small model's readings of "Shotline"
+# The labels the small model gives "Shotline" in these sentences.
+NAMING_PROJECT = AnswerType("what", frozenset({"ORG", "PERSON", "WORK_OF_ART"}), "project", naming=True)
 
 
 @pytest.mark.parametrize("text", [
@@ -479,7 +480,7 @@ def test_a_name_the_sentence_introduces_as_one_answers_what_something_is_called(
 
 @pytest.mark.parametrize("text", [
     'Members of Congress said "The Shotline’s voices" were heard on Wednesday.',  # a possessive, not a closing quote
-    "Members of Congress heard on Wednesday about The Shotline, a group that met there.",  # not what the question says it is
+    "Members of Congress heard on Wednesday about The Shotline, a group that met there.",  # not what was asked
 ])
 def test_a_quote_that_goes_on_or_a_description_of_something_else_introduces_no_name(text):
     question = "What is the name of the project that uses AI to recreate the voices of victims?"
@@ -490,8 +491,17 @@ def test_a_quote_that_goes_on_or_a_description_of_something_else_introduces_no_n
 def test_an_introduced_short_form_does_not_keep_the_full_name_from_being_shown():
     doc = article("a.txt", 'Rafael Nadal won the French Open on Sunday. '
                            'Fans in Paris chanted "Nadal" as the champion lifted the trophy.')
-    champion = AnswerType("what", frozenset({"PERSON", "WORK_OF_ART"}), "champion", naming=True)  # a quoted name reads as a title
+    champion = AnswerType("what", frozenset({"PERSON", "WORK_OF_ART"}), "champion", naming=True)  # quoted: a title
     found = candidates(champion, "What is the name of the champion who lifted the trophy?", every_sentence(doc),
                        introduced=1.0)
     assert found[0].mentions[0].text == "Nadal" and found[0].mentions[0].introduced > 1.0
     assert found[0].best.text == "Rafael Nadal"
+
+
+def test_a_short_given_name_counts_as_the_name_in_full_when_choosing_the_mention_to_show():
+    short = article("a.txt", "Spain's Rafa Nadal won in Paris. Nadal said on Thursday he would retire.")
+    full = article("b.txt", "Federer's rival Rafael Nadal has won 22 grand slam titles.")
+    sentences = [ScoredSentence(short, 0, 1.0), ScoredSentence(short, 1, 1.0), ScoredSentence(full, 0, 0.3)]
+    found = candidates(WHO, "Which tennis legend said he would retire?", sentences)
+    assert found[0].mentions[0].text == "Nadal" and found[0].best.text == "Rafa Nadal"
+    assert found[0].full_form().text == "Rafael Nadal"
