@@ -6,13 +6,14 @@ The question is parsed by spaCy. Its wh-word decides most types ("who" wants a P
 MiniLM: the label whose category words ("judge", "rider", "publisher") the head phrase is nearest.
 A head nearest a kind of thing that is not a name ("which sport", "what colour") is answered with a
 noun phrase, and "why", "how" and "what did X say" questions have no short answer at all: they are
-answered with sentences.
+answered with sentences. A question asking what something is called ("What is the name of ...", "What
+is it called?") is marked as naming: a name the news introduces as one answers it best.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -94,6 +95,7 @@ class AnswerType:
     head: str = ""
     short: bool = True
     secondary: frozenset[str] = field(default_factory=frozenset)  # accepted at a discount ("who" → ORG)
+    naming: bool = False  # it asks what something is called ("What is the name of ...", "What is it called?")
 
     def weight(self, label: str) -> float:
         """How well an entity of ``label`` fits: 1 for the expected labels, less for the rest. With no
@@ -179,6 +181,29 @@ def in_present_tense(doc) -> bool:
 def answer_type(doc, typer: HeadTyper | None) -> AnswerType:
     """The answer type of a parsed question (a spaCy ``Doc``)."""
     wh = _wh_token(doc)
+    found = _answer_type(doc, wh, typer)
+    if found.short and wh is not None and _asks_for_name(wh):
+        return replace(found, naming=True)
+    return found
+
+
+def _asks_for_name(wh) -> bool:
+    """"What is the name of the project", "What is it called?", "known as what": the question asks
+    what something is called, so a name the text introduces as one answers it best."""
+    if wh.lower_ != "what":
+        return False
+    verb, doc = wh.head, wh.doc
+    if verb.pos_ == "AUX":
+        verb = verb.head  # the small parser hangs "What" on the "is" of "What is the show called?"
+    if verb.lower_ in _NAMING or (verb.lower_ == "as" and verb.head.lower_ == "known"):
+        return True  # "What is it called?", "known as what"
+    if wh.i and (doc[wh.i - 1].lower_ in _NAMING or doc[wh.i - 2:wh.i].text.lower() == "known as"):
+        return True  # "... called what?"
+    return any(c.lemma_.lower() == "name" and c.pos_ == "NOUN" for c in verb.children
+               if c.dep_ in ("nsubj", "attr"))  # "What is the name of ...", "What's the penguin's name?"
+
+
+def _answer_type(doc, wh, typer: HeadTyper | None) -> AnswerType:
     if wh is None:
         return _headless(doc, typer)
     word = wh.lower_
@@ -276,10 +301,14 @@ def _headless(doc, typer: HeadTyper | None, word: str = "") -> AnswerType:
     """"What is it?", "... since at least:": the thing the question names with "the name of", or "X
     called", decides; else any named entity or noun phrase may answer."""
     for token in doc:
-        if token.lemma_.lower() == "call" and token.tag_ == "VBN":
+        if token.lower_ in _NAMING and token.tag_ in ("VBN", "VBD"):  # "What is the car called?" is tagged both ways
             subjects = [c for c in token.children if c.dep_ in ("nsubjpass", "nsubj")]
             if subjects and subjects[0].pos_ in ("NOUN", "PROPN") and subjects[0].lower_ not in _PLACEHOLDERS:
                 return _typed_head(word or "what", subjects[0], typer)
+            named = _antecedent(subjects[0]) if subjects and subjects[0].pos_ == "PRON" else None
+            if named is not None:  # "Coca-Cola is making a new flavor permanent. What is it called?"
+                found = _typed_head(word or "what", named, typer)
+                return found if found.labels else AnswerType(found.wh, NAMED, found.head)
     tail = [t.lower_ for t in doc[-5:]]
     if tail and tail[-1] == ":" and any(w in ("since", "until", "before", "year") for w in tail):
         return AnswerType(word or ":", DATES)  # "... since at least:"
@@ -287,6 +316,14 @@ def _headless(doc, typer: HeadTyper | None, word: str = "") -> AnswerType:
         return AnswerType("what")  # "What is it?", "... sharks were what?": a thing, named or not
     # "What will inspectors check ...?", "Did Cambodia ...?": answered in sentences
     return AnswerType(word or "", short=False)
+
+
+def _antecedent(pronoun):
+    """The thing a question's "it" or "they" stands for: the last common noun that is a subject or
+    object in the sentence before it (quiz questions set the scene, then ask about it)."""
+    before = [t for t in pronoun.doc[:pronoun.sent.start] if t.pos_ == "NOUN"
+              and t.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "pobj")]
+    return before[-1] if before else None
 
 
 def _copular(doc) -> bool:

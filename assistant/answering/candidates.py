@@ -6,7 +6,8 @@ sentences the picker scored, that is not already part of the question ("Kevin Mc
 sentence that itself asks ("What is Spotify Wrapped?") offers none. Its score is its sentence's score,
 how well its label fits, how close it sits to the question's words in that sentence and how many of
 the question's words stand around it as around the asked slot. Mentions of the same answer are pooled
-("McCarthy" joins "Kevin McCarthy", "Phantom" joins "The Phantom of the Opera"), and news repeats
+("McCarthy" joins "Kevin McCarthy", "Phantom" joins "The Phantom of the Opera", "Rafa Nadal" joins
+"Rafael Nadal"), and news repeats
 facts, so an answer that several articles give outweighs one lucky sentence: each further article
 adds ``agreement`` times its best mention.
 """
@@ -22,7 +23,8 @@ from assistant.answering import features
 from assistant.answering.answer_type import DURATIONS, LABEL_PROTOTYPES, AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
-from assistant.retrieval.terms import POSSESSIVE_END, STOPWORDS, YEAR, name_key, stem_all, term_present, words
+from assistant.retrieval.terms import (POSSESSIVE_END, STOPWORDS, YEAR, index_terms, name_key, stem_all,
+                                      term_present, words)
 
 FULL_FORM_RATIO = 0.5
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -60,6 +62,15 @@ APPOSITION_WORDS = 6  # "a U.S.-provided long-range missile"
 # Where an apposition ends: punctuation, a sentence's full stop (not the one of "U.S."), a relative clause.
 _APPOSITION_END = re.compile(r"[,;:!?()—–]|(?<![A-Z])\.\s|\b(?:that|which|who)\b")
 _CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but)\b")
+# How English introduces a name: after a naming verb or a colon, optionally in quotes and with "the"
+# ('called "The Shotline"', 'its lineup: "Coca-Cola Spiced"'). spaCy labels what a name is, not that a
+# sentence is naming something, so the few naming verbs are listed (as answer_type's _NAMING).
+_INTRODUCED_AFTER = re.compile(r"(?:\b(?:called|named|dubbed|nicknamed|titled|known\s+as|name\s+(?:is|was))|:)"
+                               r"(?:\s+(?:the|an?))?\s*[“‘\"']?$", re.IGNORECASE)
+_QUOTE_OPENED = re.compile(r"(?:^|\s)(?:(?:the|an?)\s+)?[“‘\"']$", re.IGNORECASE)
+_QUOTE_CLOSED = re.compile(r"[”’\"'](?![^\W_])")  # not the apostrophe of a possessive ("Coke’s")
+_CLAUSE_END = re.compile(r"[,;:!?()—–]|(?<![A-Z])\.\s")
+_DEFINED_AFTER = re.compile(r"[”’\"']?, an? ")  # "The Shotline, a website that ...": what the new name is
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
 
 
@@ -76,6 +87,7 @@ class Mention:
     score: float
     key: tuple[str, ...] = ()
     fit: float = 1.0  # how well it is what the question asks for: label, role, what a number counts
+    introduced: float = 1.0  # the factor its score took for a sentence that introduces it as a name
 
     @property
     def text(self) -> str:
@@ -97,10 +109,13 @@ class CandidateAnswer:
     @property
     def best(self) -> Mention:
         """The mention to show: the best one that gives the answer in full ("Buffalo Bills", not
-        "Bills"), unless it scores far below the best short form."""
+        "Bills"; "Rafa Nadal" names him in full too), unless it scores far below the best short form. A
+        sentence's introducing a form as a name ('"Phantom" lagged') says which answer a naming
+        question wants, not which form to show."""
         top = self.mentions[0]
-        full = next((m for m in self.mentions if m.key == self.key), top)
-        return full if full.score >= FULL_FORM_RATIO * top.score else top
+        full = next((m for m in self.mentions if m.key == self.key or given_name_form(m.key, self.key)), top)
+        plain = full.score / full.introduced >= FULL_FORM_RATIO * top.score / top.introduced
+        return full if plain else top
 
     def full_form(self) -> Mention | None:
         """Where the article gives the shown name in full, when the shown mention is a short form
@@ -109,8 +124,8 @@ class CandidateAnswer:
         end another's: "Virginia", "West Virginia"), only a full form that does not run across
         sentences, and only when the article gives one full form ("Biden" with both "Hunter Biden" and
         "Joe Biden" stays "Biden"). When the
-        shown mention's article gives none, another article's mention of the full name it was pooled
-        with does."""
+        shown mention's article gives none, or only a short form of the given name ("Rafa Nadal"),
+        another article's mention of the full name it was pooled with does."""
         shown = self.best
         if shown.label not in EXPANDABLE:
             return None
@@ -127,10 +142,13 @@ class CandidateAnswer:
                 found.setdefault(key, Mention(doc, index, start, end, label, shown.score, key, shown.fit))
         if self.key in found:
             return found[self.key]
+        elsewhere = next((m for m in self.mentions if m.key == self.key and m.key != short), None)
+        if elsewhere is not None and any(given_name_form(k, self.key) for k in found):
+            return elsewhere  # "Rafa Nadal" here, "Rafael Nadal" in another article: the fuller form
         if found:  # one full form, or several and no telling which
             return next(iter(found.values())) if len(found) == 1 else None
         # None in this article: another article's mention in full, of the name the short form was pooled with.
-        return next((m for m in self.mentions if m.key == self.key and m.key != short), None)
+        return elsewhere
 
     @property
     def sources(self) -> list[str]:
@@ -177,6 +195,7 @@ class Scoring:
     out_of_window_fit: float = 0.3  # "this week", and the mention's article is months old
     pronoun_fit: float = 0.7  # the person "he"/"his" refers to (``_referent``)
     cloze: float = 0.0  # bonus per word the sentence shares with the question right around the asked slot
+    introduced: float = 0.0  # bonus for a name the sentence introduces as one, when the question asks for a name
     slot: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # the question's words before (nearest first) and after it
     done: frozenset[str] = frozenset()  # stems of the verbs the question states as done ("fined", not "to fine")
 
@@ -207,8 +226,12 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                      * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
             if scoring.cloze and pronoun_at is None:
                 score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot)
+            introduced = 1.0
+            if atype.naming and pronoun_at is None and _introduced(s.doc.article.text, sentence_start, start, end,
+                                                                   question_stems - kind_stems):
+                introduced += scoring.introduced
             pooled.setdefault(key, CandidateAnswer(key)).mentions.append(
-                Mention(s.doc, s.index, start, end, label, score, key, fit))
+                Mention(s.doc, s.index, start, end, label, score * introduced, key, fit, introduced))
 
         for start, end, label in spans:
             start, end = _trimmed(s.doc.article.text, start, end)
@@ -260,9 +283,11 @@ def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[C
     ("Cambodia" is not short for "Police Academy of Cambodia")."""
     weight = {k: sum(m.score for m in c.mentions) for k, c in pooled.items()}
     keys = sorted(pooled, key=len, reverse=True)
-    into: dict[tuple[str, ...], tuple[str, ...]] = {}
+    into = _given_name_forms(pooled)
     titles = {k for k, c in pooled.items() if any(m.label in TITLE_LABELS for m in c.mentions)}
     for short in keys:
+        if short in into:
+            continue
         longer = [k for k in keys if len(k) > len(short) and k not in into and (
             (k[-len(short):] == short and k[-len(short) - 1] not in _LINKS)
             or (short in titles and k in titles and k[:len(short)] == short))]
@@ -271,6 +296,34 @@ def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[C
     for short, long in into.items():
         pooled[long].mentions += pooled[short].mentions
     return [c for k, c in pooled.items() if k not in into]
+
+
+def _given_name_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """People named with a short form of their given name ("Rafa Nadal", "Joe Smith") are the person
+    the full form names ("Rafael Nadal", "Joseph Smith") when nothing else fits: same surname, and
+    the short given name is the long one's opening letters or spelled within it from its first two
+    ("Joe" in "Joseph"; "Dan" is not "Diana"). A short form two full ones fit ("Rob": "Robert",
+    "Robin") is left alone. Returns each short form's key and the full one's."""
+    people = [k for k, c in pooled.items() if len(k) >= 2 and any(m.label == "PERSON" for m in c.mentions)]
+    into: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for short in people:
+        fuller = [k for k in people if given_name_form(short, k)]
+        if len(fuller) == 1:
+            into[short] = fuller[0]
+    return into
+
+
+def given_name_form(short_key: tuple[str, ...], key: tuple[str, ...]) -> bool:
+    """``short_key`` names the person ``key`` does with a short form of the given name: "Rafa Nadal" of
+    "Rafael Nadal". The short given name is at least three letters, has the long one's first two, and
+    the rest in order within it."""
+    short, given = short_key[0], key[0]
+    if len(short_key) != len(key) or len(key) < 2 or short_key[1:] != key[1:]:
+        return False
+    if not 3 <= len(short) < len(given) or short[:2] != given[:2]:
+        return False
+    rest = iter(given[2:])
+    return all(letter in rest for letter in short[2:])
 
 
 def _fills_slot(doc: ArticleText, start: int, end: int, slot: tuple[tuple[str, ...], tuple[str, ...]]) -> int:
@@ -390,6 +443,22 @@ def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -
     found = words(phrase)
     return (0 < len(found) <= APPOSITION_WORDS and not _POSSESSIVE_START.search(phrase)
             and stem_all(found[-1:])[0] in kind_stems)
+
+
+def _introduced(text: str, sentence_start: int, start: int, end: int, described: frozenset[str]) -> bool:
+    """The sentence introduces the span as a name: after "called", "named", "known as", "its name is"
+    or a colon, as the whole of a quotation ('the "Exonerated Five"'), or followed by what it is in
+    the question's own words (``described``: its stems beyond the kind asked for): "The Shotline, a
+    website that uses these AI-generated monologues" for "the project that uses AI". What a question
+    asks to be called is named so where the news first gives it."""
+    before = text[max(sentence_start, start - 40):start]
+    quoted = bool(_QUOTE_OPENED.search(before)) and bool(_QUOTE_CLOSED.match(text, end))
+    if _INTRODUCED_AFTER.search(before) or quoted:
+        return True
+    if not _DEFINED_AFTER.match(text, end):
+        return False
+    definition = _CLAUSE_END.split(text[end:end + 160].lstrip("”’\"', "), maxsplit=1)[0]
+    return any(term_present(t, described) for t in index_terms(definition))
 
 
 def _asks(sentence: str) -> bool:

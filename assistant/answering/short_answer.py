@@ -75,7 +75,8 @@ class ShortAnswerFinder:
             fit_exponent=cfg.candidate_fit_exponent, closeness_exponent=cfg.candidate_closeness_exponent,
             recency_exponent=cfg.candidate_recency_exponent, qualified_role_fit=cfg.qualified_role_fit,
             unbound_count_fit=cfg.unbound_count_fit, out_of_window_fit=cfg.out_of_window_fit,
-            pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, slot=asked_slot(question_text, atype),
+            pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, introduced=cfg.answer_introduced_name,
+            slot=asked_slot(question_text, atype),
             done=done_verbs(parsed if parsed is not None else parse(question_text)))
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found and atype.labels and atype.labels <= NAMED:

@@ -114,6 +114,7 @@ class AnsweringSettings:
     out_of_window_fit: float = 0.3  # "this week", and the mention's article is months old
     pronoun_fit: float = 0.7  # the person a sentence's "he"/"his" refers to, named in the sentence before
     answer_cloze: float = 0.3  # bonus per word a mention shares with the question around the asked slot
+    answer_introduced_name: float = 1.0  # bonus for a name introduced as one ("called X") when asked what something is called
     answer_agreement: float = 0.15  # each further article that gives the same answer adds this x its best mention
     answer_centrality: float = 0.15  # x log(times the article names the answer)
     answer_headline: float = 0.5  # bonus for an answer named in its article's title

@@ -174,3 +174,25 @@ def test_known_as_what_without_a_typed_kind_wants_a_named_thing_not_any_phrase(t
 def test_an_office_asks_for_the_person_who_holds_it(typer):
     found = typed("Which minister chaired the meeting?", typer)
     assert found.labels == PEOPLE and found.weight("ORG") == 0.0
+
+
+@pytest.mark.parametrize("question, head", [
+    ("Coca-Cola is making a new flavor permanent. What is it called?", "new flavor"),
+    ("The company launched a new app this week. What is it named?", "new app"),
+])
+def test_what_is_it_called_asks_for_the_name_of_what_the_scene_set_before_it(question, head, typer):
+    found = typed(question, typer)
+    assert found.short and found.naming and found.head == head and found.labels
+
+
+@pytest.mark.parametrize("question, naming", [
+    ("What is the name of the project that uses AI to recreate the voices of victims?", True),
+    ("After 35 years, the curtain fell on Broadway's longest musical. What is the show called?", True),
+    ("What is the Hamburgler's car called?", True),
+    ("A swimwear trend known as what is taking hold on China's beaches?", True),
+    ("Which event is known as fashion's biggest night of the year?", False),
+    ("Which project uses AI to recreate the voices of victims?", False),
+])
+def test_a_question_asking_what_something_is_called_asks_for_a_name(question, naming, typer):
+    found = typed(question, typer)
+    assert found.short and found.naming == naming

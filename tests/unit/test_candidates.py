@@ -1,5 +1,7 @@
 """Candidate short answers: spans of the expected type, scored, pooled across articles."""
 
+from dataclasses import replace
+
 import pytest
 
 from assistant.answering.answer_type import AnswerType, PEOPLE, PLACES
@@ -448,3 +450,75 @@ def test_how_long_wants_a_span_of_time_not_a_point_in_it():
     how_long = AnswerType("how long", frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY"}))
     found = candidates(how_long, "For how long did the court ban the skater?", every_sentence(doc))
     assert [c.best.text for c in found][:1] == ["four years"], [(c.best.text, c.score) for c in found]
+
+
+def test_a_short_given_name_is_the_person_another_article_names_in_full_and_shown_in_full():
+    short = article("a.txt", "Spain's Rafa Nadal won in Paris. Nadal said on Thursday he would retire.")
+    full = article("b.txt", "Federer's rival Rafael Nadal has won 22 grand slam titles.")
+    sentences = [ScoredSentence(short, 0, 0.4), ScoredSentence(short, 1, 1.0), ScoredSentence(full, 0, 0.3)]
+    found = candidates(WHO, "Which tennis legend said he would retire?", sentences)
+    assert found[0].key == ("rafael", "nadal") and len(found[0].sources) == 2
+    assert found[0].best.text == "Nadal"  # its article's own fuller form is the short "Rafa Nadal"
+    shown = found[0].full_form()
+    assert shown is not None and shown.text == "Rafael Nadal" and shown.source == "b.txt"
+
+
+@pytest.mark.parametrize("first, second", [("Joe Biden", "Jill Biden"), ("Serena Williams", "Venus Williams"),
+                                           ("Dan Smith", "Diana Smith")])
+def test_people_who_share_a_surname_stay_apart_unless_one_given_name_shortens_the_other(first, second):
+    doc = article("a.txt", f"{first} met {second} at the White House on Monday.")
+    found = candidates(WHO, "Who met at the White House?", every_sentence(doc))
+    assert {first, second} <= {c.best.text for c in found}
+
+
+def test_a_short_given_name_spelled_within_the_full_one_is_the_same_person():
+    doc = article("a.txt", "Joseph Smith won the race. Joe Smith thanked his coach on Monday.")
+    found = candidates(WHO, "Who won the race?", every_sentence(doc))
+    assert [c.key for c in found][:1] == [("joseph", "smith")] and len(found[0].mentions) == 2
+
+
+# The labels the small model gives "Shotline" in these sentences.
+NAMING_PROJECT = AnswerType("what", frozenset({"ORG", "PERSON", "WORK_OF_ART"}), "project", naming=True)
+
+
+@pytest.mark.parametrize("text", [
+    "Members of Congress heard a new project on Wednesday called The Shotline.",
+    "Members of Congress heard the new project on Wednesday: The Shotline.",
+    'Members of Congress heard the new project on Wednesday, "The Shotline".',
+    "The project reached Congress on Wednesday through The Shotline, a website that uses AI to recreate voices.",
+])
+def test_a_name_the_sentence_introduces_as_one_answers_what_something_is_called(text):
+    question = "What is the name of the project that uses AI to recreate the voices of victims?"
+    sentences = every_sentence(article("a.txt", text))
+    plain = candidates(replace(NAMING_PROJECT, naming=False), question, sentences)
+    named = candidates(NAMING_PROJECT, question, sentences, introduced=1.0)
+    assert plain[0].key == ("congress",) and named[0].key == ("shotline",)
+
+
+@pytest.mark.parametrize("text", [
+    'Members of Congress said "The Shotline’s voices" were heard on Wednesday.',  # a possessive, not a closing quote
+    "Members of Congress heard on Wednesday about The Shotline, a group that met there.",  # not what was asked
+])
+def test_a_quote_that_goes_on_or_a_description_of_something_else_introduces_no_name(text):
+    question = "What is the name of the project that uses AI to recreate the voices of victims?"
+    found = candidates(NAMING_PROJECT, question, every_sentence(article("a.txt", text)), introduced=1.0)
+    assert all(m.introduced == 1.0 for c in found for m in c.mentions)
+
+
+def test_an_introduced_short_form_does_not_keep_the_full_name_from_being_shown():
+    doc = article("a.txt", 'Rafael Nadal won the French Open on Sunday. '
+                           'Fans in Paris chanted "Nadal" as the champion lifted the trophy.')
+    champion = AnswerType("what", frozenset({"PERSON", "WORK_OF_ART"}), "champion", naming=True)  # quoted: a title
+    found = candidates(champion, "What is the name of the champion who lifted the trophy?", every_sentence(doc),
+                       introduced=1.0)
+    assert found[0].mentions[0].text == "Nadal" and found[0].mentions[0].introduced > 1.0
+    assert found[0].best.text == "Rafael Nadal"
+
+
+def test_a_short_given_name_counts_as_the_name_in_full_when_choosing_the_mention_to_show():
+    short = article("a.txt", "Spain's Rafa Nadal won in Paris. Nadal said on Thursday he would retire.")
+    full = article("b.txt", "Federer's rival Rafael Nadal has won 22 grand slam titles.")
+    sentences = [ScoredSentence(short, 0, 1.0), ScoredSentence(short, 1, 1.0), ScoredSentence(full, 0, 0.3)]
+    found = candidates(WHO, "Which tennis legend said he would retire?", sentences)
+    assert found[0].mentions[0].text == "Nadal" and found[0].best.text == "Rafa Nadal"
+    assert found[0].full_form().text == "Rafael Nadal"
