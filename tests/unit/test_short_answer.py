@@ -122,3 +122,12 @@ def test_a_possessive_left_at_a_phrase_edge_by_the_trimmed_question_words_goes_t
                                 ["Engineers said the company's solid-state battery will power the cars."])
     assert all(not c.best.text.startswith(("s ", "'s", "’s")) for c in found.candidates)
     assert any(c.best.text == "solid-state battery" for c in found.candidates)
+
+
+def test_what_the_question_says_in_another_clause_is_not_said_of_the_candidate(encoder):
+    census = article("a.txt", "China has been the most populous nation since at least 1950, and it has not "
+                              "seen any decline in its population since 1961.")
+    finder = ShortAnswerFinder(Settings.load(), encoder)
+    found = finder.run(AnswerType(":", frozenset({"DATE"})), "It has been the most populous nation since at least:",
+                       [ScoredSentence(census, 0, 1.0)], None, predicate_terms=["popul", "nation"])
+    assert "1950" in found.winner.best.text
