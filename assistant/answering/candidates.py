@@ -9,7 +9,8 @@ the question's words stand around it as around the asked slot. Mentions of the s
 ("McCarthy" joins "Kevin McCarthy", "Phantom" joins "The Phantom of the Opera", "Rafa Nadal" joins
 "Rafael Nadal"), and news repeats
 facts, so an answer that several articles give outweighs one lucky sentence: each further article
-adds ``agreement`` times its best mention.
+adds ``agreement`` times its best mention, when that mention's sentence carries some of what the
+question says.
 """
 
 from __future__ import annotations
@@ -264,16 +265,21 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             if key and not _in_question(key, label, question_stems, kind_stems):
                 add(start, end, label, key, atype.weight(label) * scoring.pronoun_fit, pronoun_at=at)
     merged = _merge_short_forms(pooled)
+    saying = frozenset((s.doc.article.source, s.index) for s in sentences if s.predicate > 0)
     for cand in merged:
         cand.mentions.sort(key=lambda m: -m.score)
-        cand.score = pooled_score(cand, scoring.agreement)
+        cand.score = pooled_score(cand, scoring.agreement, saying)
     return sorted(merged, key=lambda c: (-c.score, c.key))
 
 
-def pooled_score(cand: CandidateAnswer, agreement: float) -> float:
-    """The best mention, plus ``agreement`` times the best mention of each further article."""
-    per_article = [m.score for m in cand.best_in_each_article()]
-    return per_article[0] + agreement * sum(per_article[1:1 + MAX_FURTHER_ARTICLES])
+def pooled_score(cand: CandidateAnswer, agreement: float, saying: frozenset[tuple[str, int]]) -> float:
+    """The best mention, plus ``agreement`` times the best mention of each further article whose
+    sentence says some of what the question does (``saying``: its sources and sentence indexes). An
+    article that only names the answer ("Biden returns to Rehoboth Beach, Delaware on Sunday" for
+    "Biden left for a vacation in which state?") does not agree with anything."""
+    first, *further = cand.best_in_each_article()
+    agreeing = [m.score for m in further if (m.source, m.sentence) in saying]
+    return first.score + agreement * sum(agreeing[:MAX_FURTHER_ARTICLES])
 
 
 def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[CandidateAnswer]:

@@ -55,12 +55,23 @@ def test_agreement_across_articles_outweighs_one_stronger_sentence():
     lone = article("a.txt", "Jane Doe was named chief executive of the company.")
     first = article("b.txt", "The board named John Roe chief executive.")
     second = article("c.txt", "John Roe becomes chief executive next week.")
-    sentences = [ScoredSentence(lone, 0, 1.0), ScoredSentence(first, 0, 0.8), ScoredSentence(second, 0, 0.8)]
+    sentences = [ScoredSentence(lone, 0, 1.0, 0.5), ScoredSentence(first, 0, 0.8, 0.5),
+                 ScoredSentence(second, 0, 0.8, 0.5)]
     alone = candidates(WHO, "Who was named chief executive?", sentences, agreement=0.0)
     pooled = candidates(WHO, "Who was named chief executive?", sentences, agreement=0.5)
     assert alone[0].best.text == "Jane Doe"
     assert pooled[0].best.text == "John Roe"
     assert set(pooled[0].sources) == {"b.txt", "c.txt"}
+
+
+def test_an_article_that_only_names_the_answer_does_not_agree():
+    lone = article("a.txt", "Jane Doe was named chief executive of the company.")
+    first = article("b.txt", "The board named John Roe chief executive.")
+    second = article("c.txt", "John Roe visited Ohio on Sunday.")
+    sentences = [ScoredSentence(lone, 0, 1.0, 0.5), ScoredSentence(first, 0, 0.8, 0.5),
+                 ScoredSentence(second, 0, 0.8, 0.0)]
+    found = candidates(WHO, "Who was named chief executive?", sentences, agreement=0.5)
+    assert found[0].best.text == "Jane Doe"
 
 
 def test_a_surname_joins_the_full_name_and_the_full_name_is_shown():
