@@ -184,7 +184,7 @@ class Assistant:
         pick = self.extractive.pick(analysed, turn_rewrite, candidates, docs, snapshot.keyword)
         sentences = [ScoredSentence(s.doc, s.index, s.score, s.predicate) for s in pick.pool]
         finding = self.finder.run(atype, question, sentences, vector, recency, turn_rewrite.carried,
-                                  snapshot.keyword, parsed, analysed.predicate_terms)
+                                  snapshot.keyword, parsed)
         support = self.support.run(analysed, pick, finding, recency)
         if not candidates and chosen_filters is not None and chosen_filters.describe():
             support = Support.no(f"no article matches the filters ({chosen_filters.describe()})")

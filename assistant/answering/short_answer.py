@@ -3,9 +3,7 @@
 The picker's sentence scores say which sentences talk about what the question asks; the candidates say
 which spans in them can be the answer (``candidates``). The few best are then re-ranked by how similar
 their sentence is to the question in MiniLM's space, which tells "Kheng chairs the committee" from
-"Chou Bun Eng, its vice-chair, said" better than shared words do. A candidate loses a little for each of the question's
-predicate words its sentence has only in another clause than the candidate's own (the sentences of
-the few re-ranked candidates are parsed at question time). When the question names no kind of
+"Chou Bun Eng, its vice-chair, said" better than shared words do. When the question names no kind of
 thing ("which sport", "what colour"), noun phrases of the best sentences compete too, and how much a
 candidate resembles the head noun ("purple" a colour) joins its score.
 """
@@ -21,7 +19,7 @@ from assistant.answering.candidates import (SLOT_WORDS, CandidateAnswer, ScoredS
                                             find_candidates, place_sides)
 from assistant.nlp import parse, parse_phrases
 from assistant.retrieval.dates import Recency
-from assistant.retrieval.terms import index_terms, stem_all, term_present, words
+from assistant.retrieval.terms import index_terms, stem_all, words
 from assistant.settings import Settings
 
 NOUN_PHRASE_SENTENCES = 3  # sentences parsed for noun phrases when no entity label fits
@@ -61,13 +59,10 @@ class ShortAnswerFinder:
 
     def run(self, atype: AnswerType, question_text: str, sentences: list[ScoredSentence],
             query_vector: list[float] | None, recency: Recency | None = None,
-            context_terms: list[str] = (), keyword=None, parsed=None,
-            predicate_terms: list[str] = ()) -> Finding:
+            context_terms: list[str] = (), keyword=None, parsed=None) -> Finding:
         """``context_terms``: stems a follow-up borrowed from earlier turns; like the question's own
         words they name what is asked about ("he" in "Whom did he appoint?"), not the answer.
-        ``parsed``: the question's spaCy ``Doc`` when the caller has one (else it is parsed here).
-        ``predicate_terms``: what the question says beyond its names; a candidate whose sentence says it
-        only in another clause than the candidate's is marked down (``_said_elsewhere``)."""
+        ``parsed``: the question's spaCy ``Doc`` when the caller has one (else it is parsed here)."""
         if not atype.short or not sentences:
             return Finding(atype)
         cfg = self.settings
@@ -106,9 +101,6 @@ class ShortAnswerFinder:
         head_fit = self._head_fit(top, atype) if by_head else [0.0] * len(top)
         w_sim, w_head = self.settings.w_sentence_similarity, self.settings.w_head_similarity
         final = [scores[i] + w_sim * sim + w_head * fit for i, sim, fit in zip(kept, similarity, head_fit)]
-        if cfg.w_other_clause and len(top) > 1 and predicate_terms:
-            weights = {t: keyword.idf(t) if keyword is not None else 1.0 for t in predicate_terms}
-            final = [f - cfg.w_other_clause * elsewhere for f, elsewhere in zip(final, _said_elsewhere(top, weights))]
         order = sorted(range(len(top)), key=lambda i: -final[i])
         ranked = [top[i] for i in order] + [c for c in found if all(c is not t for t in top)]
         winner = ranked[0]
@@ -334,58 +326,3 @@ def _commonness(keyword):
         stems = index_terms(" ".join(key))  # stop words ("of" in "bank of america") are not indexed
         return min((keyword.share(t) for t in stems), default=0.0)
     return share
-
-
-_CLAUSES = frozenset({"advcl", "ccomp", "relcl", "acl", "parataxis", "csubj"})  # clauses a verb heads inside another
-
-
-def _said_elsewhere(top: list[CandidateAnswer], weights: dict[str, float]) -> list[float]:
-    """For each candidate's shown mention, the share of the question's predicate words (weighted by
-    rarity) that its sentence has only outside the mention's own clause: in "China has been the most
-    populous nation since at least 1950, and it has not seen any decreases since 1961", what the
-    question says about 1950 is not said of 1961. The sentences are parsed here (a few, about 1 ms
-    each): the store keeps entities, not parses."""
-    total = sum(weights.values()) or 1.0
-
-    def cover(stems: frozenset[str]) -> float:
-        return sum(w for t, w in weights.items() if term_present(t, stems)) / total
-
-    mentions = [c.best for c in top]
-    keys = list(dict.fromkeys((m.source, m.sentence) for m in mentions))
-    texts = {k: next(m.doc.sentence(m.sentence) for m in mentions if (m.source, m.sentence) == k) for k in keys}
-    parsed = dict(zip(keys, parse_phrases([texts[k] for k in keys])))
-    out = []
-    for m in mentions:
-        sentence, base = texts[(m.source, m.sentence)], m.doc.spans[m.sentence].start
-        start, end = m.start - base, m.end - base
-        clause = _own_clause(parsed[(m.source, m.sentence)], start, end)
-        whole = cover(frozenset(index_terms(sentence[:start] + " " + sentence[end:])))
-        inside = cover(frozenset(index_terms(" ".join(t.text for t in clause))))
-        out.append(max(0.0, whole - inside))
-    return out
-
-
-def _own_clause(doc, start: int, end: int) -> list:
-    """The words of the clause a span stands in, without the span and without the clauses inside it
-    that do not hold the span: the nearest verb that heads a clause, its subtree, less those."""
-    own = [t for t in doc if t.idx < end and t.idx + len(t) > start]
-    if not own:
-        return []
-    head = next((a for a in [own[0], *own[0].ancestors] if a.pos_ in ("VERB", "AUX")
-                 and (a.dep_ == "ROOT" or a.dep_ in _CLAUSES | {"conj"} and _has_subject(a))), None)
-    if head is None:
-        head = next(t for t in doc if t.dep_ == "ROOT")
-    inside = {t.i for t in head.subtree}
-    held = {t.i for t in own}
-    for child in head.children:
-        clausal = child.dep_ in _CLAUSES or child.dep_ == "conj" and child.pos_ in ("VERB", "AUX")
-        if clausal and not held & {t.i for t in child.subtree}:
-            inside -= {t.i for t in child.subtree}
-    return [doc[i] for i in sorted(inside - held)]
-
-
-def _has_subject(verb) -> bool:
-    """A verb with a subject of its own heads a clause; one without shares the clause it hangs from:
-    a coordinated verb ("Cambodia was listed at Tier 2 and remained on the Watch List") or a
-    participle ("the mission will arrive ..., measuring the moon")."""
-    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)

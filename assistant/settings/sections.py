@@ -121,8 +121,6 @@ class AnsweringSettings:
     answer_rerank: int = 5  # best candidates whose sentences MiniLM compares with the question
     w_sentence_similarity: float = 0.5  # MiniLM question-sentence cosine in a candidate's final score
     w_head_similarity: float = 0.5  # candidate-to-head-noun cosine, when no entity label fits ("which sport")
-    # x the share of the question's predicate words a candidate's sentence has only outside its clause
-    w_other_clause: float = 0.2
     # A short answer needs cosine(question, its sentence) + weight x predicate share >= threshold
     support_threshold: float = 0.45
     support_min_predicate: float = 0.05  # a short answer's sentence must carry this share of what the question says
