@@ -265,7 +265,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             if key and not _in_question(key, label, question_stems, kind_stems):
                 add(start, end, label, key, atype.weight(label) * scoring.pronoun_fit, pronoun_at=at)
     merged = _merge_short_forms(pooled)
-    saying = frozenset((s.doc.article.source, s.index) for s in sentences if s.predicate > 0)
+    saying = frozenset((s.doc.article.source, s.index) for s in sentences
+                       if s.predicate > 0 or not any(t.predicate > 0 for t in sentences))
     for cand in merged:
         cand.mentions.sort(key=lambda m: -m.score)
         cand.score = pooled_score(cand, scoring.agreement, saying)
@@ -273,13 +274,18 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
 
 
 def pooled_score(cand: CandidateAnswer, agreement: float, saying: frozenset[tuple[str, int]]) -> float:
-    """The best mention, plus ``agreement`` times the best mention of each further article whose
-    sentence says some of what the question does (``saying``: its sources and sentence indexes). An
-    article that only names the answer ("Biden returns to Rehoboth Beach, Delaware on Sunday" for
-    "Biden left for a vacation in which state?") does not agree with anything."""
-    first, *further = cand.best_in_each_article()
-    agreeing = [m.score for m in further if (m.source, m.sentence) in saying]
-    return first.score + agreement * sum(agreeing[:MAX_FURTHER_ARTICLES])
+    """The best mention, plus ``agreement`` times each further article's best mention among its
+    sentences that say some of what the question does (``saying``: their sources and sentence indexes).
+    An article that only names the answer ("Biden returns to Rehoboth Beach, Delaware on Sunday" for
+    "Biden left for a vacation in which state?") does not agree with anything. When no sentence carries
+    any of the question's words beyond its names (a question that is all names, "Who is Taylor
+    Swift?"), ``find_candidates`` counts every sentence as saying it, so articles agree as before."""
+    first = cand.mentions[0]
+    agreeing: dict[str, float] = {}
+    for m in cand.mentions:
+        if m.source != first.source and (m.source, m.sentence) in saying:
+            agreeing.setdefault(m.source, m.score)
+    return first.score + agreement * sum(list(agreeing.values())[:MAX_FURTHER_ARTICLES])
 
 
 def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[CandidateAnswer]:
@@ -319,17 +325,36 @@ def _given_name_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> dict[tu
     return into
 
 
+# The endings English given names add to make a feminine or pet form of another name ("Willow" of
+# "Will", "Paulette" of "Paul", "Annie" of "Ann"). The longer name is then someone else's, not the full
+# form a clipped one shortens, and no letter pattern tells those endings from a full form's ("Rafael"
+# of "Rafa"): hence a list.
+_DERIVED_NAME_ENDINGS = frozenset({"a", "e", "ie", "y", "ey", "ow", "ina", "ine", "ita", "etta", "ette", "elle"})
+
+
 def given_name_form(short_key: tuple[str, ...], key: tuple[str, ...]) -> bool:
-    """``short_key`` names the person ``key`` does with a short form of the given name: "Rafa Nadal" of
-    "Rafael Nadal". The short given name is at least three letters, has the long one's first two, and
-    the rest in order within it."""
+    """``short_key`` names the person ``key`` does with a clipped form of the given name: "Rafa Nadal"
+    of "Rafael Nadal". The short given name is at least three letters and two shorter than the long
+    one, has its first two letters and the rest in order within it, and is not the long one less a
+    feminine or pet ending ("Will" is not "Willow", nor "Gabriel" "Gabrielle")."""
     short, given = short_key[0], key[0]
     if len(short_key) != len(key) or len(key) < 2 or short_key[1:] != key[1:]:
         return False
-    if not 3 <= len(short) < len(given) or short[:2] != given[:2]:
+    if not (3 <= len(short) and len(short) + 2 <= len(given)) or short[:2] != given[:2]:
+        return False
+    if _derived_name(short, given):
         return False
     rest = iter(given[2:])
     return all(letter in rest for letter in short[2:])
+
+
+def _derived_name(name: str, longer: str) -> bool:
+    """``longer`` is ``name`` plus one of ``_DERIVED_NAME_ENDINGS``, its last letter maybe doubled
+    before it ("Gabriel" and "Gabrielle")."""
+    if not longer.startswith(name):
+        return False
+    added = longer[len(name):]
+    return added in _DERIVED_NAME_ENDINGS or (added[0] == name[-1] and added[1:] in _DERIVED_NAME_ENDINGS)
 
 
 def _fills_slot(doc: ArticleText, start: int, end: int, slot: tuple[tuple[str, ...], tuple[str, ...]]) -> int:

@@ -4,8 +4,12 @@ The picker's sentence scores say which sentences talk about what the question as
 which spans in them can be the answer (``candidates``). The few best are then re-ranked by how similar
 their sentence is to the question in MiniLM's space, which tells "Kheng chairs the committee" from
 "Chou Bun Eng, its vice-chair, said" better than shared words do. When the question names no kind of
-thing ("which sport", "what colour"), noun phrases of the best sentences compete too, and how much a
-candidate resembles the head noun ("purple" a colour) joins its score.
+thing ("which sport", "what colour"), noun phrases of the best sentences compete too, and so do the
+"-ing" words that name an activity before them ("skateboarding" of "the first skateboarding world
+champion"); how much a candidate resembles the head noun ("purple" a colour) joins its score. When
+the question wants a name and no entity of a kind that answers is found, runs of proper nouns the
+recogniser left unlabelled, or took only a piece of, compete instead ("The Met Gala", "Minute Maid
+Zero Sugar Lemonade").
 """
 
 from __future__ import annotations
@@ -198,7 +202,9 @@ def _unlabelled_names(sentences: list[ScoredSentence]) -> dict[tuple[str, int], 
     """Runs of proper nouns in the best few sentences that no entity covers, or that hold only pieces
     of entities: the small recogniser misses names it has not seen in that shape ("The Met Gala, the
     annual fundraiser ...") or takes a piece of one ("Maid Zero", a person, in "Minute Maid Zero Sugar
-    Lemonade"), and a question that wants a name should still see them."""
+    Lemonade"), and a question that wants a name should still see them. A run built on an entity it
+    holds whole only qualifies that entity ("President Joe Biden", "First Lady Jill Biden"): the words
+    around it are titles, not another name, and the entity competes as itself, so the run does not."""
     out: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
     best = sorted(sentences, key=lambda s: -s.score)[:NOUN_PHRASE_SENTENCES]
     for s, doc in zip(best, parse_phrases([s.doc.sentence(s.index) for s in best])):
@@ -213,11 +219,20 @@ def _unlabelled_names(sentences: list[ScoredSentence]) -> dict[tuple[str, int], 
             if run:
                 start, end = base + run[0].idx, base + run[-1].idx + len(run[-1].text)
                 touching = [(a, b) for a, b, _ in entities if a < end and start < b]
-                if all(start <= a and b <= end and (a, b) != (start, end) for a, b in touching):
+                head = base + _run_head(run).idx
+                if all(start <= a and b <= end and (a, b) != (start, end) for a, b in touching) \
+                        and not any(a <= head < b for a, b in touching):
                     spans.append((start, end, UNLABELLED_NAME))  # or the recogniser took a piece of it
             run = []
         out[(s.doc.article.source, s.index)] = spans
     return out
+
+
+def _run_head(run: list):
+    """The word of a run of tokens that the rest of it hangs on: the last one whose parse head lies
+    outside the run ("Biden" of "President Joe Biden", "Lemonade" of "Minute Maid Zero Sugar Lemonade")."""
+    inside = {t.i for t in run}
+    return [t for t in run if t.head.i not in inside or t.head.i == t.i][-1]
 
 
 def _overlaps(spans: list[tuple[int, int, str]], start: int, end: int) -> bool:

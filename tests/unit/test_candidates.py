@@ -74,6 +74,25 @@ def test_an_article_that_only_names_the_answer_does_not_agree():
     assert found[0].best.text == "Jane Doe"
 
 
+def test_an_article_agrees_through_its_best_mention_that_says_what_the_question_does():
+    lone = article("a.txt", "Jane Doe was named chief executive of the company.")
+    first = article("b.txt", "The board named John Roe chief executive.")
+    second = article("c.txt", "John Roe visited Ohio on Sunday. The board named John Roe chief executive.")
+    sentences = [ScoredSentence(lone, 0, 1.0, 0.5), ScoredSentence(first, 0, 0.8, 0.5),
+                 ScoredSentence(second, 0, 0.8, 0.0), ScoredSentence(second, 1, 0.4, 0.5)]
+    found = candidates(WHO, "Who was named chief executive?", sentences, agreement=0.5)
+    assert found[0].best.text == "John Roe"
+
+
+def test_when_no_sentence_says_more_than_the_names_every_article_agrees():
+    lone = article("a.txt", "Jane Doe met Ann Poe in Ohio.")
+    first = article("b.txt", "John Roe met Ann Poe in Texas.")
+    second = article("c.txt", "John Roe and Ann Poe spoke on Sunday.")
+    sentences = [ScoredSentence(lone, 0, 1.0), ScoredSentence(first, 0, 0.8), ScoredSentence(second, 0, 0.8)]
+    found = candidates(WHO, "Who did Ann Poe meet?", sentences, agreement=0.5)
+    assert found[0].best.text == "John Roe"
+
+
 def test_a_surname_joins_the_full_name_and_the_full_name_is_shown():
     doc = article("a.txt", "Kevin McCarthy failed again. McCarthy lost a sixth vote. McCarthy said he would stay.")
     found = candidates(WHO, "Who lost the vote for speaker?", every_sentence(doc))
@@ -475,11 +494,29 @@ def test_a_short_given_name_is_the_person_another_article_names_in_full_and_show
 
 
 @pytest.mark.parametrize("first, second", [("Joe Biden", "Jill Biden"), ("Serena Williams", "Venus Williams"),
-                                           ("Dan Smith", "Diana Smith")])
+                                           ("Dan Smith", "Diana Smith"), ("Will Smith", "Willow Smith"),
+                                           ("Paul Jones", "Paula Jones"), ("Ann Lee", "Anne Lee"),
+                                           ("Paul Jones", "Paulette Jones"), ("Gabriel Cruz", "Gabrielle Cruz")])
 def test_people_who_share_a_surname_stay_apart_unless_one_given_name_shortens_the_other(first, second):
     doc = article("a.txt", f"{first} met {second} at the White House on Monday.")
     found = candidates(WHO, "Who met at the White House?", every_sentence(doc))
     assert {first, second} <= {c.best.text for c in found}
+
+
+def test_a_name_with_a_feminine_ending_is_not_the_full_form_of_the_shorter_one():
+    slap = article("a.txt", "Will Smith slapped Chris Rock on stage at the Oscars.")
+    other = article("b.txt", "Willow Smith released a new album on Friday.")
+    found = candidates(WHO, "Who slapped Chris Rock at the Oscars?", every_sentence(slap) + every_sentence(other, score=0.3))
+    assert found[0].key == ("will", "smith") and found[0].full_form() is None
+    assert found[0].sources == ["a.txt"]
+
+
+@pytest.mark.parametrize("short, full", [("Rafa Nadal", "Rafael Nadal"), ("Steph Curry", "Stephen Curry"),
+                                         ("Josh Allen", "Joshua Allen")])
+def test_a_clipped_given_name_joins_the_full_one(short, full):
+    doc = article("a.txt", f"{full} won the final on Sunday. {short} thanked his coach on Monday.")
+    found = candidates(WHO, "Who won the final?", every_sentence(doc))
+    assert found[0].best.text == full and len(found[0].mentions) == 2
 
 
 def test_a_short_given_name_spelled_within_the_full_one_is_the_same_person():

@@ -1,5 +1,7 @@
 """The short-answer finder's re-rank: MiniLM tells a city from a state."""
 
+import pytest
+
 from assistant.answering.answer_type import AnswerType
 from assistant.answering.candidates import ScoredSentence
 from assistant.answering.short_answer import ShortAnswerFinder
@@ -159,3 +161,16 @@ def test_a_name_the_recogniser_took_only_a_piece_of_is_a_name_in_full(encoder):
     found = finder.run(AnswerType("which", frozenset({"PRODUCT"}), "drink"),
                        "Which type of drink was recalled by Coca-Cola this week?", [ScoredSentence(recall, 0, 1.0)], None)
     assert found.winner is not None and found.winner.best.text == "Minute Maid Zero Sugar Lemonade"
+
+
+@pytest.mark.parametrize("text, titled", [
+    ("On Monday, President Joe Biden flew to Delaware after the Met Gala.", "President Joe Biden"),
+    ("First Lady Jill Biden attended the Met Gala in New York on Monday.", "First Lady Jill Biden"),
+])
+def test_a_title_before_a_whole_entity_makes_no_unlabelled_name(encoder, text, titled):
+    doc = article("a.txt", text)
+    assert any(label == "PERSON" for _, _, label in doc.entities_in(0))
+    finder = ShortAnswerFinder(Settings.load(), encoder)
+    found = finder.run(AnswerType("which", frozenset({"EVENT"}), "event"), "Which event did Biden attend?",
+                       [ScoredSentence(doc, 0, 1.0)], None)
+    assert titled not in {c.best.text for c in found.candidates}
