@@ -24,7 +24,7 @@ GROUPS = frozenset({"ORG", "NORP"})
 PLACES = frozenset({"GPE", "LOC", "FAC"})
 DATES = frozenset({"DATE", "TIME"})
 AMOUNTS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
-DURATIONS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "century", "season", "term"})
+DURATIONS = frozenset({"year", "month", "week", "day", "hour", "minute", "second", "decade", "century", "season", "term"})
 NAMED = PEOPLE | GROUPS | PLACES | frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 
 # Head nouns whose type is a measure, not a name: MiniLM's sentence similarity is unreliable on them.
@@ -225,6 +225,8 @@ def _answer_type(doc, wh, typer: HeadTyper | None) -> AnswerType:
             # "How much" asks for an amount (money, a quantity, a share); a bare number fits at a stretch.
             return AnswerType("how much", frozenset(measured or AMOUNTS - {"CARDINAL"}), counted,
                               secondary=frozenset() if measured else frozenset({"CARDINAL"}))
+        if follower == "long" and wh.i + 2 < len(doc) and doc[wh.i + 2].lower_ == "ago":
+            return AnswerType("when", DATES)  # "How long ago did ...": a point in time, "in 1976"
         if follower in ("long", "old", "often", "far", "big", "large", "tall", "high"):
             return AnswerType(f"how {follower}", frozenset(DATES | AMOUNTS))
         return AnswerType("how", short=False)

@@ -81,6 +81,9 @@ SPEECH_REACH = 4  # words before a colon or quote where a reporting verb makes i
 _QUOTE_CLOSED = re.compile(r"[”’\"'](?![^\W_])")  # not the apostrophe of a possessive ("Coke’s")
 _CLAUSE_END = re.compile(r"[,;:!?()—–]|(?<![A-Z])\.\s")
 _DEFINED_AFTER = re.compile(r"[”’\"']?, an? ")  # "The Shotline, a website that ...": what the new name is
+_DURATION_STEMS = frozenset(stem_all(sorted(DURATIONS)))
+_POINT_IN_TIME = frozenset({"last", "this", "next", "every", "each"})
+_SINCE_END = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
 
 
@@ -257,7 +260,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                 continue
             if label == "CARDINAL" and features.names_a_label(sentence, start - sentence_start):
                 continue  # "Level One and Two", "Tier 2": part of a name
-            fit *= _date_precision(label, text, atype.head, atype.wh)
+            fit *= _date_precision(label, text, atype.head, atype.wh, s.doc.article.text[max(sentence_start, start - 12):start])
             if _qualified_role(s.doc, start, end, question_stems):
                 fit *= scoring.qualified_role_fit
             if _unrealised(s.doc, start, scoring.done):
@@ -594,20 +597,30 @@ def _demonym_of(place: str, word: str) -> bool:
     return len(word) > len(place) >= 5 and common >= 0.8 * len(place)
 
 
-def _date_precision(label: str, text: str, head: str, wh: str = "") -> float:
+def _date_precision(label: str, text: str, head: str, wh: str = "", before: str = "") -> float:
     """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", "which year"
     wants a year in it and "which month" a month. "How long" wants a span of time ("four years", "a
-    four-year ban"), not a point in it ("2022"): the recogniser calls both a DATE."""
+    four-year ban", "two centuries"), not a point in it ("2022", "last month"): the recogniser calls
+    both a DATE. A point the span runs from ("since 2019", ``before`` being the text before it) says
+    how long too."""
     if label not in ("DATE", "TIME"):
         return 1.0
     if wh == "how long":
-        return 1.0 if any(w.rstrip("s") in DURATIONS for w in words(text)) else 0.2
+        return 1.0 if _a_duration(words(text)) or _SINCE_END.search(before) or words(text)[:1] == ["since"] else 0.2
     unit = head.lower().rstrip("s")
     if unit == "year" and not YEAR.search(text):
         return 0.2
     if unit == "month" and not any(w in features.MONTHS for w in words(text)):
         return 0.2
     return 1.0 if any(ch.isdigit() for ch in text) else 0.5
+
+
+def _a_duration(found: list[str]) -> bool:
+    """The words hold a unit of time (any plural: "centuries") that is not a point named by it ("last
+    month", "this week", "every year"): the words that pick one out are the few English has, so listed."""
+    stems = stem_all([w.lower() for w in found])
+    return any(stem in _DURATION_STEMS and not (i and found[i - 1].lower() in _POINT_IN_TIME)
+               for i, stem in enumerate(stems))
 
 
 def _counts(doc: ArticleText, start: int, end: int, counted: str) -> bool:

@@ -465,6 +465,22 @@ def test_how_long_wants_a_span_of_time_not_a_point_in_it():
     assert [c.best.text for c in found][:1] == ["four years"], [(c.best.text, c.score) for c in found]
 
 
+HOW_LONG = AnswerType("how long", frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY"}))
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    ("How long did the church stand?", "For two centuries the old church, built in 1820, stood on the hill.",
+     "two centuries"),  # a plural the stemmer knows ("centuri"), not "centurie"
+    ("How long did the blackout last?", "The blackout lasted 90 seconds, two days after the storm.", "90 seconds"),
+    ("How long has she led the group?", "Last month the group, which she has led since 2019, grew.", "2019"),
+    ("How long did the strike last?", "The strike ended last month, after a decade.",
+     "a decade"),  # "last month" is a point in time
+])
+def test_how_long_takes_any_unit_and_a_start_but_not_a_named_point(question, text, expected):
+    found = candidates(HOW_LONG, question, every_sentence(article("a.txt", text)))
+    assert [c.best.text for c in found][:1] == [expected], [(c.best.text, c.score) for c in found]
+
+
 def test_a_short_given_name_is_the_person_another_article_names_in_full_and_shown_in_full():
     short = article("a.txt", "Spain's Rafa Nadal won in Paris. Nadal said on Thursday he would retire.")
     full = article("b.txt", "Federer's rival Rafael Nadal has won 22 grand slam titles.")
