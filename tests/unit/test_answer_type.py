@@ -186,6 +186,29 @@ def test_what_is_it_called_asks_for_the_name_of_what_the_scene_set_before_it(que
     assert found.short and found.naming and found.head == head and found.labels
 
 
+@pytest.mark.parametrize("question", [
+    "Neighbours heard shouting. What did police find after they were called to the house?",
+    "The board met on Monday. What did it decide after it named a new chief?",  # another clause
+    "Which official called on the government in 2019, and what is his role?",  # a phrasal verb, a conjunct
+])
+def test_a_naming_verb_the_wh_word_does_not_hang_from_asks_for_no_name(question, typer):
+    found = typed(question, typer)
+    assert not found.naming and not found.short
+
+
+def test_what_is_it_called_looks_for_its_thing_only_in_the_sentence_just_before(typer):
+    found = typed("The firm sold a new drink. It sold out. What is it called?", typer)
+    assert found.head != "new drink"
+
+
+@pytest.mark.parametrize("question, head", [
+    ("What is the new flavor called?", "new flavor"),  # the parser makes "called" qualify "flavor"
+])
+def test_what_is_the_thing_called_asks_for_the_name_of_that_thing(question, head, typer):
+    found = typed(question, typer)
+    assert found.short and found.naming and found.head == head
+
+
 @pytest.mark.parametrize("question, naming", [
     ("What is the name of the project that uses AI to recreate the voices of victims?", True),
     ("After 35 years, the curtain fell on Broadway's longest musical. What is the show called?", True),
