@@ -24,7 +24,7 @@ GROUPS = frozenset({"ORG", "NORP"})
 PLACES = frozenset({"GPE", "LOC", "FAC"})
 DATES = frozenset({"DATE", "TIME"})
 AMOUNTS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
-DURATIONS = frozenset({"year", "month", "week", "day", "hour", "minute", "decade", "century", "season", "term"})
+DURATIONS = frozenset({"year", "month", "week", "day", "hour", "minute", "second", "decade", "century", "season", "term"})
 NAMED = PEOPLE | GROUPS | PLACES | frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 
 # Head nouns whose type is a measure, not a name: MiniLM's sentence similarity is unreliable on them.
@@ -82,6 +82,10 @@ _SPEECH_LEMMAS = frozenset({"say", "tell", "describe", "react", "respond", "feel
                             "explain", "argue", "warn"})
 _SUBORDINATE = ("relcl", "advcl", "acl")
 _NAMING = frozenset({"called", "named", "dubbed", "nicknamed", "titled"})  # "... called what?"
+_NAME_SLOTS = ("dobj", "oprd", "attr", "nsubjpass", "xcomp")  # where the small parser puts the name a naming verb gives
+# The particles that make "call" another verb ("call on", "call for", "call off"); the parser often
+# takes them for prepositions.
+_PARTICLES = frozenset({"on", "for", "off", "up", "out"})
 _WH_WORDS = ("which", "what", "who", "whom", "whose", "when", "where", "why", "how")
 
 
@@ -192,15 +196,45 @@ def _asks_for_name(wh) -> bool:
     what something is called, so a name the text introduces as one answers it best."""
     if wh.lower_ != "what":
         return False
-    verb, doc = wh.head, wh.doc
-    if verb.pos_ == "AUX":
-        verb = verb.head  # the small parser hangs "What" on the "is" of "What is the show called?"
-    if verb.lower_ in _NAMING or (verb.lower_ == "as" and verb.head.lower_ == "known"):
-        return True  # "What is it called?", "known as what"
-    if wh.i and (doc[wh.i - 1].lower_ in _NAMING or doc[wh.i - 2:wh.i].text.lower() == "known as"):
-        return True  # "... called what?"
+    if _naming_verb(wh) is not None:
+        return True
+    verb = _governor(wh)
     return any(c.lemma_.lower() == "name" and c.pos_ == "NOUN" for c in verb.children
                if c.dep_ in ("nsubj", "attr"))  # "What is the name of ...", "What's the penguin's name?"
+
+
+def _governor(wh):
+    """The word the wh-word hangs from, past an auxiliary of it: the small parser hangs "What" on the
+    "is" of "What is the show called?". Not past a coordination ("Which official called on the
+    government, and what is his role?": that "is" is a conjunct of "called")."""
+    verb = wh.head
+    return verb.head if verb.pos_ == "AUX" and verb.dep_ in ("aux", "auxpass") else verb
+
+
+def _naming_verb(wh):
+    """The naming verb ("called", "named", "known as") the wh-word itself is the name given by: "What
+    is it called?", "What is the new flavor called?" (the verb qualifying the subject), "... named
+    what?", "known as what". A naming verb in another clause ("What did police find after they were
+    called?") or a phrasal one ("called on the government", "called for", "called off") asks nothing
+    of the kind."""
+    if wh.lower_ != "what":
+        return None
+    doc = wh.doc
+    if wh.i >= 2 and doc[wh.i - 2:wh.i].text.lower() == "known as":
+        return doc[wh.i - 2]  # the parser may hang "what" on the next verb ("known as what is taking hold")
+    if wh.i and doc[wh.i - 1].lower_ in _NAMING:
+        return doc[wh.i - 1]  # "... named what?"
+    verb = _governor(wh)
+    if wh.dep_ == "attr" and verb.lemma_ == "be":  # "What is the new flavor called?": "called" qualifies "flavor"
+        verb = next((a for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for a in c.children
+                     if a.dep_ == "acl" and a.lower_ in _NAMING), verb)
+    if verb.lower_ not in _NAMING or verb.tag_ not in ("VBN", "VBD") or wh.dep_ not in _NAME_SLOTS:
+        return None
+    following = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+    if any(c.dep_ == "prt" for c in verb.children) or (following is not None and following.lower_ in _PARTICLES
+                                                         and following.head is verb):
+        return None
+    return verb
 
 
 def _answer_type(doc, wh, typer: HeadTyper | None) -> AnswerType:
@@ -225,6 +259,8 @@ def _answer_type(doc, wh, typer: HeadTyper | None) -> AnswerType:
             # "How much" asks for an amount (money, a quantity, a share); a bare number fits at a stretch.
             return AnswerType("how much", frozenset(measured or AMOUNTS - {"CARDINAL"}), counted,
                               secondary=frozenset() if measured else frozenset({"CARDINAL"}))
+        if follower == "long" and wh.i + 2 < len(doc) and doc[wh.i + 2].lower_ == "ago":
+            return AnswerType("when", DATES)  # "How long ago did ...": a point in time, "in 1976"
         if follower in ("long", "old", "often", "far", "big", "large", "tall", "high"):
             return AnswerType(f"how {follower}", frozenset(DATES | AMOUNTS))
         return AnswerType("how", short=False)
@@ -247,7 +283,7 @@ def _answer_type(doc, wh, typer: HeadTyper | None) -> AnswerType:
     if head is None and _asks_speech(wh):
         return AnswerType(word, short=False)
     if head is None:
-        return _headless(doc, typer, word)
+        return _headless(doc, typer, word, wh)
     return _typed_head(word, head, typer)
 
 
@@ -297,18 +333,19 @@ def _people_of(head, typer: HeadTyper | None) -> bool:
     return owner.pos_ == "NOUN" and typer is not None and "NORP" in typer.labels(owner.lower_)
 
 
-def _headless(doc, typer: HeadTyper | None, word: str = "") -> AnswerType:
+def _headless(doc, typer: HeadTyper | None, word: str = "", wh=None) -> AnswerType:
     """"What is it?", "... since at least:": the thing the question names with "the name of", or "X
     called", decides; else any named entity or noun phrase may answer."""
-    for token in doc:
-        if token.lower_ in _NAMING and token.tag_ in ("VBN", "VBD"):  # "What is the car called?" is tagged both ways
-            subjects = [c for c in token.children if c.dep_ in ("nsubjpass", "nsubj")]
-            if subjects and subjects[0].pos_ in ("NOUN", "PROPN") and subjects[0].lower_ not in _PLACEHOLDERS:
-                return _typed_head(word or "what", subjects[0], typer)
-            named = _antecedent(subjects[0]) if subjects and subjects[0].pos_ == "PRON" else None
-            if named is not None:  # "Coca-Cola is making a new flavor permanent. What is it called?"
-                found = _typed_head(word or "what", named, typer)
-                return found if found.labels else AnswerType(found.wh, NAMED, found.head)
+    verb = _naming_verb(wh) if wh is not None else None
+    if verb is not None:
+        subjects = [c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj")] or (
+            [verb.head] if verb.dep_ == "acl" else [])
+        if subjects and subjects[0].pos_ in ("NOUN", "PROPN") and subjects[0].lower_ not in _PLACEHOLDERS:
+            return _typed_head(word or "what", subjects[0], typer)
+        named = _antecedent(subjects[0]) if subjects and subjects[0].pos_ == "PRON" else None
+        if named is not None:  # "Coca-Cola is making a new flavor permanent. What is it called?"
+            found = _typed_head(word or "what", named, typer)
+            return found if found.labels else AnswerType(found.wh, NAMED, found.head)
     tail = [t.lower_ for t in doc[-5:]]
     if tail and tail[-1] == ":" and any(w in ("since", "until", "before", "year") for w in tail):
         return AnswerType(word or ":", DATES)  # "... since at least:"
@@ -321,8 +358,10 @@ def _headless(doc, typer: HeadTyper | None, word: str = "") -> AnswerType:
 def _antecedent(pronoun):
     """The thing a question's "it" or "they" stands for: the last common noun that is a subject or
     object in the sentence before it (quiz questions set the scene, then ask about it)."""
-    before = [t for t in pronoun.doc[:pronoun.sent.start] if t.pos_ == "NOUN"
-              and t.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "pobj")]
+    if not pronoun.sent.start:
+        return None
+    previous = pronoun.doc[pronoun.sent.start - 1].sent
+    before = [t for t in previous if t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "pobj")]
     return before[-1] if before else None
 
 

@@ -68,10 +68,22 @@ _CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but)\b")
 # sentence is naming something, so the few naming verbs are listed (as answer_type's _NAMING).
 _INTRODUCED_AFTER = re.compile(r"(?:\b(?:called|named|dubbed|nicknamed|titled|known\s+as|name\s+(?:is|was))|:)"
                                r"(?:\s+(?:the|an?))?\s*[“‘\"']?$", re.IGNORECASE)
-_QUOTE_OPENED = re.compile(r"(?:^|\s)(?:(?:the|an?)\s+)?[“‘\"']$", re.IGNORECASE)
+# A quotation opened by an article or after a comma ('the "Exonerated Five"', 'the project, "The Shotline"'):
+# one right after a word is most often what a verb says or chants ('chanted "Sarah Miller"').
+_QUOTE_OPENED = re.compile(r"(?:[,(]\s*|\b(?:the|an?)\s+)[“‘\"']$", re.IGNORECASE)
+_QUOTE_OPENS_AT = re.compile(r"[“‘\"']$")
+_CLAUSE_ENDS = re.compile(r"\s*(?:[,;:!?()—–.]|$)")
+# A description shares at least two of the question's own words beyond the kind, its names and owners
+# ("a website that uses these AI-generated monologues" for "the project that uses AI to recreate the
+# voices of gun violence victims"): one shared word is often the topic ("a company spokeswoman").
+DESCRIBED_MIN_SHARED = 2
+SPEECH_REACH = 4  # words before a colon or quote where a reporting verb makes it speech ("told staff on Monday:")
 _QUOTE_CLOSED = re.compile(r"[”’\"'](?![^\W_])")  # not the apostrophe of a possessive ("Coke’s")
 _CLAUSE_END = re.compile(r"[,;:!?()—–]|(?<![A-Z])\.\s")
 _DEFINED_AFTER = re.compile(r"[”’\"']?, an? ")  # "The Shotline, a website that ...": what the new name is
+_DURATION_STEMS = frozenset(stem_all(sorted(DURATIONS)))
+_POINT_IN_TIME = frozenset({"last", "this", "next", "every", "each"})
+_SINCE_END = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
 
 
@@ -197,6 +209,7 @@ class Scoring:
     pronoun_fit: float = 0.7  # the person "he"/"his" refers to (``_referent``)
     cloze: float = 0.0  # bonus per word the sentence shares with the question right around the asked slot
     introduced: float = 0.0  # bonus for a name the sentence introduces as one, when the question asks for a name
+    described: frozenset[str] = frozenset()  # the question's stems a name's description may share (``described_terms``)
     slot: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # the question's words before (nearest first) and after it
     done: frozenset[str] = frozenset()  # stems of the verbs the question states as done ("fined", not "to fine")
 
@@ -229,7 +242,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                 score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot)
             introduced = 1.0
             if atype.naming and pronoun_at is None and _introduced(s.doc.article.text, sentence_start, start, end,
-                                                                   question_stems - kind_stems):
+                                                                   scoring.described - kind_stems):
                 introduced += scoring.introduced
             pooled.setdefault(key, CandidateAnswer(key)).mentions.append(
                 Mention(s.doc, s.index, start, end, label, score * introduced, key, fit, introduced))
@@ -247,7 +260,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                 continue
             if label == "CARDINAL" and features.names_a_label(sentence, start - sentence_start):
                 continue  # "Level One and Two", "Tier 2": part of a name
-            fit *= _date_precision(label, text, atype.head, atype.wh)
+            fit *= _date_precision(label, text, atype.head, atype.wh, s.doc.article.text[max(sentence_start, start - 12):start])
             if _qualified_role(s.doc, start, end, question_stems):
                 fit *= scoring.qualified_role_fit
             if _unrealised(s.doc, start, scoring.done):
@@ -478,18 +491,34 @@ def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -
 
 def _introduced(text: str, sentence_start: int, start: int, end: int, described: frozenset[str]) -> bool:
     """The sentence introduces the span as a name: after "called", "named", "known as", "its name is"
-    or a colon, as the whole of a quotation ('the "Exonerated Five"'), or followed by what it is in
-    the question's own words (``described``: its stems beyond the kind asked for): "The Shotline, a
+    or a colon (ending its clause there), as the whole of a quotation ('the "Exonerated Five"'), or
+    followed by what it is in the question's own words (``described``: the question's stems beyond the
+    kind asked for, its names and owners, at least ``DESCRIBED_MIN_SHARED`` of them): "The Shotline, a
     website that uses these AI-generated monologues" for "the project that uses AI". What a question
-    asks to be called is named so where the news first gives it."""
+    asks to be called is named so where the news first gives it; what someone says or chants is not."""
     before = text[max(sentence_start, start - 40):start]
-    quoted = bool(_QUOTE_OPENED.search(before)) and bool(_QUOTE_CLOSED.match(text, end))
-    if _INTRODUCED_AFTER.search(before) or quoted:
-        return True
+    closed = bool(_QUOTE_CLOSED.match(text, end))
+    introduced = _INTRODUCED_AFTER.search(before)
+    if introduced or (_QUOTE_OPENED.search(before) and closed):
+        if _QUOTE_OPENS_AT.search(before):
+            whole = closed  # the quotation is the name, not a sentence that opens with it
+        elif introduced.group().startswith(":"):
+            whole = bool(_CLAUSE_ENDS.match(text, end))  # "a flavor: Coca-Cola Move.", not "told us: Sarah built it"
+        else:
+            whole = True  # "a new deli called Stu & Sammy's on Wednesday"
+        lead = text[max(sentence_start, start - 80):start - len(introduced.group()) if introduced else start]
+        return whole and not _spoken(lead)
     if not _DEFINED_AFTER.match(text, end):
         return False
     definition = _CLAUSE_END.split(text[end:end + 160].lstrip("”’\"', "), maxsplit=1)[0]
-    return any(term_present(t, described) for t in index_terms(definition))
+    return len({t for t in index_terms(definition) if term_present(t, described)}) >= DESCRIBED_MIN_SHARED
+
+
+def _spoken(before: str) -> bool:
+    """A reporting verb (``features.REPORTING_VERBS``, the speech the sentence picker knows) stands
+    within ``SPEECH_REACH`` words before a colon or quote: what follows is what someone said ('told
+    reporters: "Sarah Miller built this company."'), not a name being given."""
+    return any(w.lower() in features.REPORTING_VERBS for w in words(before)[-SPEECH_REACH:])
 
 
 def _asks(sentence: str) -> bool:
@@ -593,20 +622,30 @@ def _demonym_of(place: str, word: str) -> bool:
     return len(word) > len(place) >= 5 and common >= 0.8 * len(place)
 
 
-def _date_precision(label: str, text: str, head: str, wh: str = "") -> float:
+def _date_precision(label: str, text: str, head: str, wh: str = "", before: str = "") -> float:
     """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", "which year"
     wants a year in it and "which month" a month. "How long" wants a span of time ("four years", "a
-    four-year ban"), not a point in it ("2022"): the recogniser calls both a DATE."""
+    four-year ban", "two centuries"), not a point in it ("2022", "last month"): the recogniser calls
+    both a DATE. A point the span runs from ("since 2019", ``before`` being the text before it) says
+    how long too."""
     if label not in ("DATE", "TIME"):
         return 1.0
     if wh == "how long":
-        return 1.0 if any(w.rstrip("s") in DURATIONS for w in words(text)) else 0.2
+        return 1.0 if _a_duration(words(text)) or _SINCE_END.search(before) or words(text)[:1] == ["since"] else 0.2
     unit = head.lower().rstrip("s")
     if unit == "year" and not YEAR.search(text):
         return 0.2
     if unit == "month" and not any(w in features.MONTHS for w in words(text)):
         return 0.2
     return 1.0 if any(ch.isdigit() for ch in text) else 0.5
+
+
+def _a_duration(found: list[str]) -> bool:
+    """The words hold a unit of time (any plural: "centuries") that is not a point named by it ("last
+    month", "this week", "every year"): the words that pick one out are the few English has, so listed."""
+    stems = stem_all([w.lower() for w in found])
+    return any(stem in _DURATION_STEMS and not (i and found[i - 1].lower() in _POINT_IN_TIME)
+               for i, stem in enumerate(stems))
 
 
 def _counts(doc: ArticleText, start: int, end: int, counted: str) -> bool:

@@ -70,6 +70,7 @@ class ShortAnswerFinder:
         if not atype.short or not sentences:
             return Finding(atype)
         cfg = self.settings
+        parsed = parsed if parsed is not None else parse(question_text)
         question_stems = frozenset(index_terms(question_text)) | frozenset(context_terms)
         extra = self._noun_phrases(sentences, atype.head, question_stems) if not atype.labels else None
         scoring = Scoring(
@@ -81,7 +82,7 @@ class ShortAnswerFinder:
             unbound_count_fit=cfg.unbound_count_fit, out_of_window_fit=cfg.out_of_window_fit,
             pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, introduced=cfg.answer_introduced_name,
             slot=asked_slot(question_text, atype),
-            done=done_verbs(parsed if parsed is not None else parse(question_text)))
+            done=done_verbs(parsed), described=described_terms(parsed))
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found and atype.labels and atype.labels <= NAMED:
             # No entity of a kind that answers: the recogniser may have missed the name itself.
@@ -333,6 +334,17 @@ def done_verbs(parsed) -> frozenset[str]:
     "fined" as "fin"."""
     return frozenset(stem_all([t.lower_ for t in parsed
                                if t.tag_ in ("VBD", "VBN", "VBZ", "VBP") and t.pos_ != "AUX"]))
+
+
+def described_terms(parsed) -> frozenset[str]:
+    """Stems of what a parsed question says about the thing it asks to be named ("uses", "recreate",
+    "voices" in "What is the name of the project that uses AI to recreate the voices of victims?"):
+    its common words, without its names (proper nouns), owners ("company" in "the company's new
+    CEO"), "name" and the naming verbs, which any description of anything in the story may share."""
+    owned = {t.i for p in parsed if p.dep_ == "poss" for t in p.subtree}
+    kept = [t.lower_ for t in parsed if t.pos_ in ("NOUN", "VERB", "ADJ", "NUM") and t.i not in owned
+            and t.lemma_.lower() not in ("name", "call", "know", "dub", "nickname", "title")]
+    return frozenset(index_terms(" ".join(kept)))
 
 
 def _commonness(keyword):

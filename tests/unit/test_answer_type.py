@@ -23,6 +23,7 @@ def typed(question, typer):
     ("In which month did the minister start his inquiry into why the ranking had not improved?", DATES),
     ("What period of government efforts does the 2019 report cover?", DATES),
     ("How many years in a row was Cambodia on the watch list?", {"CARDINAL", "QUANTITY"} | DATES),
+    ("How long ago did the plant close?", DATES),  # a point in time, not a span: "in 1976"
 ])
 def test_wh_words_and_measure_heads_map_to_labels(question, labels, typer):
     found = typed(question, typer)
@@ -183,6 +184,29 @@ def test_an_office_asks_for_the_person_who_holds_it(typer):
 def test_what_is_it_called_asks_for_the_name_of_what_the_scene_set_before_it(question, head, typer):
     found = typed(question, typer)
     assert found.short and found.naming and found.head == head and found.labels
+
+
+@pytest.mark.parametrize("question", [
+    "Neighbours heard shouting. What did police find after they were called to the house?",
+    "The board met on Monday. What did it decide after it named a new chief?",  # another clause
+    "Which official called on the government in 2019, and what is his role?",  # a phrasal verb, a conjunct
+])
+def test_a_naming_verb_the_wh_word_does_not_hang_from_asks_for_no_name(question, typer):
+    found = typed(question, typer)
+    assert not found.naming and not found.short
+
+
+def test_what_is_it_called_looks_for_its_thing_only_in_the_sentence_just_before(typer):
+    found = typed("The firm sold a new drink. It sold out. What is it called?", typer)
+    assert found.head != "new drink"
+
+
+@pytest.mark.parametrize("question, head", [
+    ("What is the new flavor called?", "new flavor"),  # the parser makes "called" qualify "flavor"
+])
+def test_what_is_the_thing_called_asks_for_the_name_of_that_thing(question, head, typer):
+    found = typed(question, typer)
+    assert found.short and found.naming and found.head == head
 
 
 @pytest.mark.parametrize("question, naming", [
