@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answering import features
+from assistant.answering.answer_type import UNLABELLED_NAME
 from assistant.answering.candidates import words_beside
 from assistant.answering.extractive import Pick
 from assistant.answering.question import COUNT, WHEN, WHO, Key, Question
@@ -127,6 +128,9 @@ class SupportCheck:
         score = ((finding.similarity + cfg.support_predicate_weight * finding.predicate)
                  * winner.best.fit ** cfg.support_fit_exponent)
         if score < cfg.support_threshold or (pick.has_predicate and finding.predicate < cfg.support_min_predicate):
+            if winner.best.label == UNLABELLED_NAME:  # only a name of no known kind was found
+                return Support.no(f"none of the passages that match the question names {_wanted(finding)}",
+                                  score, settled=False)
             return Support.no("the closest passages do not answer this question", score, settled=False)
         return Support(True, score, short=True)
 
