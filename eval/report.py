@@ -8,7 +8,7 @@ from byline.eval.metrics import CaseResult
 from byline.eval.thresholds import Limit
 
 ROW_ORDER = (
-    "fact_accuracy", "decline_accuracy", "false_decline_rate", "citation_support", "source_recall",
+    "fact_accuracy", "short_answer_accuracy", "decline_accuracy", "false_decline_rate", "citation_support", "source_recall",
     "citation_exact", "hit_at_1", "hit_at_5", "mrr", "latency_p50_ms", "latency_p95_ms",
     "retrieve_latency_p50_ms", "retrieve_latency_p95_ms",
 )

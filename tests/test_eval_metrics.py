@@ -114,6 +114,15 @@ def test_table_and_markdown_show_baseline_threshold_and_failures(tmp_path):
     assert "| fact_accuracy | 0.500 | - | >= 0.9 | FAIL |" in markdown and "| q1 |" in markdown
 
 
+
+def test_every_metric_a_committed_gate_checks_has_a_row_in_the_table():
+    from byline.eval.report import ROW_ORDER
+    from byline.eval.thresholds import DEFAULT_PATH
+
+    known = set(engine_metrics([]))
+    for name in ("cases.jsonl", "heldout_sample.jsonl", "dev.jsonl", "heldout_news.jsonl", "fresh_news.jsonl"):
+        assert {lim.metric for lim in load_limits(DEFAULT_PATH, known, Path(name))} <= set(ROW_ORDER), name
+
 GATED = """
 [gates]
 default = "sample"
@@ -143,6 +152,6 @@ def test_the_committed_gates_cover_every_case_file_ci_runs():
     from byline.eval.thresholds import DEFAULT_PATH
 
     known = set(engine_metrics([]))
-    for name in ("cases.jsonl", "heldout_sample.jsonl", "dev.jsonl", "heldout_news.jsonl"):
+    for name in ("cases.jsonl", "heldout_sample.jsonl", "dev.jsonl", "heldout_news.jsonl", "fresh_news.jsonl"):
         limits = load_limits(DEFAULT_PATH, known, Path(name))
         assert {lim.metric for lim in limits} >= {"fact_accuracy", "decline_accuracy", "false_decline_rate"}
