@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from assistant.answering import features
+from assistant.retrieval.terms import stem_all
 
 PEOPLE = frozenset({"PERSON"})
 GROUPS = frozenset({"ORG", "NORP"})
@@ -25,6 +26,7 @@ PLACES = frozenset({"GPE", "LOC", "FAC"})
 DATES = frozenset({"DATE", "TIME"})
 AMOUNTS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT"})
 DURATIONS = frozenset({"year", "month", "week", "day", "hour", "minute", "second", "decade", "century", "season", "term"})
+DURATION_STEMS = frozenset(stem_all(sorted(DURATIONS)))  # "centuries" and "century" meet
 NAMED = PEOPLE | GROUPS | PLACES | frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 
 # Head nouns whose type is a measure, not a name: MiniLM's sentence similarity is unreliable on them.
@@ -251,7 +253,7 @@ def _answer_type(doc, wh, typer: HeadTyper | None) -> AnswerType:
         if follower in ("many", "much"):
             counted = _counted(nxt)
             if follower == "many":
-                if counted and counted.split()[-1].lower().rstrip("s") in DURATIONS:
+                if counted and stem_all([counted.split()[-1].lower()])[0] in DURATION_STEMS:
                     # "how many years": spaCy reads "three years" and "2019 to 2021" as dates
                     return AnswerType("how many", frozenset({"CARDINAL", "QUANTITY"} | DATES), counted)
                 return AnswerType("how many", frozenset({"CARDINAL", "QUANTITY"}), counted)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from assistant.answering import features
-from assistant.answering.answer_type import DURATIONS, LABEL_PROTOTYPES, AnswerType
+from assistant.answering.answer_type import DURATION_STEMS, LABEL_PROTOTYPES, AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import (POSSESSIVE_END, STOPWORDS, YEAR, index_terms, name_key, stem_all,
@@ -81,7 +81,6 @@ SPEECH_REACH = 4  # words before a colon or quote where a reporting verb makes i
 _QUOTE_CLOSED = re.compile(r"[”’\"'](?![^\W_])")  # not the apostrophe of a possessive ("Coke’s")
 _CLAUSE_END = re.compile(r"[,;:!?()—–]|(?<![A-Z])\.\s")
 _DEFINED_AFTER = re.compile(r"[”’\"']?, an? ")  # "The Shotline, a website that ...": what the new name is
-_DURATION_STEMS = frozenset(stem_all(sorted(DURATIONS)))
 _POINT_IN_TIME = frozenset({"last", "this", "next", "every", "each"})
 _SINCE_END = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
 PROXIMITY_REACH = 12  # words: a mention this far from every question word keeps half its proximity credit
@@ -644,7 +643,7 @@ def _a_duration(found: list[str]) -> bool:
     """The words hold a unit of time (any plural: "centuries") that is not a point named by it ("last
     month", "this week", "every year"): the words that pick one out are the few English has, so listed."""
     stems = stem_all([w.lower() for w in found])
-    return any(stem in _DURATION_STEMS and not (i and found[i - 1].lower() in _POINT_IN_TIME)
+    return any(stem in DURATION_STEMS and not (i and found[i - 1].lower() in _POINT_IN_TIME)
                for i, stem in enumerate(stems))
 
 

@@ -23,6 +23,7 @@ def typed(question, typer):
     ("In which month did the minister start his inquiry into why the ranking had not improved?", DATES),
     ("What period of government efforts does the 2019 report cover?", DATES),
     ("How many years in a row was Cambodia on the watch list?", {"CARDINAL", "QUANTITY"} | DATES),
+    ("How many centuries did the empire last?", {"CARDINAL", "QUANTITY"} | DATES),  # an irregular plural
     ("How long ago did the plant close?", DATES),  # a point in time, not a span: "in 1976"
 ])
 def test_wh_words_and_measure_heads_map_to_labels(question, labels, typer):
