@@ -83,7 +83,7 @@ _PLACEHOLDERS = frozenset({"name", "type", "kind", "sort", "form", "title"})
 _SPEECH_LEMMAS = frozenset({"say", "tell", "describe", "react", "respond", "feel", "comment", "think",
                             "explain", "argue", "warn"})
 _SUBORDINATE = ("relcl", "advcl", "acl")
-_NAMING = frozenset({"called", "named", "dubbed", "nicknamed", "titled"})  # "... called what?"
+NAMING_VERBS = frozenset({"called", "named", "dubbed", "nicknamed", "titled"})  # "... called what?"
 _NAME_SLOTS = ("dobj", "oprd", "attr", "nsubjpass", "xcomp")  # where the small parser puts the name a naming verb gives
 # The particles that make "call" another verb ("call on", "call for", "call off"); the parser often
 # takes them for prepositions.
@@ -224,13 +224,13 @@ def _naming_verb(wh):
     doc = wh.doc
     if wh.i >= 2 and doc[wh.i - 2:wh.i].text.lower() == "known as":
         return doc[wh.i - 2]  # the parser may hang "what" on the next verb ("known as what is taking hold")
-    if wh.i and doc[wh.i - 1].lower_ in _NAMING:
+    if wh.i and doc[wh.i - 1].lower_ in NAMING_VERBS:
         return doc[wh.i - 1]  # "... named what?"
     verb = _governor(wh)
     if wh.dep_ == "attr" and verb.lemma_ == "be":  # "What is the new flavor called?": "called" qualifies "flavor"
         verb = next((a for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for a in c.children
-                     if a.dep_ == "acl" and a.lower_ in _NAMING), verb)
-    if verb.lower_ not in _NAMING or verb.tag_ not in ("VBN", "VBD") or wh.dep_ not in _NAME_SLOTS:
+                     if a.dep_ == "acl" and a.lower_ in NAMING_VERBS), verb)
+    if verb.lower_ not in NAMING_VERBS or verb.tag_ not in ("VBN", "VBD") or wh.dep_ not in _NAME_SLOTS:
         return None
     following = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
     if any(c.dep_ == "prt" for c in verb.children) or (following is not None and following.lower_ in _PARTICLES
@@ -294,9 +294,9 @@ def _named_thing(wh):
     noun that is named (to type it), the wh-word itself when none is found, or None for other questions."""
     doc = wh.doc
     before = [t.lower_ for t in doc[max(0, wh.i - 2):wh.i]]
-    if wh.lower_ != "what" or not before or not (before[-1] in _NAMING or before[-2:-1] == ["known"] and before[-1] == "as"):
+    if wh.lower_ != "what" or not before or not (before[-1] in NAMING_VERBS or before[-2:-1] == ["known"] and before[-1] == "as"):
         return None
-    verb = doc[wh.i - 1] if before[-1] in _NAMING else doc[wh.i - 2]
+    verb = doc[wh.i - 1] if before[-1] in NAMING_VERBS else doc[wh.i - 2]
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
         return verb.head
     subjects = [c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj") and c.pos_ in ("NOUN", "PROPN")]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from assistant.answering import features
-from assistant.answering.answer_type import DURATION_STEMS, LABEL_PROTOTYPES, AnswerType
+from assistant.answering.answer_type import DURATION_STEMS, LABEL_PROTOTYPES, NAMING_VERBS, AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import (POSSESSIVE_END, STOPWORDS, YEAR, index_terms, name_key, stem_all,
@@ -60,13 +60,15 @@ _THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|HE|SHE|HIS)\b|^\W*Her\b")
 # Labels of values, not names: they answer "when" and "how many", never "which missiles".
 VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 APPOSITION_WORDS = 6  # "a U.S.-provided long-range missile"
-# Where an apposition ends: punctuation, a sentence's full stop (not the one of "U.S."), a relative clause.
-_APPOSITION_END = re.compile(r"[,;:!?()—–]|(?<![A-Z])\.\s|\b(?:that|which|who)\b")
+# Where a clause ends: punctuation, a sentence's full stop (not the one of "U.S."); an apposition ends
+# at a relative clause too.
+_CLAUSE_END = re.compile(r"[,;:!?()—–]|(?<![A-Z])\.\s")
+_APPOSITION_END = re.compile(_CLAUSE_END.pattern + r"|\b(?:that|which|who)\b")
 _CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but)\b")
 # How English introduces a name: after a naming verb or a colon, optionally in quotes and with "the"
 # ('called "The Shotline"', 'its lineup: "Coca-Cola Spiced"'). spaCy labels what a name is, not that a
-# sentence is naming something, so the few naming verbs are listed (as answer_type's _NAMING).
-_INTRODUCED_AFTER = re.compile(r"(?:\b(?:called|named|dubbed|nicknamed|titled|known\s+as|name\s+(?:is|was))|:)"
+# sentence is naming something, so the few naming verbs are listed (answer_type's NAMING_VERBS).
+_INTRODUCED_AFTER = re.compile(rf"(?:\b(?:{'|'.join(sorted(NAMING_VERBS))}|known\s+as|name\s+(?:is|was))|:)"
                                r"(?:\s+(?:the|an?))?\s*[“‘\"']?$", re.IGNORECASE)
 # A quotation opened by an article or after a comma ('the "Exonerated Five"', 'the project, "The Shotline"'):
 # one right after a word is most often what a verb says or chants ('chanted "Sarah Miller"').
@@ -79,7 +81,6 @@ _CLAUSE_ENDS = re.compile(r"\s*(?:[,;:!?()—–.]|$)")
 DESCRIBED_MIN_SHARED = 2
 SPEECH_REACH = 4  # words before a colon or quote where a reporting verb makes it speech ("told staff on Monday:")
 _QUOTE_CLOSED = re.compile(r"[”’\"'](?![^\W_])")  # not the apostrophe of a possessive ("Coke’s")
-_CLAUSE_END = re.compile(r"[,;:!?()—–]|(?<![A-Z])\.\s")
 _DEFINED_AFTER = re.compile(r"[”’\"']?, an? ")  # "The Shotline, a website that ...": what the new name is
 _POINT_IN_TIME = frozenset({"last", "this", "next", "every", "each"})
 _SINCE_END = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
@@ -166,10 +167,12 @@ class CandidateAnswer:
     def sources(self) -> list[str]:
         return list(dict.fromkeys(m.source for m in self.mentions))
 
-    def best_in_each_article(self) -> list[Mention]:
+    def best_in_each_article(self, among: frozenset[tuple[str, int]] | None = None) -> list[Mention]:
+        """Each article's best mention, or its best in the sentences ``among`` names (sources and indexes)."""
         seen: dict[str, Mention] = {}
         for m in self.mentions:
-            seen.setdefault(m.source, m)
+            if among is None or (m.source, m.sentence) in among:
+                seen.setdefault(m.source, m)
         return list(seen.values())
 
 
@@ -277,8 +280,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             if key and not _in_question(key, label, question_stems, kind_stems):
                 add(start, end, label, key, atype.weight(label) * scoring.pronoun_fit, pronoun_at=at)
     merged = _merge_short_forms(pooled)
-    saying = frozenset((s.doc.article.source, s.index) for s in sentences
-                       if s.predicate > 0 or not any(t.predicate > 0 for t in sentences))
+    all_names = not any(s.predicate > 0 for s in sentences)
+    saying = frozenset((s.doc.article.source, s.index) for s in sentences if s.predicate > 0 or all_names)
     for cand in merged:
         cand.mentions.sort(key=lambda m: -m.score)
         cand.score = pooled_score(cand, scoring.agreement, saying)
@@ -293,11 +296,8 @@ def pooled_score(cand: CandidateAnswer, agreement: float, saying: frozenset[tupl
     any of the question's words beyond its names (a question that is all names, "Who is Taylor
     Swift?"), ``find_candidates`` counts every sentence as saying it, so articles agree as before."""
     first = cand.mentions[0]
-    agreeing: dict[str, float] = {}
-    for m in cand.mentions:
-        if m.source != first.source and (m.source, m.sentence) in saying:
-            agreeing.setdefault(m.source, m.score)
-    return first.score + agreement * sum(list(agreeing.values())[:MAX_FURTHER_ARTICLES])
+    further = [m.score for m in cand.best_in_each_article(saying) if m.source != first.source]
+    return first.score + agreement * sum(further[:MAX_FURTHER_ARTICLES])
 
 
 def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[CandidateAnswer]:
@@ -630,7 +630,8 @@ def _date_precision(label: str, text: str, head: str, wh: str = "", before: str 
     if label not in ("DATE", "TIME"):
         return 1.0
     if wh == "how long":
-        return 1.0 if _a_duration(words(text)) or _SINCE_END.search(before) or words(text)[:1] == ["since"] else 0.2
+        found = words(text)
+        return 1.0 if _a_duration(found) or _SINCE_END.search(before) or found[:1] == ["since"] else 0.2
     unit = head.lower().rstrip("s")
     if unit == "year" and not YEAR.search(text):
         return 0.2
@@ -642,9 +643,8 @@ def _date_precision(label: str, text: str, head: str, wh: str = "", before: str 
 def _a_duration(found: list[str]) -> bool:
     """The words hold a unit of time (any plural: "centuries") that is not a point named by it ("last
     month", "this week", "every year"): the words that pick one out are the few English has, so listed."""
-    stems = stem_all([w.lower() for w in found])
-    return any(stem in DURATION_STEMS and not (i and found[i - 1].lower() in _POINT_IN_TIME)
-               for i, stem in enumerate(stems))
+    return any(stem in DURATION_STEMS and not (i and found[i - 1] in _POINT_IN_TIME)
+               for i, stem in enumerate(stem_all(found)))
 
 
 def _counts(doc: ArticleText, start: int, end: int, counted: str) -> bool:

@@ -167,10 +167,7 @@ class ShortAnswerFinder:
         noun that qualifies a phrase's head competes too (``_noun_modifier``)."""
         head_stem = (stem_all(words(head)[-1:]) or [""])[0]
         out: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
-        best = sorted(sentences, key=lambda s: -s.score)[:NOUN_PHRASE_SENTENCES]
-        for s, doc in zip(best, parse_phrases([s.doc.sentence(s.index) for s in best])):
-            base = s.doc.spans[s.index].start
-            entities = s.doc.entities_in(s.index)
+        for s, doc, base, entities in _best_parsed(sentences):
             spans = []
             for chunk in _noun_groups(doc):
                 gerund = _gerund_before(chunk)
@@ -207,10 +204,7 @@ def _unlabelled_names(sentences: list[ScoredSentence]) -> dict[tuple[str, int], 
     holds whole only qualifies that entity ("President Joe Biden", "First Lady Jill Biden"): the words
     around it are titles, not another name, and the entity competes as itself, so the run does not."""
     out: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
-    best = sorted(sentences, key=lambda s: -s.score)[:NOUN_PHRASE_SENTENCES]
-    for s, doc in zip(best, parse_phrases([s.doc.sentence(s.index) for s in best])):
-        base = s.doc.spans[s.index].start
-        entities = s.doc.entities_in(s.index)
+    for s, doc, base, entities in _best_parsed(sentences):
         spans = []
         run: list = []
         for token in [*doc, None]:
@@ -227,6 +221,14 @@ def _unlabelled_names(sentences: list[ScoredSentence]) -> dict[tuple[str, int], 
             run = []
         out[(s.doc.article.source, s.index)] = spans
     return out
+
+
+def _best_parsed(sentences: list[ScoredSentence]):
+    """The best ``NOUN_PHRASE_SENTENCES`` sentences, each with its parse, where it starts in its
+    article and its entities: what the noun-phrase and unlabelled-name finders read."""
+    best = sorted(sentences, key=lambda s: -s.score)[:NOUN_PHRASE_SENTENCES]
+    for s, doc in zip(best, parse_phrases([s.doc.sentence(s.index) for s in best])):
+        yield s, doc, s.doc.spans[s.index].start, s.doc.entities_in(s.index)
 
 
 def _run_head(run: list):
