@@ -141,6 +141,9 @@ ARTICLES = {
                   "cycling race in August. The swimming pool reopened after repairs in October. Local "
                   "schools added a sailing league in November. The regional games will come to Harbour City "
                   "in 2024, organisers said."),
+    "awards.md": ("2023-03-13", "Harbour City film awards",
+                  "Comedian Maria Lund hosted the 80th Harbour City Film Awards on Sunday night. The harbour "
+                  "documentary Tides won the top prize."),
 }
 
 
@@ -182,6 +185,15 @@ def test_the_year_a_question_names_must_stand_near_the_answer_or_date_its_articl
     assert later.declined and "gives an answer for “2024”" in later.answer
     same_year = bot.ask("Who won the 2022 Harbour City marathon?", as_of="2023-01-02")
     assert not same_year.declined and "Nadia Petrov" in same_year.short_answer.text
+
+
+def test_the_edition_a_question_names_must_be_in_the_answer_s_own_article(dated):
+    """An article about the 80th awards does not say who hosted the 81st."""
+    bot, _ = dated
+    other = bot.ask("Who hosted the 81st Harbour City Film Awards?", as_of="2024-03-20")
+    assert other.declined and "mentions “81st”" in other.answer
+    same = bot.ask("Who hosted the 80th Harbour City Film Awards?", as_of="2023-03-20")
+    assert not same.declined and "Maria Lund" in same.short_answer.text
 
 
 def test_a_malformed_as_of_is_bad_input_everywhere(dated):

@@ -48,13 +48,16 @@ COMMON_NOUNS = frozenset(stem_all("""people person persons national nationals ci
 _GROUP = re.compile(r"\b(?:which|what) (?:groups?|organi[sz]ations?|ngos?|bod(?:y|ies)|agenc(?:y|ies)|offices?|"
                     r"ministr(?:y|ies)|departments?|institutions?|committees?|countr(?:y|ies))\b", re.I)
 _LEAD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?:(?:st|nd|rd|th)\b)?")
+# A numbered edition of a named event ("the 81st Golden Globe Awards", "his 23rd Grand Slam"): like a
+# year, it says which one, so an article about the 80th does not answer for the 81st.
+_EDITION = re.compile(r"(?<![\w.])\d+(?:st|nd|rd|th)(?=\s+[A-Z])")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 
 
 @dataclass(frozen=True)
 class Key:
-    """A name, year or number from the question; ``stems`` are what evidence must contain."""
+    """A name, year, edition ("81st") or number from the question; ``stems`` are what evidence must contain."""
 
     surface: str
     stems: tuple[str, ...]
@@ -89,7 +92,7 @@ class Question:
     def name_terms(self) -> set[str]:
         """Stems of the question's names and years (the context it is set in), except those it counts
         or asks about ("how many Thai ...")."""
-        return {t for k in self.keys if k.kind in ("name", "year") for t in k.stems} - set(self.focus)
+        return {t for k in self.keys if k.kind in ("name", "year", "edition") for t in k.stems} - set(self.focus)
 
     @property
     def predicate_terms(self) -> list[str]:
@@ -102,8 +105,10 @@ def analyse(text: str) -> Question:
     qtype, phrase = _question_type(text)
     focus = _focus(text, qtype)
     years = sorted(set(YEAR.findall(text)))
-    numbers = sorted({n.replace(",", "") for n in _NUMBER.findall(text)} - set(years))
-    keys = _key_names(text) + [Key(y, (y,), "year") for y in years] + [Key(n, (n,), "number") for n in numbers]
+    editions = sorted(set(_EDITION.findall(text)))
+    numbers = sorted({n.replace(",", "") for n in _NUMBER.findall(text)} - set(years) - set(editions))
+    keys = (_key_names(text) + [Key(y, (y,), "year") for y in years] + [Key(e, (e,), "edition") for e in editions]
+            + [Key(n, (n,), "number") for n in numbers])
     return Question(
         text=text,
         qtype=qtype,

@@ -16,7 +16,8 @@ Two kinds of question, two kinds of evidence:
   ``decline_threshold``; a "why" needs a reason in it or next to it.
 For both, a name the question hinges on (a person, organisation, place or title) must occur in the
 articles the answer comes from, matched through inflections, possessives, surnames and acronyms, and
-so must a year it names (unless it pairs years); and a question that says when it is about ("this
+so must a year it names (unless it pairs years) and the edition of a named event ("the 81st Golden
+Globe Awards"); and a question that says when it is about ("this
 week") is not answered from articles dated well before that period.
 
 When no short answer is supported only because no candidate fits or its support score is low (the
@@ -100,7 +101,7 @@ class SupportCheck:
         # Tour?"); when the question pairs years ("in 2019 and in 2022") each may come from any passage.
         years = [k for k in question.keys if k.kind == "year"]
         year_docs = evidence if len(years) > 1 else docs
-        missing = [k for k in question.keys if (k.kind == "name" and not any(k.found_in(d) for d in docs))
+        missing = [k for k in question.keys if (k.kind in ("name", "edition") and not any(k.found_in(d) for d in docs))
                    or (k.kind == "year" and not any(k.found_in(d) for d in year_docs))]
         if missing:
             return Support.no(f"none of the passages that match the question mentions {_listed(missing)}",

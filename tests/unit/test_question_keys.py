@@ -20,3 +20,18 @@ def test_a_possessive_name_is_still_a_name_the_evidence_must_mention(question, n
 
 def test_a_capitalised_first_word_is_still_no_name():
     assert names("Because of the storm, which harbour closed?") == []
+
+
+def keys(question):
+    return {(k.surface, k.kind) for k in analyse(question).keys if k.kind in ("edition", "number")}
+
+
+def test_a_numbered_edition_of_a_named_event_is_a_key_like_a_year():
+    assert keys("Which comedian hosted the 81st Golden Globe Awards?") == {("81st", "edition")}
+
+
+def test_other_ordinals_are_numbers_kept_whole():
+    """A date ("26th of July") or a count ("13th consecutive") names no edition; "13th" stays one word,
+    as articles write it, not "13"."""
+    assert keys("Which team won its 13th consecutive title on the 26th of July?") == {
+        ("13th", "number"), ("26th", "number")}
