@@ -53,7 +53,9 @@ LABEL_PROTOTYPES = {
     "PERSON": "person, people, man, woman, player, athlete, actor, actress, singer, musician, artist, "
               "politician, official, leader, candidate, judge, author, writer, executive, celebrity, star, "
               "host, designer, character, rider, driver, coach, doctor, lawyer, scientist, president, "
-              "mayor, priest, soldier, student, teacher, founder, chief executive, influencer, nominee",
+              "mayor, priest, soldier, student, teacher, founder, chief executive, influencer, nominee, "
+              "reporter, journalist, correspondent, editor, anchor, lawmaker, senator, governor, comedian, "
+              "rapper, chef, pilot, astronaut",
     "ORG": "organization, company, business, firm, corporation, team, club, agency, network, publisher, "
            "brand, airline, party, union, university, school, charity, league, studio, group, "
            "office, department, committee, commission, court, government, ministry, police force, army, "

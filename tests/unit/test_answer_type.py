@@ -51,6 +51,15 @@ def test_open_head_nouns_are_typed_by_their_meaning(question, label, typer):
     assert label in found.labels, found
 
 
+@pytest.mark.parametrize("question", [
+    "Which reporter wrote the story about the watch list?",
+    "Which longtime journalist left the network this week?",
+])
+def test_a_news_trade_asks_for_the_person_not_the_outlet(question, typer):
+    """"Reporter" sits near "newspaper" in MiniLM's space; the person who writes is what is asked."""
+    assert typed(question, typer).labels == PEOPLE
+
+
 def test_a_head_that_resembles_no_label_asks_for_a_noun_phrase(typer):
     found = typed("Sky Brown has become the UK's first world champion in which sport?", typer)
     assert found.short and not found.labels and found.head == "sport"
