@@ -118,6 +118,9 @@ class CandidateAnswer:
     key: tuple[str, ...]
     mentions: list[Mention] = field(default_factory=list)
     score: float = 0.0
+    # Each further article's best mention in a sentence that says some of what the question says: the
+    # articles that agree, which the score counts and the answer cites.
+    agreeing: list[Mention] = field(default_factory=list)
 
     @property
     def best(self) -> Mention:
@@ -284,20 +287,20 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
     saying = frozenset((s.doc.article.source, s.index) for s in sentences if s.predicate > 0 or all_names)
     for cand in merged:
         cand.mentions.sort(key=lambda m: -m.score)
-        cand.score = pooled_score(cand, scoring.agreement, saying)
+        cand.agreeing = [m for m in cand.best_in_each_article(saying) if m.source != cand.mentions[0].source]
+        cand.score = pooled_score(cand, scoring.agreement)
     return sorted(merged, key=lambda c: (-c.score, c.key))
 
 
-def pooled_score(cand: CandidateAnswer, agreement: float, saying: frozenset[tuple[str, int]]) -> float:
+def pooled_score(cand: CandidateAnswer, agreement: float) -> float:
     """The best mention, plus ``agreement`` times each further article's best mention among its
-    sentences that say some of what the question does (``saying``: their sources and sentence indexes).
+    sentences that say some of what the question does (``cand.agreeing``).
     An article that only names the answer ("Biden returns to Rehoboth Beach, Delaware on Sunday" for
     "Biden left for a vacation in which state?") does not agree with anything. When no sentence carries
     any of the question's words beyond its names (a question that is all names, "Who is Taylor
     Swift?"), ``find_candidates`` counts every sentence as saying it, so articles agree as before."""
-    first = cand.mentions[0]
-    further = [m.score for m in cand.best_in_each_article(saying) if m.source != first.source]
-    return first.score + agreement * sum(further[:MAX_FURTHER_ARTICLES])
+    further = [m.score for m in cand.agreeing]
+    return cand.mentions[0].score + agreement * sum(further[:MAX_FURTHER_ARTICLES])
 
 
 def _merge_short_forms(pooled: dict[tuple[str, ...], CandidateAnswer]) -> list[CandidateAnswer]:

@@ -164,7 +164,8 @@ class ExtractiveAnswerer:
         named_in = (shown.doc, shown.doc.index_at(shown.start))
         if named_in not in sentences:
             sentences.append(named_in)
-        for other in [m for m in winner.best_in_each_article() if m.source != best.source]:
+        # A second article is cited where it says what the question says, not where it only names the answer.
+        for other in [m for m in [winner.mentions[0], *winner.agreeing] if m.source != best.source]:
             if other.score >= self.settings.agreeing_mention_ratio * best.score:
                 sentences.append((other.doc, other.sentence))
                 break

@@ -84,6 +84,8 @@ def test_an_article_agrees_through_its_best_mention_that_says_what_the_question_
                  ScoredSentence(second, 0, 0.8, 0.0), ScoredSentence(second, 1, 0.4, 0.5)]
     found = candidates(WHO, "Who was named chief executive?", sentences, agreement=0.5)
     assert found[0].best.text == "John Roe"
+    # The answer cites the second article where it says so, not where it only names him.
+    assert [(m.source, m.sentence) for m in found[0].agreeing] == [("c.txt", 1)]
 
 
 def test_when_no_sentence_says_more_than_the_names_every_article_agrees():
