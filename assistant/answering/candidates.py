@@ -45,6 +45,10 @@ _LINKS = frozenset({"of", "for", "in", "on", "at", "and", "to", "de"})  # words 
 _OPENING_QUOTES = "“‘\"'"
 _CLOSING = " ”\"’(-–—,;:"  # what a name's span may end with that is not the name
 _ARTICLE_QUOTE = re.compile(r"(?:the|an?) [“‘\"]", re.IGNORECASE)
+# A quote glued to the capital after it: in a headline run together ("'The Little Mermaid'Halle Bailey
+# keeps ...") it closes a title and the name starts after it; in "O'Brien" it opens nothing earlier.
+_GLUED_QUOTE = re.compile(r"[’'”\"](?=[A-Z])")
+_OPENER_OF = {"’": "‘", "”": "“", "'": "'", '"': '"'}
 # Words that make a role another role: the vice-chair does not chair, the former minister is not the
 # minister. spaCy's parse links a title to its holder but does not know that "vice" changes it, so the
 # qualifiers are listed here.
@@ -447,8 +451,24 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     quoted = _ARTICLE_QUOTE.match(text, start, end)
     if quoted:
         start = quoted.end()  # 'the "Exonerated Five"': the quote opens the name
+    closing = [m.end() for m in _GLUED_QUOTE.finditer(text, start, end) if _closes_a_quote(text, m.start())]
+    if closing:
+        start = closing[-1]
     name = POSSESSIVE_END.sub("", text[start:end].rstrip(_CLOSING)).rstrip(_CLOSING)
     return start, start + len(name)
+
+
+def _closes_a_quote(text: str, at: int) -> bool:
+    """The quote at ``at`` closes one opened earlier on its line: for a straight quote, an odd number of
+    them stand before it there, apostrophes ("It's") not counted."""
+    line = text[text.rfind("\n", 0, at) + 1:at]
+    quote = text[at]
+    opener = _OPENER_OF[quote]
+    if opener == quote:
+        quotes = [i for i, c in enumerate(line) if c == quote
+                  and not (line[i - 1:i].isalnum() and line[i + 1:i + 2].isalnum())]
+        return len(quotes) % 2 == 1
+    return line.rfind(opener) > line.rfind(quote)
 
 
 def _another_kind_of_place(doc: ArticleText, start: int, end: int, key: tuple[str, ...], head: str) -> bool:

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from assistant.answering.answer_type import AnswerType, PEOPLE, PLACES
-from assistant.answering.candidates import ScoredSentence, Scoring, find_candidates
+from assistant.answering.candidates import ScoredSentence, Scoring, _trimmed, find_candidates
 from assistant.answering.short_answer import described_terms
 from assistant.nlp import parse
 from assistant.retrieval.dates import Recency, parse_as_of
@@ -307,6 +307,19 @@ def test_an_opening_quote_inside_a_name_is_left_out():
                        "Which group sued on Monday?", every_sentence(doc))
     shown = [c.best.text for c in found if "Five" in c.best.text]
     assert shown == ["Exonerated Five"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("'The Little Mermaid'Halle Bailey", "Halle Bailey"),  # a headline run together
+    ("‘The Little Mermaid’Halle Bailey", "Halle Bailey"),
+    ('star of "Barbie"Margot Robbie', "Margot Robbie"),
+    ("Conan O'Brien", "Conan O'Brien"),  # an apostrophe in a name closes nothing
+    ("It's Shaquille O'Neal", "It's Shaquille O'Neal"),
+    ("Rep. D’Angelo", "Rep. D’Angelo"),
+])
+def test_a_title_s_closing_quote_glued_to_a_name_is_cut_off(text, name):
+    start, end = _trimmed(text, 0, len(text))
+    assert text[start:end] == name
 
 
 def test_a_place_named_with_another_kind_does_not_answer_the_kind_asked_for():
