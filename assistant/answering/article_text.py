@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from functools import cached_property
 
+from assistant.retrieval.dates import published_date
 from assistant.retrieval.terms import acronym_expanded, index_terms, name_key, years_covered
 from assistant.sentences import Span, split_spans
 from assistant.store import Store
@@ -128,8 +129,11 @@ class ArticleText:
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
-        """Every term of the article and its title, publication and date."""
-        return frozenset(index_terms(f"{self.header}\n{self.article.text}"))
+        """Every term of the article and its title, publication and date, with the month of that date
+        by name: an article dated 2022-07-26 is about July 2022 though its text may never say "July"."""
+        day = published_date(self.article.published)
+        month = day.strftime("%B") if day and len(self.article.published or "") >= 7 else ""
+        return frozenset(index_terms(f"{self.header} {month}\n{self.article.text}"))
 
     def spells_out(self, acronym: str) -> bool:
         """Whether the article spells out ``acronym`` ("TIP": "Trafficking in Persons")."""

@@ -25,7 +25,7 @@ from assistant.answering.answer_type import DURATION_STEMS, LABEL_PROTOTYPES, NA
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import (POSSESSIVE_END, STOPWORDS, YEAR, index_terms, name_key, stem_all,
-                                      term_present, words)
+                                      term_present, words, years_covered)
 
 FULL_FORM_RATIO = 0.5
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -215,6 +215,8 @@ class Scoring:
     qualified_role_fit: float = 0.3  # "vice-chair" beside the answer to "who chairs"
     unbound_count_fit: float = 0.4  # a number without what "how many" counts beside it
     out_of_window_fit: float = 0.3  # "this week", and the mention's article is months old
+    asked_year: str | None = None  # the one year the question names ("in 2022")
+    other_year_fit: float = 0.3  # the mention's sentence dates itself to other years only ("In February 2019, ...")
     pronoun_fit: float = 0.7  # the person "he"/"his" refers to (``_referent``)
     cloze: float = 0.0  # bonus per word the sentence shares with the question right around the asked slot
     introduced: float = 0.0  # bonus for a name the sentence introduces as one, when the question asks for a name
@@ -238,6 +240,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         if _asks(sentence):
             continue  # "What is Spotify Wrapped?" names a topic, it does not answer anything
         referent = _referent(s.doc, s.index) if atype.weight("PERSON") * scoring.pronoun_fit > 0 else None
+        stated = years_covered(sentence) if scoring.asked_year else set()
+        dated = scoring.other_year_fit if stated and scoring.asked_year not in stated else 1.0
         anchors = _anchor_positions(s.doc, s.index, question_stems)
 
         def add(start: int, end: int, label: str, key: tuple[str, ...], fit: float,
@@ -261,6 +265,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             fit = atype.weight(label)
             if _described_as(s.doc.article.text, end, label, kind_stems):
                 fit = 1.0  # "ATACMS, U.S.-provided long-range missiles": the text says what it is
+            fit *= dated  # "In February 2019, 154 died in Assam" does not say who died in 2022
             if fit <= 0:
                 continue
             text = s.doc.article.text[start:end]

@@ -23,7 +23,7 @@ from assistant.answering.candidates import (SLOT_WORDS, CandidateAnswer, ScoredS
                                             find_candidates, place_sides)
 from assistant.nlp import parse, parse_phrases
 from assistant.retrieval.dates import Recency
-from assistant.retrieval.terms import index_terms, stem_all, words
+from assistant.retrieval.terms import YEAR, index_terms, stem_all, words
 from assistant.settings import Settings
 
 NOUN_PHRASE_SENTENCES = 3  # sentences parsed for noun phrases when no entity label fits
@@ -80,6 +80,7 @@ class ShortAnswerFinder:
             fit_exponent=cfg.candidate_fit_exponent, closeness_exponent=cfg.candidate_closeness_exponent,
             recency_exponent=cfg.candidate_recency_exponent, qualified_role_fit=cfg.qualified_role_fit,
             unbound_count_fit=cfg.unbound_count_fit, out_of_window_fit=cfg.out_of_window_fit,
+            asked_year=_one_year(question_text), other_year_fit=cfg.other_year_fit,
             pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, introduced=cfg.answer_introduced_name,
             slot=asked_slot(question_text, atype),
             done=done_verbs(parsed), described=described_terms(parsed))
@@ -355,3 +356,9 @@ def _commonness(keyword):
         stems = index_terms(" ".join(key))  # stop words ("of" in "bank of america") are not indexed
         return min((keyword.share(t) for t in stems), default=0.0)
     return share
+
+
+def _one_year(question_text: str) -> str | None:
+    """The year the question is set in, when it names exactly one ("in July 2022")."""
+    years = set(YEAR.findall(question_text))
+    return years.pop() if len(years) == 1 else None

@@ -112,6 +112,7 @@ class AnsweringSettings:
     qualified_role_fit: float = 0.3  # "vice-chair" for "who chairs"
     unbound_count_fit: float = 0.4  # a number without what "how many" counts beside it
     out_of_window_fit: float = 0.3  # "this week", and the mention's article is months old
+    other_year_fit: float = 0.3  # the question names a year; the mention's sentence names only other years
     pronoun_fit: float = 0.7  # the person a sentence's "he"/"his" refers to, named in the sentence before
     answer_cloze: float = 0.3  # bonus per word a mention shares with the question around the asked slot
     answer_introduced_name: float = 1.0  # bonus for a name introduced as one ("called X") when asked what something is called
@@ -193,7 +194,7 @@ POSITIVE = frozenset({
 })
 # Numbers with an upper bound: a TCP port, a share.
 AT_MOST = {"port": 65535, "llm_min_overlap": 1.0, "keyword_rebuild_share": 1.0, "qualified_role_fit": 1.0,
-           "unbound_count_fit": 1.0, "out_of_window_fit": 1.0, "pronoun_fit": 1.0,
+           "unbound_count_fit": 1.0, "out_of_window_fit": 1.0, "other_year_fit": 1.0, "pronoun_fit": 1.0,
            "support_min_predicate": 1.0,
            **{f"type_strength_{t}": 1.0 for t in ("count", "when", "who", "where", "why", "role", "what")}}
 # Names settings had before; each still works, in TOML, the environment and as a keyword.

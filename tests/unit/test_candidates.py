@@ -254,6 +254,17 @@ def test_a_sentence_that_asks_offers_no_answer():
     assert candidates(AnswerType("who", PEOPLE), "Whose album topped Spotify Wrapped?", every_sentence(doc)) == []
 
 
+def test_a_sentence_dated_to_another_year_than_the_question_s_does_not_answer_it():
+    doc = article("a.txt", "In February 2019, at least 154 people died after drinking tainted alcohol in Assam. "
+                           "This week 36 people died after drinking bootleg liquor in Gujarat.")
+    state = AnswerType("which", frozenset({"GPE"}), "state")
+    question = "In which state did 36 people die after drinking bootleg alcohol in 2022?"
+    plain = candidates(state, question, every_sentence(doc))
+    dated = candidates(state, question, every_sentence(doc), asked_year="2022")
+    assert plain[0].best.text == "Assam"  # the fuller match, in words, is the older story
+    assert dated[0].best.text == "Gujarat"
+
+
 def test_a_title_and_its_opening_words_are_one_answer_shown_in_full_without_quotes():
     doc = article("a.txt", '"The Phantom of the Opera" closed on Sunday after 35 years. '
                            'Ticket sales for "Phantom" lagged after the pandemic.')

@@ -35,3 +35,14 @@ def test_other_ordinals_are_numbers_kept_whole():
     as articles write it, not "13"."""
     assert keys("Which team won its 13th consecutive title on the 26th of July?") == {
         ("13th", "number"), ("26th", "number")}
+
+
+def test_a_month_the_question_names_is_found_in_an_article_dated_in_it():
+    """An article dated 2022-07-26 is about July 2022 though its text never says "July"; one with only
+    a year says no month."""
+    from tests.helpers.articles import article
+    july = next(k for k in analyse("Where did 36 people die in July 2022?").keys if k.surface == "July")
+    text = "At least 36 people died after drinking bootleg liquor in Gujarat."
+    assert july.found_in(article("a.txt", text, published="2022-07-26"))
+    assert not july.found_in(article("b.txt", text, published="2022-08-02"))
+    assert not july.found_in(article("c.txt", text, published="2022"))
