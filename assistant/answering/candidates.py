@@ -231,6 +231,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
     """Candidates best first. ``extra_spans`` adds spans (noun phrases) to chosen sentences."""
     best_sentence = max((s.score for s in sentences), default=0.0) or 1.0
     kind_stems = frozenset(stem_all(words(atype.head)))
+    kind_noun = (stem_all(words(atype.head)[-1:]) or [""])[0]
     pooled: dict[tuple[str, ...], CandidateAnswer] = {}
     for s in sentences:
         spans = list(s.doc.entities_in(s.index)) + list((extra_spans or {}).get((s.doc.article.source, s.index), []))
@@ -263,7 +264,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         for start, end, label in spans:
             start, end = _trimmed(s.doc.article.text, start, end)
             fit = atype.weight(label)
-            if _described_as(s.doc.article.text, end, label, kind_stems):
+            if _described_as(s.doc.article.text, end, label, kind_stems) \
+                    or _named_with_kind(s.doc.article.text, start, end, label, kind_noun):
                 fit = 1.0  # "ATACMS, U.S.-provided long-range missiles": the text says what it is
             fit *= dated  # "In February 2019, 154 died in Assam" does not say who died in 2022
             if fit <= 0:
@@ -514,6 +516,17 @@ def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -
     found = words(phrase)
     return (0 < len(found) <= APPOSITION_WORDS and not _POSSESSIVE_START.search(phrase)
             and stem_all(found[-1:])[0] in kind_stems)
+
+
+def _named_with_kind(text: str, start: int, end: int, label: str, kind_noun: str) -> bool:
+    """The kind asked for stands right before the name ("backup quarterback Cooper Rush", "the
+    supermarket chain Rewe", "the planet Uranus"): news says what a name is that way, and says it of
+    kinds ("quarterback", "chain") MiniLM's typing of a lone word misses. Only names, and only before:
+    a name before a kind mostly qualifies it ("a familiar Delaware restaurant, Bardea Food & Drink")."""
+    if not kind_noun or label in VALUE_LABELS:
+        return False
+    before = re.search(r"([A-Za-z-]+)\s+$", text[max(0, start - 30):start])
+    return before is not None and stem_all([before.group(1).lower()])[0] == kind_noun
 
 
 def _introduced(text: str, sentence_start: int, start: int, end: int, described: frozenset[str]) -> bool:

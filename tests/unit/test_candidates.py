@@ -254,6 +254,23 @@ def test_a_sentence_that_asks_offers_no_answer():
     assert candidates(AnswerType("who", PEOPLE), "Whose album topped Spotify Wrapped?", every_sentence(doc)) == []
 
 
+def test_a_name_the_text_gives_right_after_the_kind_asked_for_fits_fully():
+    """MiniLM types "backup quarterback" as no kind of name; "backup quarterback Cooper Rush" says he is one."""
+    doc = article("a.txt", "Dak Prescott was hurt, so backup quarterback Cooper Rush started against the Eagles.")
+    found = candidates(AnswerType("which", frozenset(), "backup quarterback"),
+                       "Which backup quarterback started against the Eagles?", every_sentence(doc))
+    fit = {c.best.text: c.best.fit for c in found}
+    assert fit["Cooper Rush"] == 1.0 and fit["Dak Prescott"] < 1.0
+    assert found[0].best.text == "Cooper Rush"
+
+
+def test_a_name_before_the_kind_qualifies_it_and_is_not_of_that_kind():
+    doc = article("a.txt", "Biden went with a familiar Delaware restaurant, Bardea Food & Drink, to cater the meals.")
+    found = candidates(AnswerType("which", frozenset({"ORG", "FAC"}), "restaurant"),
+                       "Which restaurant catered the meals?", every_sentence(doc))
+    assert all(c.best.fit < 1.0 for c in found if c.best.text == "Delaware")
+
+
 def test_a_sentence_dated_to_another_year_than_the_question_s_does_not_answer_it():
     doc = article("a.txt", "In February 2019, at least 154 people died after drinking tainted alcohol in Assam. "
                            "This week 36 people died after drinking bootleg liquor in Gujarat.")
