@@ -29,6 +29,9 @@ DURATIONS = frozenset({"year", "month", "week", "day", "hour", "minute", "second
 DURATION_STEMS = frozenset(stem_all(sorted(DURATIONS)))  # "centuries" and "century" meet
 NAMED = PEOPLE | GROUPS | PLACES | frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 
+# A game's result ("39-38"): the small recogniser calls it a date or splits it, so it is found by its
+# form (``candidates.score_spans``) and answers only a question asking for a score.
+SCORE = "SCORE"
 # Head nouns whose type is a measure, not a name: MiniLM's sentence similarity is unreliable on them.
 MEASURE_HEADS = {
     "percentage": {"PERCENT"}, "percent": {"PERCENT"}, "share": {"PERCENT"}, "proportion": {"PERCENT"},
@@ -38,6 +41,9 @@ MEASURE_HEADS = {
     "year": DATES, "date": DATES, "day": DATES, "month": DATES, "decade": DATES,
     "century": DATES, "time": DATES, "period": DATES, "era": DATES, "week": DATES,
     "age": {"DATE", "CARDINAL"},
+    "fine": {"MONEY"}, "penalty": {"MONEY"}, "fee": {"MONEY"}, "salary": {"MONEY"}, "budget": {"MONEY"},
+    "rate": {"PERCENT", "CARDINAL"}, "magnitude": {"CARDINAL", "QUANTITY"}, "population": {"CARDINAL"},
+    "score": {SCORE},
 }
 # Category nouns per entity label (OntoNotes' own definitions, spelled out as the words questions use for
 # them), compared with the head phrase by MiniLM (see ``HeadTyper``). A head is typed by its nearest
@@ -426,7 +432,10 @@ def _determined_noun(wh):
     if head is None and wh.dep_ in ("nsubj", "attr", "dobj", "pobj", "nsubjpass"):
         verb = wh.head
         attrs = [c for c in verb.children if c.dep_ in ("attr", "nsubj") and c.i != wh.i and c.pos_ == "NOUN"]
-        head = attrs[0] if attrs and attrs[0].lemma_.lower() in _PLACEHOLDERS else None
+        # "What is the name of ...", "What was the final score of the game?": the noun it equates with
+        # the answer says what kind of answer, when it names a placeholder or a measure.
+        head = attrs[0] if attrs and (attrs[0].lemma_.lower() in _PLACEHOLDERS
+                                      or attrs[0].lemma_.lower() in MEASURE_HEADS) else None
     if head is None:
         return None
     if head.lemma_.lower() in _PLACEHOLDERS:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from assistant.answering import features
-from assistant.answering.answer_type import DURATION_STEMS, LABEL_PROTOTYPES, NAMING_VERBS, AnswerType
+from assistant.answering.answer_type import DURATION_STEMS, LABEL_PROTOTYPES, NAMING_VERBS, SCORE, AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import (POSSESSIVE_END, STOPWORDS, YEAR, index_terms, name_key, stem_all,
@@ -62,7 +62,12 @@ SLOT_WORDS = 3  # words either side of a question's asked slot compared with a m
 REFERENT_REACH = 2  # sentences back in which a pronoun's person is looked for
 _THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|HE|SHE|HIS)\b|^\W*Her\b")
 # Labels of values, not names: they answer "when" and "how many", never "which missiles".
-VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", SCORE})
+# A game's result: two numbers of up to three digits joined by a hyphen or dash ("39-38", "84–82"),
+# not part of a longer figure, date or range of years, nor a team's record: in brackets ("Princeton
+# Tigers (11-1)") or after a verb of being or moving to ("are 2-1 in home games", "improved to 8-4").
+_RECORD_BEFORE = re.compile(r"(?:\b(?:is|are|was|were|go|goes|went|gone|to)\s+|\()$", re.I)
+_SCORE = re.compile(r"(?<![\w.,:/–-])\d{1,3}\s?[-–]\s?\d{1,3}(?![\w/–-]|[.,:]\d|\s?(?:[ap]\.?m\b|percent|%))")
 APPOSITION_WORDS = 6  # "a U.S.-provided long-range missile"
 # Where a clause ends: punctuation, a sentence's full stop (not the one of "U.S."); an apposition ends
 # at a relative clause too.
@@ -223,6 +228,19 @@ class Scoring:
     described: frozenset[str] = frozenset()  # the question's stems a name's description may share (``described_terms``)
     slot: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # the question's words before (nearest first) and after it
     done: frozenset[str] = frozenset()  # stems of the verbs the question states as done ("fined", not "to fine")
+
+
+def score_spans(sentences: list[ScoredSentence]) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
+    """The game results in each sentence, as spans of its article: what answers "By what score ...?"."""
+    out: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+    for s in sentences:
+        base = s.doc.spans[s.index].start
+        sentence = s.doc.sentence(s.index)
+        found = [(base + m.start(), base + m.end(), SCORE) for m in _SCORE.finditer(sentence)
+                 if not _RECORD_BEFORE.search(sentence[max(0, m.start() - 12):m.start()])]
+        if found:
+            out[(s.doc.article.source, s.index)] = found
+    return out
 
 
 def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question_stems: frozenset[str],

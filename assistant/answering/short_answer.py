@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.answer_type import NAMED, NOUN_PHRASE, UNLABELLED_NAME, AnswerType, HeadTyper
+from assistant.answering.answer_type import NAMED, NOUN_PHRASE, SCORE, UNLABELLED_NAME, AnswerType, HeadTyper
 from assistant.answering.candidates import (SLOT_WORDS, CandidateAnswer, ScoredSentence, Scoring,
-                                            find_candidates, place_sides)
+                                            find_candidates, place_sides, score_spans)
 from assistant.nlp import parse, parse_phrases
 from assistant.retrieval.dates import Recency
 from assistant.retrieval.terms import YEAR, index_terms, stem_all, words
@@ -73,6 +73,8 @@ class ShortAnswerFinder:
         parsed = parsed if parsed is not None else parse(question_text)
         question_stems = frozenset(index_terms(question_text)) | frozenset(context_terms)
         extra = self._noun_phrases(sentences, atype.head, question_stems) if not atype.labels else None
+        if SCORE in atype.labels:
+            extra = score_spans(sentences)
         scoring = Scoring(
             agreement=cfg.answer_agreement, centrality=cfg.answer_centrality, headline=cfg.answer_headline,
             recency=recency, window_slack=cfg.support_window_slack,

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from assistant.answering.answer_type import AnswerType, PEOPLE, PLACES
-from assistant.answering.candidates import ScoredSentence, Scoring, _trimmed, find_candidates
+from assistant.answering.candidates import ScoredSentence, Scoring, _trimmed, find_candidates, score_spans
 from assistant.answering.short_answer import described_terms
 from assistant.nlp import parse
 from assistant.retrieval.dates import Recency, parse_as_of
@@ -269,6 +269,18 @@ def test_a_name_before_the_kind_qualifies_it_and_is_not_of_that_kind():
     found = candidates(AnswerType("which", frozenset({"ORG", "FAC"}), "restaurant"),
                        "Which restaurant catered the meals?", every_sentence(doc))
     assert all(c.best.fit < 1.0 for c in found if c.best.text == "Delaware")
+
+
+def test_a_game_s_score_is_found_by_its_form_and_a_team_s_record_is_not_a_score():
+    doc = article("a.txt", "Ohio State rallied to beat Penn State 39-38 on Saturday. The Buckeyes (7-1) are 4-0 "
+                           "at home and improved to 5-1 in the conference after the 2016-2018 slump.")
+    sentences = every_sentence(doc)
+    found = [doc.article.text[a:b] for spans in score_spans(sentences).values() for a, b, _ in spans]
+    assert found == ["39-38"]
+    scored = find_candidates(AnswerType("what", frozenset({"SCORE"}), "score"), sentences,
+                             frozenset(index_terms("By what score did Ohio State beat Penn State?")), Scoring(),
+                             score_spans(sentences))
+    assert scored[0].best.text == "39-38"
 
 
 def test_a_sentence_dated_to_another_year_than_the_question_s_does_not_answer_it():
