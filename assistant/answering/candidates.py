@@ -24,8 +24,9 @@ from assistant.answering import features
 from assistant.answering.answer_type import DURATION_STEMS, LABEL_PROTOTYPES, NAMING_VERBS, SCORE, AnswerType
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
-from assistant.retrieval.terms import (POSSESSIVE_END, STOPWORDS, YEAR, index_terms, name_key, stem_all,
-                                      term_present, words, years_covered)
+from assistant.retrieval.terms import (POSSESSIVE_END, STOPWORDS, YEAR, YEAR_RANGE, index_terms, name_key,
+                                      stem_all, term_present, words, years_covered)
+
 
 FULL_FORM_RATIO = 0.5
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -684,13 +685,14 @@ def _date_precision(label: str, text: str, head: str, wh: str = "", before: str 
     """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", "which year"
     wants a year in it and "which month" a month. "How long" wants a span of time ("four years", "a
     four-year ban", "two centuries"), not a point in it ("2022", "last month"): the recogniser calls
-    both a DATE. A point the span runs from ("since 2019", ``before`` being the text before it) says
+    both a DATE; so does "how many days" ("371 days", not "March 2022"). A range of years is a span too. A point the span runs from ("since 2019", ``before`` being the text before it) says
     how long too."""
     if label not in ("DATE", "TIME"):
         return 1.0
-    if wh == "how long":
+    if wh == "how long" or (wh == "how many" and stem_all(words(head)[-1:]) and stem_all(words(head)[-1:])[0] in DURATION_STEMS):
         found = words(text)
-        return 1.0 if _a_duration(found) or _SINCE_END.search(before) or found[:1] == ["since"] else 0.2
+        spans_years = YEAR_RANGE.search(text) is not None  # "between 2019 and 2021" runs for a while
+        return 1.0 if _a_duration(found) or spans_years or _SINCE_END.search(before) or found[:1] == ["since"] else 0.2
     unit = head.lower().rstrip("s")
     if unit == "year" and not YEAR.search(text):
         return 0.2

@@ -36,7 +36,7 @@ _THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DECADE = re.compile(r"\b((?:1[89]|20)\d)0[’']?s\b")
-_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|through|and|until)\s*((?:19|20)\d\d)\b")
+YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|through|and|until)\s*((?:19|20)\d\d)\b")
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +104,7 @@ def years_covered(text: str) -> set[str]:
     years = set(YEAR.findall(text))
     for decade in _DECADE.findall(text):
         years.update(f"{decade}{d}" for d in range(10))
-    for low, high in _YEAR_RANGE.findall(text):
+    for low, high in YEAR_RANGE.findall(text):
         lo, hi = int(low), int(high)
         if 0 < hi - lo <= 30:
             years.update(str(y) for y in range(lo, hi + 1))

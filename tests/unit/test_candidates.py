@@ -555,6 +555,19 @@ def test_how_long_takes_any_unit_and_a_start_but_not_a_named_point(question, tex
     assert [c.best.text for c in found][:1] == [expected], [(c.best.text, c.score) for c in found]
 
 
+@pytest.mark.parametrize("question, text, expected", [
+    ("How many days did he spend in space?", "Vande Hei returned to Earth in March 2022 after 355 days in space.",
+     "355 days"),  # "how many days" is a length of time, like "how long"
+    ("How many years was the country on the list?",
+     "The country, listed in 2015, remained on the list between 2019 and 2021.", "between 2019 and 2021"),
+])
+def test_how_many_units_of_time_asks_for_a_length_of_time(question, text, expected):
+    unit = question.split()[2]
+    atype = AnswerType("how many", frozenset({"CARDINAL", "QUANTITY", "DATE", "TIME"}), unit)
+    found = candidates(atype, question, every_sentence(article("a.txt", text)))
+    assert [c.best.text for c in found][:1] == [expected], [(c.best.text, c.score) for c in found]
+
+
 def test_a_short_given_name_is_the_person_another_article_names_in_full_and_shown_in_full():
     short = article("a.txt", "Spain's Rafa Nadal won in Paris. Nadal said on Thursday he would retire.")
     full = article("b.txt", "Federer's rival Rafael Nadal has won 22 grand slam titles.")
