@@ -102,8 +102,9 @@ class Question:
 
 
 def analyse(text: str) -> Question:
-    qtype, phrase = _question_type(text)
-    focus = _focus(text, qtype)
+    asked = _asking_sentence(text)
+    qtype, phrase = _question_type(asked)
+    focus = _focus(asked, qtype)
     years = sorted(set(YEAR.findall(text)))
     editions = sorted(set(_EDITION.findall(text)))
     numbers = sorted({n.replace(",", "") for n in _NUMBER.findall(text)} - set(years) - set(editions))
@@ -135,6 +136,17 @@ def confirmed_by_parse(question: Question, parsed) -> Question:
     keys = [k for k in question.keys if k.kind != "name" or any(
         POSSESSIVE_END.sub("", w.lower().strip("’'.,")) in named for w in k.surface.split())]
     return replace(question, keys=keys) if len(keys) != len(question.keys) else question
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘\"'])")
+
+
+def _asking_sentence(text: str) -> str:
+    """The sentence that asks, in a quiz question that first sets the scene ("Lou Reed, who has died at
+    71, co-founded the Velvet Underground. In what year was the band inducted ...?"): the last one with
+    a question word, so a "who" in the scene does not make it a who-question."""
+    sentences = _SENTENCE_BREAK.split(text.strip())
+    return next((s for s in reversed(sentences) if _LEAD.search(s)), text)
 
 
 def _question_type(text: str) -> tuple[str, set[str]]:

@@ -46,3 +46,9 @@ def test_a_month_the_question_names_is_found_in_an_article_dated_in_it():
     assert july.found_in(article("a.txt", text, published="2022-07-26"))
     assert not july.found_in(article("b.txt", text, published="2022-08-02"))
     assert not july.found_in(article("c.txt", text, published="2022"))
+
+
+def test_a_who_in_the_sentence_that_sets_the_scene_does_not_make_a_who_question():
+    scene = "Lou Reed, who has died at 71, co-founded the Velvet Underground. "
+    assert analyse(scene + "In what year was the band inducted into the Hall of Fame?").qtype == "when"
+    assert analyse(scene + "Who produced the band's first album?").qtype == "who"
