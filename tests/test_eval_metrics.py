@@ -115,12 +115,17 @@ def test_table_and_markdown_show_baseline_threshold_and_failures(tmp_path):
 
 
 
+# The case files .ci/test gates, by name.
+CI_CASE_FILES = ("cases.jsonl", "heldout_sample.jsonl", "dev.jsonl", "heldout_news.jsonl", "fresh_news.jsonl",
+                 "fresh_news2.jsonl")
+
+
 def test_every_metric_a_committed_gate_checks_has_a_row_in_the_table():
     from byline.eval.report import ROW_ORDER
     from byline.eval.thresholds import DEFAULT_PATH
 
     known = set(engine_metrics([]))
-    for name in ("cases.jsonl", "heldout_sample.jsonl", "dev.jsonl", "heldout_news.jsonl", "fresh_news.jsonl"):
+    for name in CI_CASE_FILES:
         assert {lim.metric for lim in load_limits(DEFAULT_PATH, known, Path(name))} <= set(ROW_ORDER), name
 
 GATED = """
@@ -152,6 +157,6 @@ def test_the_committed_gates_cover_every_case_file_ci_runs():
     from byline.eval.thresholds import DEFAULT_PATH
 
     known = set(engine_metrics([]))
-    for name in ("cases.jsonl", "heldout_sample.jsonl", "dev.jsonl", "heldout_news.jsonl", "fresh_news.jsonl"):
+    for name in CI_CASE_FILES:
         limits = load_limits(DEFAULT_PATH, known, Path(name))
         assert {lim.metric for lim in limits} >= {"fact_accuracy", "decline_accuracy", "false_decline_rate"}
