@@ -41,9 +41,9 @@ MEASURE_HEADS = {
     "year": DATES, "date": DATES, "day": DATES, "month": DATES, "decade": DATES,
     "century": DATES, "time": DATES, "period": DATES, "era": DATES, "week": DATES,
     "age": {"DATE", "CARDINAL"},
-    "fine": {"MONEY"}, "penalty": {"MONEY"}, "fee": {"MONEY"}, "salary": {"MONEY"}, "budget": {"MONEY"},
+    "fine": {"MONEY"}, "fee": {"MONEY"}, "salary": {"MONEY"}, "budget": {"MONEY"},
     "rate": {"PERCENT", "CARDINAL"}, "magnitude": {"CARDINAL", "QUANTITY"}, "population": {"CARDINAL"},
-    "score": {SCORE},
+    "score": {SCORE, "PERCENT", "CARDINAL"},  # a game's, or a rating's ("93%"), or a test's ("scored 90")
 }
 # Category nouns per entity label (OntoNotes' own definitions, spelled out as the words questions use for
 # them), compared with the head phrase by MiniLM (see ``HeadTyper``). A head is typed by its nearest

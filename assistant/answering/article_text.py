@@ -19,6 +19,8 @@ from assistant.sentences import Span, split_spans
 from assistant.store import Store
 from assistant.types import Article
 
+_ISO_MONTH = re.compile(r"\d{4}-\d{2}(?:-\d{2}|$|T)")  # "2022-07-26", "2022-07": the month is known
+
 MAX_CACHED_ARTICLES = 2048  # the least recently used go first
 
 
@@ -131,8 +133,8 @@ class ArticleText:
     def vocabulary(self) -> frozenset[str]:
         """Every term of the article and its title, publication and date, with the month of that date
         by name: an article dated 2022-07-26 is about July 2022 though its text may never say "July"."""
-        day = published_date(self.article.published)
-        month = day.strftime("%B") if day and len(self.article.published or "") >= 7 else ""
+        day = published_date(self.article.published) if _ISO_MONTH.match(self.article.published or "") else None
+        month = day.strftime("%B") if day else ""
         return frozenset(index_terms(f"{self.header} {month}\n{self.article.text}"))
 
     def spells_out(self, acronym: str) -> bool:

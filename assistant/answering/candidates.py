@@ -64,6 +64,10 @@ REFERENT_REACH = 2  # sentences back in which a pronoun's person is looked for
 _THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|HE|SHE|HIS)\b|^\W*Her\b")
 # Labels of values, not names: they answer "when" and "how many", never "which missiles".
 VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", SCORE})
+# A year a sentence measures from rather than happens in ("its first title since 1986", "the most
+# since the 2016 election"): it does not date what the sentence reports.
+_REFERENCE_YEAR = re.compile(r"\b(?:since|until|till|before|after|than)\s+(?:[\w’'-]+\s+){0,2}?(?:1[89]|20)\d\d\b",
+                             re.IGNORECASE)
 # A game's result: two numbers of up to three digits joined by a hyphen or dash ("39-38", "84–82"),
 # not part of a longer figure, date or range of years, nor a team's record: in brackets ("Princeton
 # Tigers (11-1)") or after a verb of being or moving to ("are 2-1 in home games", "improved to 8-4").
@@ -260,7 +264,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         if _asks(sentence):
             continue  # "What is Spotify Wrapped?" names a topic, it does not answer anything
         referent = _referent(s.doc, s.index) if atype.weight("PERSON") * scoring.pronoun_fit > 0 else None
-        stated = years_covered(sentence) if scoring.asked_year else set()
+        stated = years_covered(_REFERENCE_YEAR.sub(" ", sentence)) if scoring.asked_year else set()
         dated = scoring.other_year_fit if stated and scoring.asked_year not in stated else 1.0
         anchors = _anchor_positions(s.doc, s.index, question_stems)
 
@@ -284,7 +288,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             start, end = _trimmed(s.doc.article.text, start, end)
             fit = atype.weight(label)
             if _described_as(s.doc.article.text, end, label, kind_stems) \
-                    or _named_with_kind(s.doc.article.text, start, end, label, kind_noun):
+                    or _named_with_kind(s.doc.article.text, start, end, label, kind_noun, atype):
                 fit = 1.0  # "ATACMS, U.S.-provided long-range missiles": the text says what it is
             fit *= dated  # "In February 2019, 154 died in Assam" does not say who died in 2022
             if fit <= 0:
@@ -485,15 +489,20 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _closes_a_quote(text: str, at: int) -> bool:
-    """The quote at ``at`` closes one opened earlier on its line: for a straight quote, an odd number of
-    them stand before it there, apostrophes ("It's") not counted."""
+    """The quote at ``at`` closes a quoted title opened earlier on its line: the word it ends is a
+    whole word (four letters or more: "N'Golo", "Ja'Marr", "O'Brien" open with a short prefix), and for
+    a straight quote an odd number of quotes open a word before it there (a possessive "Bengals'" or an
+    apostrophe "It's" opens nothing)."""
+    word = re.search(r"[A-Za-z]*$", text[max(0, at - 30):at]).group()
+    if len(word) < 4:
+        return False
     line = text[text.rfind("\n", 0, at) + 1:at]
     quote = text[at]
     opener = _OPENER_OF[quote]
     if opener == quote:
-        quotes = [i for i, c in enumerate(line) if c == quote
-                  and not (line[i - 1:i].isalnum() and line[i + 1:i + 2].isalnum())]
-        return len(quotes) % 2 == 1
+        opening = [i for i, c in enumerate(line) if c == quote
+                   and not line[i - 1:i].isalnum() and line[i + 1:i + 2].isalnum()]
+        return len(opening) % 2 == 1
     return line.rfind(opener) > line.rfind(quote)
 
 
@@ -537,12 +546,16 @@ def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -
             and stem_all(found[-1:])[0] in kind_stems)
 
 
-def _named_with_kind(text: str, start: int, end: int, label: str, kind_noun: str) -> bool:
+def _named_with_kind(text: str, start: int, end: int, label: str, kind_noun: str, atype: AnswerType) -> bool:
     """The kind asked for stands right before the name ("backup quarterback Cooper Rush", "the
     supermarket chain Rewe", "the planet Uranus"): news says what a name is that way, and says it of
     kinds ("quarterback", "chain") MiniLM's typing of a lone word misses. Only names, and only before:
-    a name before a kind mostly qualifies it ("a familiar Delaware restaurant, Bardea Food & Drink")."""
+    a name before a kind mostly qualifies it ("a familiar Delaware restaurant, Bardea Food & Drink").
+    A person after a kind of thing that is no person is mostly who acted on it ("the country Vladimir
+    Putin invaded")."""
     if not kind_noun or label in VALUE_LABELS:
+        return False
+    if label == "PERSON" and atype.labels and "PERSON" not in atype.labels:
         return False
     before = re.search(r"([A-Za-z-]+)\s+$", text[max(0, start - 30):start])
     return before is not None and stem_all([before.group(1).lower()])[0] == kind_noun

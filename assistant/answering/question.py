@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.answering import features
+from assistant.sentences import split_spans
 from assistant.retrieval.terms import (POSSESSIVE_END, QUESTION_WORDS, STOPWORDS, YEAR, query_terms, stem_all,
                                       term_present, words)
 
@@ -55,6 +56,10 @@ _EDITION = re.compile(r"(?<![\w.])\d+(?:st|nd|rd|th)(?=\s+[A-Z])")
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 
 
+# News style spells out first to ninth ("the First Amendment", "its Second Circuit ruling").
+_SPELLED_ORDINALS = dict(zip("123456789", stem_all("first second third fourth fifth sixth seventh eighth ninth".split())))
+
+
 @dataclass(frozen=True)
 class Key:
     """A name, year, edition ("81st") or number from the question; ``stems`` are what evidence must contain."""
@@ -69,6 +74,9 @@ class Key:
         "McCarthy" for "Kevin McCarthy"); an acronym may be spelled out there."""
         if self.kind == "year":
             return self.surface in doc.years
+        if self.kind == "edition" and self.surface[:-2] in _SPELLED_ORDINALS:  # AP style: "First Amendment"
+            if term_present(_SPELLED_ORDINALS[self.surface[:-2]], doc.vocabulary):
+                return True
         if all(term_present(t, doc.vocabulary) for t in self.stems):
             return True
         if self.kind == "name" and len(self.stems) > 1 and len(self.stems[-1]) > 3 \
@@ -138,14 +146,12 @@ def confirmed_by_parse(question: Question, parsed) -> Question:
     return replace(question, keys=keys) if len(keys) != len(question.keys) else question
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘\"'])")
-
-
 def _asking_sentence(text: str) -> str:
     """The sentence that asks, in a quiz question that first sets the scene ("Lou Reed, who has died at
     71, co-founded the Velvet Underground. In what year was the band inducted ...?"): the last one with
-    a question word, so a "who" in the scene does not make it a who-question."""
-    sentences = _SENTENCE_BREAK.split(text.strip())
+    a question word, so a "who" in the scene does not make it a who-question. The articles' sentence
+    splitter is used, which knows "U.S." and "Dr." end no sentence."""
+    sentences = [text[span.start:span.end] for span in split_spans(text)]
     return next((s for s in reversed(sentences) if _LEAD.search(s)), text)
 
 

@@ -36,6 +36,7 @@ _THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DECADE = re.compile(r"\b((?:1[89]|20)\d)0[’']?s\b")
+_SEASON = re.compile(r"\b(1[89]|20)(\d\d)[-–/](\d\d)\b")
 YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|through|and|until)\s*((?:19|20)\d\d)\b")
 
 
@@ -99,8 +100,8 @@ def query_terms(text: str) -> list[str]:
 
 
 def years_covered(text: str) -> set[str]:
-    """Years the text mentions, including those inside ranges ("from 2016-2018" covers 2017) and
-    decades ("the 1880s" covers 1880 to 1889)."""
+    """Years the text mentions, including those inside ranges ("from 2016-2018" covers 2017), seasons
+    ("2022-23" covers 2023) and decades ("the 1880s" covers 1880 to 1889)."""
     years = set(YEAR.findall(text))
     for decade in _DECADE.findall(text):
         years.update(f"{decade}{d}" for d in range(10))
@@ -108,6 +109,9 @@ def years_covered(text: str) -> set[str]:
         lo, hi = int(low), int(high)
         if 0 < hi - lo <= 30:
             years.update(str(y) for y in range(lo, hi + 1))
+    for century, decade, end in _SEASON.findall(text):  # "the 2022-23 season" ends in 2023
+        if int(end) == (int(decade) + 1) % 100:
+            years.add(str(int(century + decade) + 1))
     return years
 
 

@@ -25,8 +25,9 @@ def typed(question, typer):
     ("How many years in a row was Cambodia on the watch list?", {"CARDINAL", "QUANTITY"} | DATES),
     ("How many centuries did the empire last?", {"CARDINAL", "QUANTITY"} | DATES),  # an irregular plural
     ("How long ago did the plant close?", DATES),  # a point in time, not a span: "in 1976"
-    ("What was the final score of the game between the Tigers and the Hens?", {"SCORE"}),
-    ("By what score did Ohio State beat Penn State?", {"SCORE"}),
+    ("What was the final score of the game between the Tigers and the Hens?", {"SCORE", "PERCENT", "CARDINAL"}),
+    ("By what score did Ohio State beat Penn State?", {"SCORE", "PERCENT", "CARDINAL"}),
+    ("What is the film's score on Rotten Tomatoes?", {"SCORE", "PERCENT", "CARDINAL"}),  # a rating: "93%"
     ("What magnitude did the survey give the earthquake?", {"CARDINAL", "QUANTITY"}),
     ("What is the maximum fine per passenger the department can impose?", {"MONEY"}),
 ])

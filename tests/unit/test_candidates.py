@@ -264,6 +264,13 @@ def test_a_name_the_text_gives_right_after_the_kind_asked_for_fits_fully():
     assert found[0].best.text == "Cooper Rush"
 
 
+def test_a_person_after_a_kind_of_thing_is_who_acted_on_it_not_one_of_them():
+    doc = article("a.txt", "Ukraine, the country Vladimir Putin invaded in February, asked its allies for tanks.")
+    found = candidates(AnswerType("which", frozenset({"GPE"}), "country", secondary=frozenset({"PERSON"})),
+                       "Which country was invaded in February?", every_sentence(doc))
+    assert found[0].best.text == "Ukraine"
+
+
 def test_a_name_before_the_kind_qualifies_it_and_is_not_of_that_kind():
     doc = article("a.txt", "Biden went with a familiar Delaware restaurant, Bardea Food & Drink, to cater the meals.")
     found = candidates(AnswerType("which", frozenset({"ORG", "FAC"}), "restaurant"),
@@ -292,6 +299,19 @@ def test_a_sentence_dated_to_another_year_than_the_question_s_does_not_answer_it
     dated = candidates(state, question, every_sentence(doc), asked_year="2022")
     assert plain[0].best.text == "Assam"  # the fuller match, in words, is the older story
     assert dated[0].best.text == "Gujarat"
+
+
+@pytest.mark.parametrize("text", [
+    "Argentina won the World Cup on Sunday, its first title since 1986. France had hoped to become the "
+    "first country to win back-to-back World Cup titles since Brazil.",
+    "The 2022-23 season ended with Argentina champions again. Brazil won it in 2002.",
+])
+def test_a_year_measured_from_or_a_season_s_end_still_dates_the_sentence(text):
+    doc = article("a.txt", text)
+    year = "2023" if "season" in text else "2022"
+    found = candidates(AnswerType("which", frozenset({"GPE"}), "country"), f"Which country won the {year} World Cup?",
+                       every_sentence(doc), asked_year=year)
+    assert found[0].best.text == "Argentina"
 
 
 def test_a_title_and_its_opening_words_are_one_answer_shown_in_full_without_quotes():
@@ -356,6 +376,9 @@ def test_an_opening_quote_inside_a_name_is_left_out():
     ("Conan O'Brien", "Conan O'Brien"),  # an apostrophe in a name closes nothing
     ("It's Shaquille O'Neal", "It's Shaquille O'Neal"),
     ("Rep. D’Angelo", "Rep. D’Angelo"),
+    ("The Bengals' star receiver Ja'Marr Chase", "The Bengals' star receiver Ja'Marr Chase"),  # a possessive opens nothing
+    ("said: 'We will miss N'Golo Kante", "said: 'We will miss N'Golo Kante"),  # a short prefix is no title
+    ("said: ‘We will miss N’Golo Kante", "said: ‘We will miss N’Golo Kante"),
 ])
 def test_a_title_s_closing_quote_glued_to_a_name_is_cut_off(text, name):
     start, end = _trimmed(text, 0, len(text))

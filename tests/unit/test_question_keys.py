@@ -46,9 +46,23 @@ def test_a_month_the_question_names_is_found_in_an_article_dated_in_it():
     assert july.found_in(article("a.txt", text, published="2022-07-26"))
     assert not july.found_in(article("b.txt", text, published="2022-08-02"))
     assert not july.found_in(article("c.txt", text, published="2022"))
+    january = next(k for k in analyse("Where did 36 people die in January 2022?").keys if k.surface == "January")
+    assert not january.found_in(article("d.txt", text, published="2022/07/26"))  # not a date it can read
 
 
 def test_a_who_in_the_sentence_that_sets_the_scene_does_not_make_a_who_question():
     scene = "Lou Reed, who has died at 71, co-founded the Velvet Underground. "
     assert analyse(scene + "In what year was the band inducted into the Hall of Fame?").qtype == "when"
     assert analyse(scene + "Who produced the band's first album?").qtype == "who"
+
+
+def test_an_abbreviation_does_not_end_the_asking_sentence():
+    assert analyse("Who did the U.S. Senate confirm as ambassador?").focus == ["ambassador"]
+
+
+def test_an_edition_written_out_in_words_is_found():
+    """News style spells out first to ninth: "the First Amendment" answers for "1st"."""
+    from tests.helpers.articles import article
+    first = next(k for k in analyse("Which court ruled on the 1st Amendment case?").keys if k.kind == "edition")
+    assert first.found_in(article("a.txt", "The First Amendment protects speech."))
+    assert not first.found_in(article("b.txt", "The Second Amendment is about guns."))
