@@ -70,19 +70,30 @@ class Key:
 
     def found_in(self, doc) -> bool:
         """Whether an article (``ArticleText``) mentions this key: every word of it (stems, so
-        inflections and possessives meet), or the last word of a longer name ("Lilly" for "Eli Lilly",
-        "McCarthy" for "Kevin McCarthy"); an acronym may be spelled out there."""
+        inflections and possessives meet; a name's words through ``_name_word_in``), or the last word
+        of a longer name ("Lilly" for "Eli Lilly", "McCarthy" for "Kevin McCarthy") when the article
+        never writes it as a common word ("prize" of "Booker Prize" is one); an acronym may be spelled
+        out there."""
         if self.kind == "year":
             return self.surface in doc.years
         if self.kind == "edition" and self.surface[:-2] in _SPELLED_ORDINALS:  # AP style: "First Amendment"
             if term_present(_SPELLED_ORDINALS[self.surface[:-2]], doc.vocabulary):
                 return True
-        if all(term_present(t, doc.vocabulary) for t in self.stems):
+        if self.kind != "name":
+            return all(term_present(t, doc.vocabulary) for t in self.stems)
+        if all(_name_word_in(t, doc) for t in self.stems):
             return True
-        if self.kind == "name" and len(self.stems) > 1 and len(self.stems[-1]) > 3 \
-                and term_present(self.stems[-1], doc.vocabulary):
+        if len(self.stems) > 1 and len(self.stems[-1]) > 3 and _name_word_in(self.stems[-1], doc) \
+                and self.stems[-1] not in doc.common_words:
             return True
         return _ACRONYM.fullmatch(self.surface) is not None and doc.spells_out(self.surface)
+
+
+def _name_word_in(stem: str, doc) -> bool:
+    """A word of a name is in the article as written, or as a name sharing its stem's beginning
+    ("Thai" meets "Thailand"); a common word of the article that begins the same way does not ("Booker"
+    is no "book")."""
+    return stem in doc.vocabulary or term_present(stem, doc.name_vocabulary)
 
 
 @dataclass(frozen=True)

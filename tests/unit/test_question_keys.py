@@ -66,3 +66,13 @@ def test_an_edition_written_out_in_words_is_found():
     first = next(k for k in analyse("Which court ruled on the 1st Amendment case?").keys if k.kind == "edition")
     assert first.found_in(article("a.txt", "The First Amendment protects speech."))
     assert not first.found_in(article("b.txt", "The Second Amendment is about guns."))
+
+
+def test_a_name_is_not_found_through_a_common_word_that_begins_like_it():
+    """"Booker" is no "book", and "prize" alone is no "Booker Prize"; "Thai" still meets "Thailand"."""
+    from tests.helpers.articles import article
+    emmys = article("a.txt", "The satire won the prize for best limited series and a book award. She lives in Thailand.")
+    booker, = [k for k in analyse("Which novel won the Booker Prize?").keys if k.kind == "name"]
+    thai, = [k for k in analyse("Which Thai city was flooded?").keys if k.kind == "name"]
+    assert not booker.found_in(emmys)
+    assert thai.found_in(emmys)
