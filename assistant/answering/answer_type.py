@@ -79,6 +79,7 @@ LABEL_PROTOTYPES = {
 }
 HEAD_MIN_SIMILARITY = 0.5  # below this the head noun is typed as a plain noun phrase
 HEAD_MARGIN = 0.08  # labels this close to the best one are accepted too
+HEAD_WORD_SIMILARITY = 0.7  # a head noun this near a category word types a phrase MiniLM could not
 # Labels this close to the best are accepted at a discount: the small entity recogniser often gives a
 # show's title ORG or PERSON rather than WORK_OF_ART.
 HEAD_SECONDARY_MARGIN = 0.15
@@ -172,6 +173,13 @@ class HeadTyper:
             if len(self._cache) < 4096:
                 self._cache[head] = found
         return found
+
+    def nearest(self, head: str) -> tuple[str, float]:
+        """The label of the category word ``head`` is nearest, and that cosine."""
+        labels, vectors = self._prototypes()
+        similarity = vectors @ np.asarray(self._encoder.encode([head]))[0]
+        best = int(np.argmax(similarity))
+        return labels[best], float(similarity[best])
 
     def _prototypes(self) -> tuple[list[str], np.ndarray]:
         """Each category word's label and its MiniLM vector, encoded once (under the lock: server
@@ -319,6 +327,11 @@ def _typed_head(word: str, head, typer: HeadTyper | None) -> AnswerType:
     if features.POSITION.fullmatch(head.text):
         return AnswerType(word, PEOPLE, phrase)  # "which minister": the office's holder, a person
     labels, secondary = typer.typed(phrase) if typer is not None else (frozenset(), frozenset())
+    if not labels and typer is not None and phrase != head.text and typer.nearest(phrase)[0] != NOUN_PHRASE \
+            and typer.nearest(head.text)[1] >= HEAD_WORD_SIMILARITY:
+        # The modifiers pulled the phrase away from every kind ("Egyptian resort city" sits between
+        # "hotel" and "city"): its head noun, when it is all but a category word itself, says which.
+        labels, secondary = typer.typed(head.text)
     secondary |= GROUPS if labels == PEOPLE else (PEOPLE if "ORG" in labels else frozenset())
     if "FAC" in labels:
         secondary |= {"ORG"}  # a restaurant, hotel or hospital is often tagged by the business that runs it

@@ -65,6 +65,11 @@ def test_a_news_trade_asks_for_the_person_not_the_outlet(question, typer):
     assert typed(question, typer).labels == PEOPLE
 
 
+def test_a_phrase_its_modifiers_pull_away_from_every_kind_is_typed_by_its_head_noun(typer):
+    """"Egyptian resort city" sits between "hotel" and "city", near neither; "city" is a category word."""
+    assert "GPE" in typed("In which Egyptian resort city is the climate summit being held?", typer).labels
+
+
 def test_a_head_that_resembles_no_label_asks_for_a_noun_phrase(typer):
     found = typed("Sky Brown has become the UK's first world champion in which sport?", typer)
     assert found.short and not found.labels and found.head == "sport"
