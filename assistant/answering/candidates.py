@@ -277,6 +277,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                      * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
             if scoring.cloze and pronoun_at is None:
                 score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot)
+            if label in PLACE_LABELS and _ends_with_kind(s.doc.article.text[start:end], kind_noun):
+                score *= 1.0 + scoring.cloze  # the asked kind is in the slot, as one cloze word
             introduced = 1.0
             if atype.naming and pronoun_at is None and _introduced(s.doc.article.text, sentence_start, start, end,
                                                                    scoring.described - kind_stems):
@@ -544,6 +546,12 @@ def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -
     found = words(phrase)
     return (0 < len(found) <= APPOSITION_WORDS and not _POSSESSIVE_START.search(phrase)
             and stem_all(found[-1:])[0] in kind_stems)
+
+
+def _ends_with_kind(name: str, kind_noun: str) -> bool:
+    """A place's name ends with the kind of place asked for ("San Bernardino County" for "which
+    county", "Kandal province" for "which province"): the name says it is one."""
+    return bool(kind_noun) and stem_all(words(name)[-1:]) == [kind_noun]
 
 
 def _named_with_kind(text: str, start: int, end: int, label: str, kind_noun: str, atype: AnswerType) -> bool:

@@ -271,6 +271,13 @@ def test_a_person_after_a_kind_of_thing_is_who_acted_on_it_not_one_of_them():
     assert found[0].best.text == "Ukraine"
 
 
+def test_a_place_named_with_the_kind_asked_for_wins_over_another_place_beside_it():
+    doc = article("a.txt", "The wildfire broke out near Los Angeles, in San Bernardino County.")
+    found = candidates(AnswerType("which", frozenset({"GPE"}), "county"), "In which county did the wildfire break out?",
+                       every_sentence(doc), cloze=0.3)
+    assert found[0].best.text == "San Bernardino County"
+
+
 def test_a_name_before_the_kind_qualifies_it_and_is_not_of_that_kind():
     doc = article("a.txt", "Biden went with a familiar Delaware restaurant, Bardea Food & Drink, to cater the meals.")
     found = candidates(AnswerType("which", frozenset({"ORG", "FAC"}), "restaurant"),
