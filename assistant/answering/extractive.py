@@ -21,7 +21,7 @@ from assistant.answering.question import COUNT, ROLE, WHAT, WHEN, WHERE, WHO, WH
 from assistant.retrieval.hybrid import Candidate
 from assistant.retrieval.keyword import KeywordIndex
 from assistant.answering.article_text import ArticleText
-from assistant.retrieval.terms import index_terms, term_present, years_covered
+from assistant.retrieval.terms import YEAR, index_terms, term_present, years_covered
 from assistant.settings import Settings
 from assistant.types import Answer, ShortAnswer
 
@@ -329,6 +329,9 @@ def answer_pieces(text: str) -> list[str]:
     return [p if i == 0 else f" {p}" for i, p in enumerate(parts)]
 
 
+_WHEN_UNIT = re.compile(r"\b(?:what|which) (month|year)s?\b", re.IGNORECASE)
+
+
 def type_fit(question: Question, text: str) -> float:
     """How well a sentence holds what the question type asks for, 0..1."""
     qtype = question.qtype
@@ -339,6 +342,11 @@ def type_fit(question: Question, text: str) -> float:
             return 1.0
         return 0.4 if term_present(question.head, frozenset(index_terms(text))) else 0.1
     if qtype == WHEN:
+        unit = _WHEN_UNIT.search(question.text)
+        if unit is not None and unit.group(1).lower() == "month":  # "Wednesday" says no month
+            return 1.0 if features.names_month(text) else 0.0
+        if unit is not None:  # a year
+            return 1.0 if YEAR.search(text) else 0.0
         return 1.0 if features.has_date(text) else 0.0
     if qtype == ROLE:
         return 1.0 if features.has_role(text) else 0.0

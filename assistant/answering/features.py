@@ -89,6 +89,11 @@ def has_date(text: str) -> bool:
     return bool(_DATE.search(text))
 
 
+def names_month(text: str) -> bool:
+    """A month by name or abbreviation, capitalised as written ("in March", "Feb. 19"; not "may")."""
+    return any(w.lower() in MONTHS for w in re.findall(r"\b[A-Z][a-z]+\b", text))
+
+
 def counts(text: str) -> list[str]:
     """Numbers that can answer "how many": not years, not the day in "July 26"."""
     day_spans = [m.span() for m in _DATE.finditer(text)]
