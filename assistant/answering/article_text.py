@@ -14,12 +14,12 @@ from collections import OrderedDict
 from functools import cached_property
 
 from assistant.retrieval.dates import published_date
-from assistant.retrieval.terms import acronym_expanded, index_terms, name_key, stem_all, years_covered
+from assistant.retrieval.terms import acronym_expanded, index_terms, name_key, years_covered
 from assistant.sentences import Span, split_spans
 from assistant.store import Store
 from assistant.types import Article
 
-_LOWER_WORD = re.compile(r"(?<=[a-z,;] )[a-z][a-z-]{3,}\b")  # a lower-case word after another word
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*")
 _ISO_MONTH = re.compile(r"\d{4}-\d{2}(?:-\d{2}|$|T)")  # "2022-07-26", "2022-07": the month is known
 
 MAX_CACHED_ARTICLES = 2048  # the least recently used go first
@@ -139,15 +139,10 @@ class ArticleText:
         return frozenset(index_terms(f"{self.header} {month}\n{self.article.text}"))
 
     @cached_property
-    def common_words(self) -> frozenset[str]:
-        """Stems of the words the article writes in lower case inside a sentence: common words, not
-        names ("prize", "awards"; never "McCarthy")."""
-        return frozenset(stem_all(_LOWER_WORD.findall(self.article.text)))
-
-    @cached_property
     def name_vocabulary(self) -> frozenset[str]:
-        """The vocabulary without the article's common words: what its names, numbers and dates give."""
-        return self.vocabulary - self.common_words
+        """Stems of the words the article or its title writes capitalised: the words of its names
+        ("Greene", "Bills", "Thailand"), not words it only writes in lower case ("prize", "book")."""
+        return frozenset(index_terms(" ".join(_CAPITALISED.findall(f"{self.header}\n{self.article.text}"))))
 
     def spells_out(self, acronym: str) -> bool:
         """Whether the article spells out ``acronym`` ("TIP": "Trafficking in Persons")."""

@@ -66,7 +66,7 @@ _THIRD_PERSON = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]is|HE|SHE|HIS)\b|^\W*Her\b")
 VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", SCORE})
 # A year a sentence measures from rather than happens in ("its first title since 1986", "the most
 # since the 2016 election"): it does not date what the sentence reports.
-_REFERENCE_YEAR = re.compile(r"\b(?:since|until|till|before|after|than)\s+(?:[\w’'-]+\s+){0,2}?(?:1[89]|20)\d\d\b",
+_REFERENCE_YEAR = re.compile(r"\b(?:since|before|after|than)\s+(?:[\w’'-]+\s+){0,2}?(?:1[89]|20)\d\d\b",
                              re.IGNORECASE)
 # A game's result: two numbers of up to three digits joined by a hyphen or dash ("39-38", "84–82"),
 # not part of a longer figure, date or range of years, nor a team's record: in brackets ("Princeton
@@ -491,12 +491,13 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _closes_a_quote(text: str, at: int) -> bool:
-    """The quote at ``at`` closes a quoted title opened earlier on its line: the word it ends is a
-    whole word (four letters or more: "N'Golo", "Ja'Marr", "O'Brien" open with a short prefix), and for
+    """The quote at ``at`` closes a quoted title opened earlier on its line: for a quote that is also
+    an apostrophe, the word it ends is a whole word (four letters or more: "N'Golo", "Ja'Marr",
+    "O'Brien" open with a short prefix), and for
     a straight quote an odd number of quotes open a word before it there (a possessive "Bengals'" or an
     apostrophe "It's" opens nothing)."""
     word = re.search(r"[A-Za-z]*$", text[max(0, at - 30):at]).group()
-    if len(word) < 4:
+    if text[at] in "'’" and len(word) < 4:  # only these two are also apostrophes
         return False
     line = text[text.rfind("\n", 0, at) + 1:at]
     quote = text[at]
@@ -548,6 +549,13 @@ def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -
             and stem_all(found[-1:])[0] in kind_stems)
 
 
+def _verb_follows(text: str, end: int) -> bool:
+    """The word after the name is a lower-case word that is no function word ("invaded" in "the country
+    Vladimir Putin invaded"): the name opens a clause about the thing rather than naming it."""
+    after = re.match(r"\s+([a-z][a-z-]*)", text[end:end + 30])
+    return after is not None and after.group(1) not in STOPWORDS
+
+
 def _ends_with_kind(name: str, kind_noun: str) -> bool:
     """A place's name ends with the kind of place asked for ("San Bernardino County" for "which
     county", "Kandal province" for "which province"): the name says it is one."""
@@ -559,11 +567,11 @@ def _named_with_kind(text: str, start: int, end: int, label: str, kind_noun: str
     supermarket chain Rewe", "the planet Uranus"): news says what a name is that way, and says it of
     kinds ("quarterback", "chain") MiniLM's typing of a lone word misses. Only names, and only before:
     a name before a kind mostly qualifies it ("a familiar Delaware restaurant, Bardea Food & Drink").
-    A person after a kind of thing that is no person is mostly who acted on it ("the country Vladimir
-    Putin invaded")."""
+    A person opening a clause after a kind of thing that is no person is who acted on it ("the country
+    Vladimir Putin invaded"); "the fashion brand Ralph Lauren on Monday" still names the brand."""
     if not kind_noun or label in VALUE_LABELS:
         return False
-    if label == "PERSON" and atype.labels and "PERSON" not in atype.labels:
+    if label == "PERSON" and atype.labels and "PERSON" not in atype.labels and _verb_follows(text, end):
         return False
     before = re.search(r"([A-Za-z-]+)\s+$", text[max(0, start - 30):start])
     return before is not None and stem_all([before.group(1).lower()])[0] == kind_noun

@@ -21,7 +21,7 @@ from assistant.answering.question import COUNT, ROLE, WHAT, WHEN, WHERE, WHO, WH
 from assistant.retrieval.hybrid import Candidate
 from assistant.retrieval.keyword import KeywordIndex
 from assistant.answering.article_text import ArticleText
-from assistant.retrieval.terms import YEAR, index_terms, term_present, years_covered
+from assistant.retrieval.terms import index_terms, term_present, years_covered
 from assistant.settings import Settings
 from assistant.types import Answer, ShortAnswer
 
@@ -346,7 +346,7 @@ def type_fit(question: Question, text: str) -> float:
         if unit is not None and unit.group(1).lower() == "month":  # "Wednesday" says no month
             return 1.0 if features.names_month(text) else 0.0
         if unit is not None:  # a year
-            return 1.0 if YEAR.search(text) else 0.0
+            return 1.0 if features.names_year(text) else 0.0
         return 1.0 if features.has_date(text) else 0.0
     if qtype == ROLE:
         return 1.0 if features.has_role(text) else 0.0

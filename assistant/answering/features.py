@@ -85,13 +85,29 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z’'-]+(?:\s+[A-Z][a-zA-Z’'-]+)*")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Minister|Director|Chairman|Spokesperson|President)\.?\s+[A-Z][a-z]+")
 
 
+_RELATIVE_UNIT = re.compile(r"\b(?:last|this|next|that|the same|the previous|the following) (month|year)\b", re.I)
+_ISO_DATE = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d\b")
+_YEARISH = re.compile(r"\b(?:1[89]|20)\d\d(?:s\b|\b)|(?<!\w)['’]\d\d\b")
+
+
 def has_date(text: str) -> bool:
     return bool(_DATE.search(text))
 
 
 def names_month(text: str) -> bool:
-    """A month by name or abbreviation, capitalised as written ("in March", "Feb. 19"; not "may")."""
-    return any(w.lower() in MONTHS for w in re.findall(r"\b[A-Z][a-z]+\b", text))
+    """A month by name or abbreviation, capitalised as written ("in March", "Feb. 19", "MAY 5"; not
+    "may"), or said relative to now ("last month"), or in an ISO date."""
+    return (any(w.lower() in MONTHS for w in re.findall(r"\b[A-Z][A-Za-z]+\b", text))
+            or "month" in _relative_units(text) or bool(_ISO_DATE.search(text)))
+
+
+def names_year(text: str) -> bool:
+    """A year ("2020", "the 1990s", "'98"), or one said relative to now ("last year")."""
+    return bool(_YEARISH.search(text)) or "year" in _relative_units(text)
+
+
+def _relative_units(text: str) -> set[str]:
+    return {unit.lower() for unit in _RELATIVE_UNIT.findall(text)}
 
 
 def counts(text: str) -> list[str]:

@@ -71,27 +71,26 @@ class Key:
     def found_in(self, doc) -> bool:
         """Whether an article (``ArticleText``) mentions this key: every word of it (stems, so
         inflections and possessives meet; a name's words through ``_name_word_in``), or the last word
-        of a longer name ("Lilly" for "Eli Lilly", "McCarthy" for "Kevin McCarthy") when the article
-        never writes it as a common word ("prize" of "Booker Prize" is one); an acronym may be spelled
-        out there."""
+        of a longer name ("Lilly" for "Eli Lilly", "Greene" for "Rep. Marjorie Taylor Greene") when the
+        article writes it capitalised, as a name ("prize" of "Booker Prize" in lower case is none); an
+        acronym may be spelled out there."""
         if self.kind == "year":
             return self.surface in doc.years
         if self.kind == "edition" and self.surface[:-2] in _SPELLED_ORDINALS:  # AP style: "First Amendment"
-            if term_present(_SPELLED_ORDINALS[self.surface[:-2]], doc.vocabulary):
+            if _SPELLED_ORDINALS[self.surface[:-2]] in doc.name_vocabulary:
                 return True
         if self.kind != "name":
             return all(term_present(t, doc.vocabulary) for t in self.stems)
         if all(_name_word_in(t, doc) for t in self.stems):
             return True
-        if len(self.stems) > 1 and len(self.stems[-1]) > 3 and _name_word_in(self.stems[-1], doc) \
-                and self.stems[-1] not in doc.common_words:
+        if len(self.stems) > 1 and len(self.stems[-1]) > 3 and term_present(self.stems[-1], doc.name_vocabulary):
             return True
         return _ACRONYM.fullmatch(self.surface) is not None and doc.spells_out(self.surface)
 
 
 def _name_word_in(stem: str, doc) -> bool:
-    """A word of a name is in the article as written, or as a name sharing its stem's beginning
-    ("Thai" meets "Thailand"); a common word of the article that begins the same way does not ("Booker"
+    """A word of a name is in the article as written, or as a capitalised word sharing its stem's
+    beginning ("Thai" meets "Thailand"); a lower-case word that begins the same way does not ("Booker"
     is no "book")."""
     return stem in doc.vocabulary or term_present(stem, doc.name_vocabulary)
 
@@ -157,12 +156,18 @@ def confirmed_by_parse(question: Question, parsed) -> Question:
     return replace(question, keys=keys) if len(keys) != len(question.keys) else question
 
 
+# A capitalised question word after a full stop opens the question even after an abbreviation ("a band
+# that toured the U.S. In what year ...?"), which the sentence splitter keeps going over.
+_WH_OPENS = re.compile(r"(?<=[.!?])\s+(?=(?:In|On|At|For|By|From|To) (?:what|which|whom|whose)\b"
+                       r"|(?:What|Which|Who|Whom|Whose|When|Where|Why|How)\b)")
+
+
 def _asking_sentence(text: str) -> str:
     """The sentence that asks, in a quiz question that first sets the scene ("Lou Reed, who has died at
     71, co-founded the Velvet Underground. In what year was the band inducted ...?"): the last one with
     a question word, so a "who" in the scene does not make it a who-question. The articles' sentence
     splitter is used, which knows "U.S." and "Dr." end no sentence."""
-    sentences = [text[span.start:span.end] for span in split_spans(text)]
+    sentences = [part for span in split_spans(text) for part in _WH_OPENS.split(text[span.start:span.end])]
     return next((s for s in reversed(sentences) if _LEAD.search(s)), text)
 
 

@@ -36,7 +36,7 @@ _THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DECADE = re.compile(r"\b((?:1[89]|20)\d)0[’']?s\b")
-_SEASON = re.compile(r"\b(1[89]|20)(\d\d)[-–/](\d\d)\b")
+_SEASON = re.compile(r"\b(1[89]|20)(\d\d)[-–/](\d\d)\b(?![-–/]\d)")  # not "2011-12-05"
 YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|through|and|until)\s*((?:19|20)\d\d)\b")
 
 

@@ -278,6 +278,14 @@ def test_a_place_named_with_the_kind_asked_for_wins_over_another_place_beside_it
     assert found[0].best.text == "San Bernardino County"
 
 
+def test_a_person_named_after_the_kind_still_names_one_when_no_clause_follows():
+    """"the fashion brand Ralph Lauren": spaCy calls the brand a person."""
+    doc = article("a.txt", "The company bought the fashion brand Ralph Lauren on Monday.")
+    found = candidates(AnswerType("which", frozenset({"ORG"}), "brand", secondary=frozenset({"PERSON"})),
+                       "Which brand did the company buy?", every_sentence(doc))
+    assert [c.best.fit for c in found if c.best.text == "Ralph Lauren"] == [1.0]
+
+
 def test_a_name_before_the_kind_qualifies_it_and_is_not_of_that_kind():
     doc = article("a.txt", "Biden went with a familiar Delaware restaurant, Bardea Food & Drink, to cater the meals.")
     found = candidates(AnswerType("which", frozenset({"ORG", "FAC"}), "restaurant"),
@@ -319,6 +327,13 @@ def test_a_year_measured_from_or_a_season_s_end_still_dates_the_sentence(text):
     found = candidates(AnswerType("which", frozenset({"GPE"}), "country"), f"Which country won the {year} World Cup?",
                        every_sentence(doc), asked_year=year)
     assert found[0].best.text == "Argentina"
+
+
+def test_a_range_of_years_with_until_still_dates_its_sentence():
+    doc = article("a.txt", "Jane Doe served as mayor of Harbour City from 2015 until 2019. "
+                           "John Roe also served as mayor of Harbour City.")
+    found = candidates(WHO, "Who was mayor of Harbour City in 2017?", every_sentence(doc), asked_year="2017")
+    assert found[0].best.text == "Jane Doe"
 
 
 def test_a_title_and_its_opening_words_are_one_answer_shown_in_full_without_quotes():
@@ -386,6 +401,7 @@ def test_an_opening_quote_inside_a_name_is_left_out():
     ("The Bengals' star receiver Ja'Marr Chase", "The Bengals' star receiver Ja'Marr Chase"),  # a possessive opens nothing
     ("said: 'We will miss N'Golo Kante", "said: 'We will miss N'Golo Kante"),  # a short prefix is no title
     ("said: ‘We will miss N’Golo Kante", "said: ‘We will miss N’Golo Kante"),
+    ('"Up"Pete Docter', "Pete Docter"),  # a double quote is never an apostrophe, however short the title
 ])
 def test_a_title_s_closing_quote_glued_to_a_name_is_cut_off(text, name):
     start, end = _trimmed(text, 0, len(text))

@@ -58,3 +58,9 @@ def test_recency_favours_the_days_just_before_as_of():
     assert recency.factor("2015-08-12") == pytest.approx(1.0, abs=1e-6)
     assert recency.factor(None) == 1.0
     assert recency.age_days("2023-08-20") == 5
+
+
+def test_a_season_covers_its_end_year_and_an_iso_date_is_no_season():
+    from assistant.retrieval.terms import years_covered
+    assert years_covered("the 2022-23 season") == {"2022", "2023"}
+    assert years_covered("on 2011-12-05") == {"2011"}

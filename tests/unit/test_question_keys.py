@@ -58,6 +58,8 @@ def test_a_who_in_the_sentence_that_sets_the_scene_does_not_make_a_who_question(
 
 def test_an_abbreviation_does_not_end_the_asking_sentence():
     assert analyse("Who did the U.S. Senate confirm as ambassador?").focus == ["ambassador"]
+    scene = "Lou Reed, who has died at 71, co-founded a band that toured the U.S. "
+    assert analyse(scene + "In what year was the band inducted?").qtype == "when"  # but a question word opens one
 
 
 def test_an_edition_written_out_in_words_is_found():
@@ -76,3 +78,10 @@ def test_a_name_is_not_found_through_a_common_word_that_begins_like_it():
     thai, = [k for k in analyse("Which Thai city was flooded?").keys if k.kind == "name"]
     assert not booker.found_in(emmys)
     assert thai.found_in(emmys)
+
+
+def test_a_name_s_last_word_written_as_a_name_is_found_though_the_article_also_uses_it_in_lower_case():
+    from tests.helpers.articles import article
+    text = "U.S. Representative Marjorie Taylor Greene said the resolution backs green energy."
+    greene, = [k for k in analyse("What did Rep. Marjorie Taylor Greene's resolution back?").keys if k.kind == "name"]
+    assert greene.found_in(article("a.txt", text))

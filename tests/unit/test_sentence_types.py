@@ -13,6 +13,10 @@ from assistant.answering.question import analyse
     ("In what year did the company announce it?", "The company announced it on Wednesday.", False),
     ("In what year did the company announce it?", "The company announced it in 2020.", True),
     ("When did the company announce it?", "The company announced it on Wednesday.", True),
+    ("In what year did the band form?", "The band formed last year in a garage.", True),
+    ("In what year did the band form?", "The band formed in the 1990s.", True),
+    ("In which month did the strike end?", "The strike ended last month.", True),
+    ("In which month did the strike end?", "The strike ended on 2022-11-08.", True),
 ])
 def test_a_month_or_year_question_needs_a_month_or_year_not_any_date(question, text, fits):
     assert (type_fit(analyse(question), text) >= 1.0) is fits
