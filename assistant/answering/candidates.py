@@ -744,7 +744,15 @@ def _counts(doc: ArticleText, start: int, end: int, counted: str) -> bool:
     after = words(doc.article.text[end:min(sentence.end, end + 60)])[:COUNT_REACH]
     before = words(doc.article.text[max(sentence.start, start - 80):start])[-2 * COUNT_REACH:]
     near = frozenset(stem_all(after + before))
-    return any(term_present(t, near) for t in stem_all(words(counted)))
+    return any(term_present(t, near) for t in stem_all(words(_counted_words(counted))))
+
+
+def _counted_words(counted: str) -> str:
+    """The words of what is counted that say what it is: its noun and its capitalised modifiers
+    ("Vietnamese" of "Vietnamese nationals"), not a lower-case one ("career" of "career rushing yards",
+    which "one career start" also has)."""
+    found = counted.split()
+    return " ".join([w for w in found[:-1] if w[:1].isupper()] + found[-1:])
 
 
 def _anchor_positions(doc: ArticleText, index: int, question_stems: frozenset[str]) -> list[int]:

@@ -329,6 +329,14 @@ def test_a_year_measured_from_or_a_season_s_end_still_dates_the_sentence(text):
     assert found[0].best.text == "Argentina"
 
 
+def test_a_lower_case_modifier_of_what_is_counted_does_not_make_a_number_count_it():
+    doc = article("a.txt", "His experience was limited to one career start. Harris finished with 12,120 rushing yards.")
+    counted = AnswerType("how many", frozenset({"CARDINAL", "QUANTITY"}), "career rushing yards")
+    fit = {c.best.text: c.best.fit for c in candidates(counted, "How many career rushing yards did Harris finish with?",
+                                                       every_sentence(doc))}
+    assert fit["12,120"] > fit["one"]
+
+
 def test_a_range_of_years_with_until_still_dates_its_sentence():
     doc = article("a.txt", "Jane Doe served as mayor of Harbour City from 2015 until 2019. "
                            "John Roe also served as mayor of Harbour City.")
