@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from assistant.answering import features
-from assistant.answering.answer_type import DURATION_STEMS, LABEL_PROTOTYPES, NAMING_VERBS, SCORE, AnswerType
+from assistant.answering.answer_type import (DURATION_STEMS, LABEL_PROTOTYPES, MEASURE_HEADS, NAMING_VERBS, SCORE,
+                                             AnswerType)
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import (POSSESSIVE_END, STOPWORDS, YEAR, YEAR_RANGE, index_terms, name_key,
@@ -308,7 +309,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                 fit *= scoring.qualified_role_fit
             if label in PLACE_LABELS and _another_kind_of_place(s.doc, start, end, key, atype.head):
                 fit *= scoring.qualified_role_fit  # "Washington state's" does not answer "which city"
-            counted = atype.wh == "how many" or (atype.wh == "how much" and label == "CARDINAL")
+            counted = (atype.wh == "how many" or (atype.wh == "how much" and label == "CARDINAL")
+                       or (label == "CARDINAL" and _a_measure_of_numbers(atype.head)))
             if counted and atype.head and not _counts(s.doc, start, end, atype.head):
                 fit *= scoring.unbound_count_fit
             add(start, end, label, key, fit)
@@ -735,6 +737,13 @@ def _a_duration(found: list[str]) -> bool:
     month", "this week", "every year"): the words that pick one out are the few English has, so listed."""
     return any(stem in DURATION_STEMS and not (i and found[i - 1] in _POINT_IN_TIME)
                for i, stem in enumerate(stem_all(found)))
+
+
+def _a_measure_of_numbers(head: str) -> bool:
+    """"What magnitude", "what population": a bare number answers only with the measure beside it
+    ("A 6.4 magnitude earthquake", not "at least two people")."""
+    found = words(head)[-1:]
+    return bool(found) and MEASURE_HEADS.get(found[0]) in ({"CARDINAL", "QUANTITY"}, {"CARDINAL"})
 
 
 def _counts(doc: ArticleText, start: int, end: int, counted: str) -> bool:

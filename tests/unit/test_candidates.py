@@ -337,6 +337,16 @@ def test_a_lower_case_modifier_of_what_is_counted_does_not_make_a_number_count_i
     assert fit["12,120"] > fit["one"]
 
 
+def test_a_number_answers_what_magnitude_only_with_the_measure_beside_it():
+    doc = article("a.txt", "A 6.4 magnitude earthquake struck Northern California's Eureka area early Tuesday, the "
+                           "US Geological Survey said, leaving at least two people dead.")
+    magnitude = AnswerType("what", frozenset({"CARDINAL", "QUANTITY"}), "magnitude")
+    found = candidates(magnitude, "The earthquake killed two people. What magnitude did the survey give it?",
+                       every_sentence(doc))
+    fit = {c.best.text: c.best.fit for c in found}
+    assert fit["6.4"] == 1.0 and fit["at least two"] < 1.0
+
+
 def test_a_range_of_years_with_until_still_dates_its_sentence():
     doc = article("a.txt", "Jane Doe served as mayor of Harbour City from 2015 until 2019. "
                            "John Roe also served as mayor of Harbour City.")
