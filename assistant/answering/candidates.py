@@ -493,11 +493,10 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _closes_a_quote(text: str, at: int) -> bool:
-    """The quote at ``at`` closes a quoted title opened earlier on its line: for a quote that is also
-    an apostrophe, the word it ends is a whole word (four letters or more: "N'Golo", "Ja'Marr",
-    "O'Brien" open with a short prefix), and for
-    a straight quote an odd number of quotes open a word before it there (a possessive "Bengals'" or an
-    apostrophe "It's" opens nothing)."""
+    """The quote at ``at`` closes a quoted title opened earlier on its line. For a quote that is also
+    an apostrophe, the word it ends is a whole word (four letters or more: "N'Golo", "Ja'Marr" and
+    "O'Brien" open with a short prefix); for a straight quote, an odd number of quotes open a word
+    before it there (a possessive "Bengals'" or an apostrophe "It's" opens nothing)."""
     word = re.search(r"[A-Za-z]*$", text[max(0, at - 30):at]).group()
     if text[at] in "'’" and len(word) < 4:  # only these two are also apostrophes
         return False
@@ -716,14 +715,15 @@ def _date_precision(label: str, text: str, head: str, wh: str = "", before: str 
     """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", "which year"
     wants a year in it and "which month" a month. "How long" wants a span of time ("four years", "a
     four-year ban", "two centuries"), not a point in it ("2022", "last month"): the recogniser calls
-    both a DATE; so does "how many days" ("371 days", not "March 2022"). A range of years is a span too. A point the span runs from ("since 2019", ``before`` being the text before it) says
-    how long too."""
+    both a DATE; so does "how many days" ("371 days", not "March 2022"). A range of years ("between
+    2019 and 2021") is a span too, and so is a point the span runs from ("since 2019", ``before`` being
+    the text before it)."""
     if label not in ("DATE", "TIME"):
         return 1.0
-    if wh == "how long" or (wh == "how many" and stem_all(words(head)[-1:]) and stem_all(words(head)[-1:])[0] in DURATION_STEMS):
+    if wh == "how long" or (wh == "how many" and set(stem_all(words(head)[-1:])) & DURATION_STEMS):
         found = words(text)
-        spans_years = YEAR_RANGE.search(text) is not None  # "between 2019 and 2021" runs for a while
-        return 1.0 if _a_duration(found) or spans_years or _SINCE_END.search(before) or found[:1] == ["since"] else 0.2
+        spans = _a_duration(found) or YEAR_RANGE.search(text) is not None
+        return 1.0 if spans or _SINCE_END.search(before) or found[:1] == ["since"] else 0.2
     unit = head.lower().rstrip("s")
     if unit == "year" and not YEAR.search(text):
         return 0.2
