@@ -135,7 +135,7 @@ class HeadTyper:
         self._encoder = encoder
         self._labels: list[str] = []
         self._vectors: np.ndarray | None = None
-        self._cache: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._cache: dict[str, dict[str, float]] = {}
         self._lock = threading.Lock()
 
     def labels(self, head: str) -> frozenset[str]:
@@ -154,32 +154,35 @@ class HeadTyper:
     def typed(self, head: str) -> tuple[frozenset[str], frozenset[str]]:
         """The labels that answer ``head`` and those that answer it at a stretch; both empty when its
         nearest category is not a name at all."""
+        per_label = dict(self._similarity_per_label(head))
+        best_label = max(per_label, key=per_label.get)
+        best = per_label.pop(best_label)
+        if best < HEAD_MIN_SIMILARITY or best_label == NOUN_PHRASE:
+            return frozenset(), frozenset()
+        per_label.pop(NOUN_PHRASE, None)
+        primary = {best_label} | {l for l, s in per_label.items() if s >= best - HEAD_MARGIN}
+        secondary = {l for l, s in per_label.items() if s >= best - HEAD_SECONDARY_MARGIN} - primary
+        return frozenset(primary), frozenset(secondary)
+
+    def nearest(self, head: str) -> tuple[str, float]:
+        """The label of the category word ``head`` is nearest, and that cosine."""
+        per_label = self._similarity_per_label(head)
+        best_label = max(per_label, key=per_label.get)
+        return best_label, per_label[best_label]
+
+    def _similarity_per_label(self, head: str) -> dict[str, float]:
+        """``head``'s cosine with each label's nearest category word, in prototype order; cached, so a
+        head typed and then asked for its nearest kind is encoded once."""
         found = self._cache.get(head)
         if found is None:
             labels, vectors = self._prototypes()
             similarity = vectors @ np.asarray(self._encoder.encode([head]))[0]
-            per_label: dict[str, float] = {}
+            found = {}
             for label, s in zip(labels, similarity.tolist()):
-                per_label[label] = max(s, per_label.get(label, -1.0))
-            best_label = max(per_label, key=per_label.get)
-            best = per_label.pop(best_label)
-            if best < HEAD_MIN_SIMILARITY or best_label == NOUN_PHRASE:
-                found = frozenset(), frozenset()
-            else:
-                per_label.pop(NOUN_PHRASE, None)
-                primary = {best_label} | {l for l, s in per_label.items() if s >= best - HEAD_MARGIN}
-                secondary = {l for l, s in per_label.items() if s >= best - HEAD_SECONDARY_MARGIN} - primary
-                found = frozenset(primary), frozenset(secondary)
+                found[label] = max(s, found.get(label, -1.0))
             if len(self._cache) < 4096:
                 self._cache[head] = found
         return found
-
-    def nearest(self, head: str) -> tuple[str, float]:
-        """The label of the category word ``head`` is nearest, and that cosine."""
-        labels, vectors = self._prototypes()
-        similarity = vectors @ np.asarray(self._encoder.encode([head]))[0]
-        best = int(np.argmax(similarity))
-        return labels[best], float(similarity[best])
 
     def _prototypes(self) -> tuple[list[str], np.ndarray]:
         """Each category word's label and its MiniLM vector, encoded once (under the lock: server

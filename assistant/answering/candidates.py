@@ -256,6 +256,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
     best_sentence = max((s.score for s in sentences), default=0.0) or 1.0
     kind_stems = frozenset(stem_all(words(atype.head)))
     kind_noun = (stem_all(words(atype.head)[-1:]) or [""])[0]
+    wants_length = atype.wh == "how long" or (atype.wh == "how many" and kind_noun in DURATION_STEMS)
+    counts_numbers = _a_measure_of_numbers(atype.head)
     pooled: dict[tuple[str, ...], CandidateAnswer] = {}
     for s in sentences:
         spans = list(s.doc.entities_in(s.index)) + list((extra_spans or {}).get((s.doc.article.source, s.index), []))
@@ -302,7 +304,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                 continue
             if label == "CARDINAL" and features.names_a_label(sentence, start - sentence_start):
                 continue  # "Level One and Two", "Tier 2": part of a name
-            fit *= _date_precision(label, text, atype.head, atype.wh, s.doc.article.text[max(sentence_start, start - 12):start])
+            fit *= _date_precision(label, text, atype.head, wants_length,
+                                   s.doc.article.text[max(sentence_start, start - 12):start])
             if _qualified_role(s.doc, start, end, question_stems):
                 fit *= scoring.qualified_role_fit
             if _unrealised(s.doc, start, scoring.done):
@@ -310,7 +313,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             if label in PLACE_LABELS and _another_kind_of_place(s.doc, start, end, key, atype.head):
                 fit *= scoring.qualified_role_fit  # "Washington state's" does not answer "which city"
             counted = (atype.wh == "how many" or (atype.wh == "how much" and label == "CARDINAL")
-                       or (label == "CARDINAL" and _a_measure_of_numbers(atype.head)))
+                       or (label == "CARDINAL" and counts_numbers))
             if counted and atype.head and not _counts(s.doc, start, end, atype.head):
                 fit *= scoring.unbound_count_fit
             add(start, end, label, key, fit)
@@ -711,16 +714,16 @@ def _demonym_of(place: str, word: str) -> bool:
     return len(word) > len(place) >= 5 and common >= 0.8 * len(place)
 
 
-def _date_precision(label: str, text: str, head: str, wh: str = "", before: str = "") -> float:
+def _date_precision(label: str, text: str, head: str, wants_length: bool = False, before: str = "") -> float:
     """"Tuesday" or "this week" answer a when-question less well than "June 3, 2023", "which year"
     wants a year in it and "which month" a month. "How long" wants a span of time ("four years", "a
     four-year ban", "two centuries"), not a point in it ("2022", "last month"): the recogniser calls
     both a DATE; so does "how many days" ("371 days", not "March 2022"). A range of years ("between
     2019 and 2021") is a span too, and so is a point the span runs from ("since 2019", ``before`` being
-    the text before it)."""
+    the text before it). ``wants_length``: the question asks for one of those."""
     if label not in ("DATE", "TIME"):
         return 1.0
-    if wh == "how long" or (wh == "how many" and set(stem_all(words(head)[-1:])) & DURATION_STEMS):
+    if wants_length:
         found = words(text)
         spans = _a_duration(found) or YEAR_RANGE.search(text) is not None
         return 1.0 if spans or _SINCE_END.search(before) or found[:1] == ["since"] else 0.2
