@@ -104,12 +104,26 @@ def test_each_decline_reason_is_said_in_plain_words(bot, question, reason):
     assert_well_formed(bot, answer)
 
 
-def test_a_question_about_this_week_is_declined_when_every_match_is_months_old(bot):
-    answer = bot.ask("How many requests were lodged countrywide this week?", as_of="2023-06-01")
-    assert answer.declined
-    assert "7 days before 2023-06-01" in answer.answer
+def test_a_question_about_this_week_that_only_months_old_articles_answer_well_says_how_old_it_is(bot):
+    answer = short_of(bot, "How many requests were lodged countrywide this week?", as_of="2023-06-01")
+    assert answer.short_answer.text == "496"
+    assert answer.answer.endswith("None of the articles from the 7 days before 2023-06-01 says so; "
+                                  "this is from an article published in 2022-10.")
     same = bot.ask("How many requests were lodged countrywide?", as_of="2023-06-01")
-    assert not same.declined and "496" in same.answer
+    assert not same.declined and "7 days before" not in same.answer
+
+
+def test_a_question_about_this_week_is_declined_when_months_old_articles_answer_it_weakly(bot):
+    answer = bot.ask("Who chairs the National Committee for Counter Trafficking this week?", as_of="2023-06-01")
+    assert answer.declined and "7 days before 2023-06-01" in answer.answer
+    assert "Kheng" in bot.ask("Who chairs the National Committee for Counter Trafficking?",
+                              as_of="2023-06-01").short_answer.text
+
+
+def test_older_support_threshold_above_every_score_declines_all_older_answers(sample_settings):
+    strict = Assistant.from_settings(sample_settings.replace(older_support_threshold=10.0))
+    answer = strict.ask("How many requests were lodged countrywide this week?", as_of="2023-06-01")
+    assert answer.declined and "7 days before 2023-06-01" in answer.answer
 
 
 def test_a_sentence_answer_about_this_week_is_declined_too_when_every_match_is_months_old(bot):

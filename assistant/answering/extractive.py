@@ -146,6 +146,8 @@ class ExtractiveAnswerer:
             answer = self.short_answer(finding, grounds.pick, grounds.question)
         else:
             answer = self.answer(grounds.pick)
+        if grounds.support.note:
+            answer.answer = f"{answer.answer} {grounds.support.note}"
         yield from answer_pieces(answer.answer)
         yield answer
 

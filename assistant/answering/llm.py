@@ -224,6 +224,9 @@ class LLMAnswerer:
             log.warning("LLM failed (%s); answering from the articles directly", _brief(exc, client.settings))
         checked = {"llm_sentences_shown": float(len(shown)), "llm_sentences_dropped": float(dropped)}
         if shown:
+            if grounds.support.note:
+                shown.append(grounds.support.note)
+                yield f" {grounds.support.note}"
             text = " ".join(shown)
             answer = Answer(text, False, citations.citations(),
                             short_answer=_short_answer(grounds, text, citations))

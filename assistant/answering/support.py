@@ -62,6 +62,7 @@ class Support:
     reason: str | None = None
     short: bool = False  # what is supported is the short answer (else sentences)
     settled: bool = True  # a decline no other evidence can overturn (a missing name, an old article)
+    note: str | None = None  # what the reader must know beside a supported answer (it is older news)
 
     @classmethod
     def no(cls, reason: str, score: float = 0.0, settled: bool = True) -> "Support":
@@ -123,17 +124,18 @@ class SupportCheck:
         if role and (winner.best.label != "PERSON" or not _holds_role(winner, role)):
             return Support.no(f"none of the passages that match the question says who the {role[1]} is",
                               winner.score)
-        if recency is not None and _out_of_window(docs, recency, cfg.support_window_slack):
-            return Support.no(f"none of the articles that match the question is from the {recency.window_days} "
-                              f"days before {recency.as_of.isoformat()}", winner.score)
         score = ((finding.similarity + cfg.support_predicate_weight * finding.predicate)
                  * winner.best.fit ** cfg.support_fit_exponent)
+        older = recency is not None and _out_of_window(docs, recency, cfg.support_window_slack)
+        if older and score < cfg.older_support_threshold:
+            return Support.no(f"none of the articles that match the question is from the {recency.window_days} "
+                              f"days before {recency.as_of.isoformat()}", score)
         if score < cfg.support_threshold or (pick.has_predicate and finding.predicate < cfg.support_min_predicate):
             if winner.best.label == UNLABELLED_NAME:  # only a name of no known kind was found
                 return Support.no(f"none of the passages that match the question names {_wanted(finding)}",
                                   score, settled=False)
             return Support.no("the closest passages do not answer this question", score, settled=False)
-        return Support(True, score, short=True)
+        return Support(True, score, short=True, note=_older_note(docs, recency) if older else None)
 
     def _sentences(self, question: Question, pick: Pick, recency: Recency | None = None) -> Support:
         cfg = self.settings
@@ -232,6 +234,15 @@ def _out_of_window(docs, recency: Recency, slack: float) -> bool:
     alone says too little) and every article the answer comes from is dated well before them: what it
     says is older news, not the answer."""
     return all(recency.outside_window(d.article.published, slack) for d in docs)
+
+
+def _older_note(docs, recency: Recency) -> str:
+    """The sentence that follows an answer taken from articles older than the question's window: the
+    reader sees that it is older news and from when, rather than a decline or a silent stale answer."""
+    newest = max(d.article.published[:10] for d in docs)
+    when = newest if len(newest) == 10 else f"in {newest}"  # a month or a year alone
+    return (f"None of the articles from the {recency.window_days} days before {recency.as_of.isoformat()} "
+            f"says so; this is from an article published {when}.")
 
 
 def _listed(keys: list[Key]) -> str:

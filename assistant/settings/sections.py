@@ -129,6 +129,9 @@ class AnsweringSettings:
     support_fit_exponent: float = 0.5  # x the winner's fit to this: a stretch ("who" → an organisation) needs more
     sentence_fallback_min_score: float = 0.45  # an unsupported short answer gives way to a sentence this good
     support_window_slack: float = 3.0  # "this week" accepts articles up to 3 x 7 days old (x2 for tense alone)
+    # A short answer only older articles give ("this week", and all its articles are older than the
+    # slack allows) needs this support score, and says how old it is; above the highest score, never.
+    older_support_threshold: float = 0.9
 
 
 @dataclass(frozen=True)
