@@ -49,6 +49,9 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(---|\.\.\.)[ \t]*(\r?\n|\
 SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
 LINE_BREAKS = re.compile(r"\r\n?|[\x0c\u2028\u2029\x85]")
+# Punctuation left percent-escaped by a page that put a URL-encoded subtitle in its text ("it%27s",
+# "Edison%2C Woodbridge"): English never writes "%2C" or "%27", so these are read as what they encode.
+PERCENT_PUNCTUATION = re.compile(r"%(2[1-9A-F]|3[ABF])")
 SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', "’", "'", ")")
 MIN_DEDUP_WORDS = 4
 
@@ -175,6 +178,7 @@ def _is_boilerplate(line: str) -> bool:
 
 
 def _strip_inline(line: str) -> str:
+    line = PERCENT_PUNCTUATION.sub(lambda m: chr(int(m.group(1), 16)), line)
     line = CAPTION_CREDIT.sub("", SHORTCODE_INLINE.sub("", line))
     return SPACES.sub(" ", line).strip()
 

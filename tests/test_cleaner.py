@@ -103,6 +103,11 @@ def test_paragraphs_are_separated_by_blank_lines_and_whitespace_is_normalised():
     assert all(p == p.strip() and p for p in article.text.split("\n\n"))
 
 
+def test_percent_escaped_punctuation_of_a_pasted_subtitle_is_decoded_and_a_percent_sign_stays():
+    text = clean("Heat records fall%2C and it%27s %22freaky%22%3A a 50% rise in 20%2 of towns.").text
+    assert text == 'Heat records fall, and it\'s "freaky": a 50% rise in 20%2 of towns.'
+
+
 def test_markdown_front_matter_and_markup():
     raw = (
         "---\ntitle: Flood waters recede\npublication: The River Post\ndate: 2023-05-02\n---\n"
