@@ -413,6 +413,11 @@ def _wh_token(doc):
     return chosen[-1] if chosen else None
 
 
+# Words after "which"/"what" in which its noun is looked for: "which three-time Olympic field hockey
+# player" puts it eight tokens on.
+HEAD_REACH = 9
+
+
 def _determined_noun(wh):
     """The noun a "which"/"what" points at; a placeholder ("the name of the X", "what type of Y") gives
     way to what it names. The small parser often attaches "which" wrongly, so the words right after it
@@ -423,7 +428,7 @@ def _determined_noun(wh):
     if chosen_among is not None:
         return chosen_among
     joined = False  # the word after a hyphen belongs to the modifier ("US-supplied missiles")
-    for token in doc[wh.i + 1: wh.i + 7]:
+    for token in doc[wh.i + 1: wh.i + 1 + HEAD_REACH]:
         if token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "HYPH":
             continue  # the first half of a hyphenated modifier ("would-be nominee", "so-called")
         if token.tag_ == "POS" and token.text[-1:] == "s" and doc[token.i - 1].tag_ == "NNS":
@@ -454,6 +459,8 @@ def _determined_noun(wh):
                                       or attrs[0].lemma_.lower() in MEASURE_HEADS) else None
     if head is None:
         return None
+    while head.dep_ in ("compound", "nmod") and head.head.pos_ == "NOUN" and 0 < head.head.i - head.i <= HEAD_REACH:
+        head = head.head  # a modifier coordinated with another: "which detergent and cleaning-products brand"
     if head.lemma_.lower() in _PLACEHOLDERS:
         named = [t for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
                  for t in c.children if t.dep_ == "pobj" and t.pos_ in ("NOUN", "PROPN")]

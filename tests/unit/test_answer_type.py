@@ -86,6 +86,9 @@ def test_a_head_that_resembles_no_label_asks_for_a_noun_phrase(typer):
     ("Which women's team lifted the trophy?", "team"),
     ("Which country's envoy was recalled?", "country"),
     ("Which agencies' staff were sent home?", "agencies"),
+    # a long run of modifiers, and a modifier coordinated with another, still lead to the noun
+    ("Which three-time Olympic field hockey player was named athlete of the year?", "hockey player"),
+    ("Which upscale detergent and cleaning-products brand recalled eight million items?", "brand"),
 ])
 def test_a_modifier_of_the_head_is_not_the_head(question, head, typer):
     assert typed(question, typer).head == head
