@@ -82,6 +82,16 @@ def test_cited_sentences_become_exact_citations_and_are_counted(bot):
     assert_well_formed(bot, answer)
 
 
+def test_the_models_answer_from_months_old_articles_to_a_this_week_question_says_how_old_they_are(bot):
+    model = with_model(bot, lambda p: f"496 requests were lodged countrywide. [{cite(p, '496 requests')}]")
+    pieces = list(model.stream(REQUESTS.replace("?", " this week?"), as_of="2023-06-01"))
+    answer = pieces[-1]
+    assert "".join(pieces[:-1]) == answer.answer
+    assert answer.answer == ("496 requests were lodged countrywide. [1] None of the articles from the 7 days "
+                             "before 2023-06-01 says so; this is from an article published in 2022-10.")
+    assert_well_formed(bot, answer)
+
+
 def test_not_in_articles_is_a_decline_citing_the_closest_passages_in_llm_mode(bot):
     answer = with_model(bot, lambda p: "NOT IN ARTICLES", llm_mode="llm").ask(REQUESTS)
     assert answer.declined
