@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from assistant.answering import features
+from assistant.answering.countries import other_forms
 from assistant.sentences import split_spans
 from assistant.retrieval.terms import (POSSESSIVE_END, QUESTION_WORDS, STOPWORDS, YEAR, query_terms, stem_all,
                                       term_present, words)
@@ -85,7 +86,10 @@ class Key:
             return True
         if len(self.stems) > 1 and len(self.stems[-1]) > 3 and term_present(self.stems[-1], doc.name_vocabulary):
             return True
-        return _ACRONYM.fullmatch(self.surface) is not None and doc.spells_out(self.surface)
+        if _ACRONYM.fullmatch(self.surface) is not None and doc.spells_out(self.surface):
+            return True
+        # A country under another of its names, every word of it: "Brits" in "18% of people in the UK".
+        return any(all(_name_word_in(t, doc) for t in form) for form in other_forms(self.stems))
 
 
 def _name_word_in(stem: str, doc) -> bool:

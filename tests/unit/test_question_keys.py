@@ -85,3 +85,23 @@ def test_a_name_s_last_word_written_as_a_name_is_found_though_the_article_also_u
     text = "U.S. Representative Marjorie Taylor Greene said the resolution backs green energy."
     greene, = [k for k in analyse("What did Rep. Marjorie Taylor Greene's resolution back?").keys if k.kind == "name"]
     assert greene.found_in(article("a.txt", text))
+
+
+@pytest.mark.parametrize("question, text", [
+    ("What share of Brits suffer from misophonia?", "One in five people in the UK suffer from misophonia."),
+    ("By how much did US egg prices rise?", "Egg prices rose 39.8% for Americans this year."),
+    ("Which Dutch city banned cars?", "A city in the Netherlands banned cars."),
+])
+def test_a_country_is_found_under_another_of_its_names(question, text):
+    from tests.helpers.articles import article
+    country, = [k for k in analyse(question).keys if k.kind == "name"]
+    assert country.found_in(article("a.txt", text))
+
+
+def test_a_country_is_not_found_through_another_country_or_its_iso_code():
+    """"Brits" is no Irish, and "GB" in "16 GB of memory" is no Britain; "TH" is a country code too."""
+    from tests.helpers.articles import article
+    brits, = [k for k in analyse("What share of Brits own a phone?").keys if k.kind == "name"]
+    assert not brits.found_in(article("a.txt", "Most Irish people own a phone with 16 GB of memory."))
+    thai, = [k for k in analyse("Which Thai city flooded?").keys if k.kind == "name"]
+    assert not thai.found_in(article("b.txt", "The 5 TH floor flooded on the 4th."))
