@@ -40,6 +40,7 @@ NAVIGATION = re.compile(
     r"|^(read more|you may also like|recommended for you|also read)\b",
     re.I,
 )
+PROSE_WORDS = 30  # a line longer than this is a paragraph of an article, not a headline in a list
 NOTICE = re.compile(
     r"no part of this article may be reproduced|all rights reserved|may not be (re)?published"
     r"|without (prior )?written permission|^(©|copyright ©?\s*\d{4})",
@@ -184,9 +185,12 @@ def _strip_inline(line: str) -> str:
 
 
 def _cut_navigation(lines: list[str]) -> list[str]:
-    """Drop a trailing navigation block ("Previous Article", "Related stories") and what follows it."""
+    """Drop a trailing navigation block ("Previous Article", "Related stories") and what follows it.
+    Only a trailing one: other articles' headlines are short lines, and a "Read more:" link between
+    paragraphs (USA Today puts one every few paragraphs) is followed by more of the article."""
     for i, line in enumerate(lines):
-        if i > len(lines) // 2 and NAVIGATION.match(line) and len(line.split()) <= 6:
+        if i > len(lines) // 2 and NAVIGATION.match(line) and len(line.split()) <= 6 \
+                and not any(len(rest.split()) > PROSE_WORDS for rest in lines[i + 1:]):
             return lines[:i]
     return lines
 

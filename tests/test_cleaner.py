@@ -50,6 +50,17 @@ def test_previous_next_navigation_and_other_headlines_are_cut():
     assert article.text.endswith("or else the problem will become serious.”")
 
 
+def test_a_read_more_link_between_paragraphs_does_not_cut_the_rest_of_the_article():
+    paragraph = "The justices heard the case on a cold morning, and the lawyers for both sides argued " \
+                "for more than an hour about what a fair use of a photograph is. "
+    raw = "\n\n".join([paragraph + "First.", paragraph + "Second.", paragraph + "More.", paragraph + "And more.", paragraph + "Fifth.",
+                        "Read more:", "Court rules on photos",
+                        paragraph + "Third, after the link.", "Related stories", "Another headline"])
+    text = clean(raw).text
+    assert "Third, after the link." in text  # the article goes on after "Read more:"
+    assert "Another headline" not in text and "Related stories" not in text  # a trailing block still goes
+
+
 def test_duplicated_photo_caption_appears_once_without_its_credit():
     raw, article = cleaned("002_7f55eb3e11389810.txt")
     caption = "Suspects detained following raids in Preah Sihanouk province."
