@@ -41,6 +41,7 @@ NAVIGATION = re.compile(
     re.I,
 )
 PROSE_WORDS = 30  # a line longer than this is a paragraph of an article, not a headline in a list
+PROSE_AFTER_LINK = 2  # paragraphs after a navigation line that make it a link inside the article
 NOTICE = re.compile(
     r"no part of this article may be reproduced|all rights reserved|may not be (re)?published"
     r"|without (prior )?written permission|^(©|copyright ©?\s*\d{4})",
@@ -52,7 +53,8 @@ INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufe
 LINE_BREAKS = re.compile(r"\r\n?|[\x0c\u2028\u2029\x85]")
 # Punctuation left percent-escaped by a page that put a URL-encoded subtitle in its text ("it%27s",
 # "Edison%2C Woodbridge"): English never writes "%2C" or "%27", so these are read as what they encode.
-PERCENT_PUNCTUATION = re.compile(r"%(2[1-9A-F]|3[ABF])")
+PERCENT_PUNCTUATION = re.compile(r"%(2[1-9A-F]|3[ABF])", re.I)
+WEB_ADDRESS = re.compile(r"\S*(?:://|www\.)\S*")  # escapes in a link are the link's own
 SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', "’", "'", ")")
 MIN_DEDUP_WORDS = 4
 
@@ -178,19 +180,35 @@ def _is_boilerplate(line: str) -> bool:
     return 2 <= len(words) <= 6 and len(set(lowered)) == 1
 
 
+def _decoded_punctuation(line: str) -> str:
+    """``PERCENT_PUNCTUATION`` decoded outside web addresses."""
+    if "%" not in line:
+        return line
+    pieces, at = [], 0
+    for link in WEB_ADDRESS.finditer(line):
+        pieces += [PERCENT_PUNCTUATION.sub(_decode, line[at:link.start()]), link.group()]
+        at = link.end()
+    return "".join(pieces + [PERCENT_PUNCTUATION.sub(_decode, line[at:])])
+
+
+def _decode(m: re.Match) -> str:
+    return chr(int(m.group(1), 16))
+
+
 def _strip_inline(line: str) -> str:
-    line = PERCENT_PUNCTUATION.sub(lambda m: chr(int(m.group(1), 16)), line)
+    line = _decoded_punctuation(line)
     line = CAPTION_CREDIT.sub("", SHORTCODE_INLINE.sub("", line))
     return SPACES.sub(" ", line).strip()
 
 
 def _cut_navigation(lines: list[str]) -> list[str]:
     """Drop a trailing navigation block ("Previous Article", "Related stories") and what follows it.
-    Only a trailing one: other articles' headlines are short lines, and a "Read more:" link between
-    paragraphs (USA Today puts one every few paragraphs) is followed by more of the article."""
+    Only a trailing one: other articles' headlines are short lines, with at most an author's bio or a
+    newsletter blurb among them, while a "Read more:" link between paragraphs (USA Today puts one
+    every few paragraphs) is followed by more of the article."""
     for i, line in enumerate(lines):
         if i > len(lines) // 2 and NAVIGATION.match(line) and len(line.split()) <= 6 \
-                and not any(len(rest.split()) > PROSE_WORDS for rest in lines[i + 1:]):
+                and sum(len(rest.split()) > PROSE_WORDS for rest in lines[i + 1:]) < PROSE_AFTER_LINK:
             return lines[:i]
     return lines
 

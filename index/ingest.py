@@ -40,7 +40,7 @@ from byline.index.loader import RawArticle, Skipped, iter_corpus
 from byline.index.lock import ingest_lock
 
 # Part of every doc_hash: bump it when cleaning or chunking changes, so stores re-clean everything.
-PIPELINE_VERSION = "9"
+PIPELINE_VERSION = "10"
 DERIVED_TITLE_CHARS = 80
 # Chroma refuses larger batches (its limit is near 5,461 records for an on-disk store).
 MAX_WRITE_BATCH = 5000

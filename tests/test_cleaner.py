@@ -53,12 +53,15 @@ def test_previous_next_navigation_and_other_headlines_are_cut():
 def test_a_read_more_link_between_paragraphs_does_not_cut_the_rest_of_the_article():
     paragraph = "The justices heard the case on a cold morning, and the lawyers for both sides argued " \
                 "for more than an hour about what a fair use of a photograph is. "
-    raw = "\n\n".join([paragraph + "First.", paragraph + "Second.", paragraph + "More.", paragraph + "And more.", paragraph + "Fifth.",
-                        "Read more:", "Court rules on photos",
-                        paragraph + "Third, after the link.", "Related stories", "Another headline"])
-    text = clean(raw).text
-    assert "Third, after the link." in text  # the article goes on after "Read more:"
-    assert "Another headline" not in text and "Related stories" not in text  # a trailing block still goes
+    before = [paragraph + "First.", paragraph + "Second.", paragraph + "More.", paragraph + "And more.",
+              paragraph + "Fifth.", paragraph + "Sixth."]
+    after = [paragraph + "Seventh, after the link.", paragraph + "Eighth.", paragraph + "Ninth."]
+    bio = "Jane Doe covers the courts for the paper and has written about the justices, their rulings and " \
+          "the lawyers who argue before them since she joined the newsroom in 2015."
+    text = clean("\n\n".join(before + ["Read more:", "Court rules on photos"] + after
+                              + ["Related stories", "Another headline", bio])).text
+    assert "Seventh, after the link." in text and "Ninth." in text  # the article goes on after "Read more:"
+    assert "Another headline" not in text and bio not in text  # a trailing block goes, a bio among its lines
 
 
 def test_duplicated_photo_caption_appears_once_without_its_credit():
@@ -115,8 +118,10 @@ def test_paragraphs_are_separated_by_blank_lines_and_whitespace_is_normalised():
 
 
 def test_percent_escaped_punctuation_of_a_pasted_subtitle_is_decoded_and_a_percent_sign_stays():
-    text = clean("Heat records fall%2C and it%27s %22freaky%22%3A a 50% rise in 20%2 of towns.").text
-    assert text == 'Heat records fall, and it\'s "freaky": a 50% rise in 20%2 of towns.'
+    text = clean("Heat records fall%2C and it%27s %22freaky%22%3a a 50% rise in 20%2 of towns, "
+                 "see https://example.com/q?a%2Fb%3Fc=1 or www.example.com/x%2Cy.").text
+    assert text == ('Heat records fall, and it\'s "freaky": a 50% rise in 20%2 of towns, '
+                    'see https://example.com/q?a%2Fb%3Fc=1 or www.example.com/x%2Cy.')
 
 
 def test_markdown_front_matter_and_markup():

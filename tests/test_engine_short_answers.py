@@ -108,7 +108,7 @@ def test_a_question_about_this_week_that_only_months_old_articles_answer_well_sa
     answer = short_of(bot, "How many requests were lodged countrywide this week?", as_of="2023-06-01")
     assert answer.short_answer.text == "496"
     assert answer.answer.endswith("None of the articles from the 7 days before 2023-06-01 says so; "
-                                  "this is from an article published in 2022-10.")
+                                  "this is from an article published in October 2022.")
     same = bot.ask("How many requests were lodged countrywide?", as_of="2023-06-01")
     assert not same.declined and "7 days before" not in same.answer
 

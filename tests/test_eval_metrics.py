@@ -117,7 +117,7 @@ def test_table_and_markdown_show_baseline_threshold_and_failures(tmp_path):
 
 # The case files .ci/test gates, by name.
 CI_CASE_FILES = ("cases.jsonl", "heldout_sample.jsonl", "dev.jsonl", "heldout_news.jsonl", "fresh_news.jsonl",
-                 "fresh_news2.jsonl", "fresh_news3.jsonl")
+                 "fresh_news2.jsonl", "fresh_news3.jsonl", "fresh_news4.jsonl")
 
 
 def test_every_metric_a_committed_gate_checks_has_a_row_in_the_table():

@@ -88,7 +88,7 @@ def test_the_models_answer_from_months_old_articles_to_a_this_week_question_says
     answer = pieces[-1]
     assert "".join(pieces[:-1]) == answer.answer
     assert answer.answer == ("496 requests were lodged countrywide. [1] None of the articles from the 7 days "
-                             "before 2023-06-01 says so; this is from an article published in 2022-10.")
+                             "before 2023-06-01 says so; this is from an article published in October 2022.")
     assert_well_formed(bot, answer)
 
 

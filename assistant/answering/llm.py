@@ -224,12 +224,12 @@ class LLMAnswerer:
             log.warning("LLM failed (%s); answering from the articles directly", _brief(exc, client.settings))
         checked = {"llm_sentences_shown": float(len(shown)), "llm_sentences_dropped": float(dropped)}
         if shown:
+            said = " ".join(shown)
+            short = _short_answer(grounds, said, citations)  # from what the model said, not the note's dates
             if grounds.support.note:
                 shown.append(grounds.support.note)
                 yield f" {grounds.support.note}"
-            text = " ".join(shown)
-            answer = Answer(text, False, citations.citations(),
-                            short_answer=_short_answer(grounds, text, citations))
+            answer = Answer(" ".join(shown), False, citations.citations(), short_answer=short)
         elif model_declined and not combined:
             answer = declined(MODEL_DECLINE_REASON, grounds.closest)
             yield answer.answer

@@ -38,7 +38,7 @@ from assistant.answering.extractive import Pick
 from assistant.answering.question import COUNT, WHEN, WHO, Key, Question
 from assistant.answering.short_answer import Finding
 from assistant.nlp import parse
-from assistant.retrieval.dates import Recency
+from assistant.retrieval.dates import Recency, published_in_words, published_last_date
 from assistant.retrieval.terms import stem_all, term_present, words, years_covered
 from assistant.settings import Settings
 
@@ -238,11 +238,11 @@ def _out_of_window(docs, recency: Recency, slack: float) -> bool:
 
 def _older_note(docs, recency: Recency) -> str:
     """The sentence that follows an answer taken from articles older than the question's window: the
-    reader sees that it is older news and from when, rather than a decline or a silent stale answer."""
-    newest = max(d.article.published[:10] for d in docs)
-    when = newest if len(newest) == 10 else f"in {newest}"  # a month or a year alone
+    reader sees that it is older news and from when, rather than a decline or a silent stale answer.
+    The newest of the articles is named, as precisely as its date is known."""
+    newest = max((d.article.published for d in docs), key=published_last_date)
     return (f"None of the articles from the {recency.window_days} days before {recency.as_of.isoformat()} "
-            f"says so; this is from an article published {when}.")
+            f"says so; this is from an article published {published_in_words(newest)}.")
 
 
 def _listed(keys: list[Key]) -> str:

@@ -59,6 +59,31 @@ def published_date(published: str | None) -> date | None:
         return None
 
 
+def published_last_date(published: str | None) -> date | None:
+    """The last day an article's ``published`` value can mean ("2022-10" is 2022-10-31, "2022" is
+    2022-12-31), or None."""
+    m = _PUBLISHED.match(published or "")
+    first = published_date(published)
+    if first is None or m.group(3):
+        return first
+    if m.group(2):
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return date.fromordinal(following.toordinal() - 1)
+    return date(first.year, 12, 31)
+
+
+def published_in_words(published: str) -> str:
+    """A dated article's ``published`` value as precisely as it is known, to follow "published":
+    "2022-10-05", "in October 2022", "in 2022"."""
+    m = _PUBLISHED.match(published)
+    day = published_date(published)
+    if day is None:
+        return published
+    if m.group(3):
+        return day.isoformat()
+    return f"in {day:%B %Y}" if m.group(2) else f"in {day.year}"
+
+
 def published_by(published: str | None, as_of: date) -> bool:
     """Whether an article could have been read on ``as_of``; undated articles always could."""
     day = published_date(published)
@@ -97,7 +122,7 @@ class Recency:
         return 1.0 + self.weight * math.pow(2.0, -max(0, age) / max(self.half_life_days, 1e-6))
 
     def outside_window(self, published: str | None, slack: float) -> bool:
-        """A word set the window ("this week") and the article is older than ``slack`` times it;
-        undated articles never are."""
-        age = self.age_days(published)
-        return self.explicit and age is not None and age > self.window_days * slack
+        """A word set the window ("this week") and the article is older than ``slack`` times it, even
+        on the last day its date can mean ("2024-08" may be August 31); undated articles never are."""
+        last = published_last_date(published)
+        return self.explicit and last is not None and (self.as_of - last).days > self.window_days * slack

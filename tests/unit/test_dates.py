@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from assistant.errors import InputError
-from assistant.retrieval.dates import Recency, parse_as_of, published_by, time_window
+from assistant.retrieval.dates import Recency, parse_as_of, published_by, published_in_words, time_window
 from assistant.retrieval.filters import Filters
 
 
@@ -64,3 +64,12 @@ def test_a_season_covers_its_end_year_and_an_iso_date_is_no_season():
     from assistant.retrieval.terms import years_covered
     assert years_covered("the 2022-23 season") == {"2022", "2023"}
     assert years_covered("on 2011-12-05") == {"2011"}
+
+
+def test_an_article_dated_by_month_or_year_is_outside_the_window_only_if_its_last_day_is():
+    this_week = Recency(date(2024, 8, 23), 1.0, 30.0, 7, True)
+    assert not this_week.outside_window("2024-08", 3.0)  # it may be from August 23
+    assert not this_week.outside_window("2024", 3.0)
+    assert this_week.outside_window("2024-07", 3.0) and this_week.outside_window("2024-07-31", 3.0)
+    assert [published_in_words(p) for p in ("2022-10-05T12:00:00", "2022-10", "2022")] == [
+        "2022-10-05", "in October 2022", "in 2022"]

@@ -105,3 +105,13 @@ def test_a_country_is_not_found_through_another_country_or_its_iso_code():
     assert not brits.found_in(article("a.txt", "Most Irish people own a phone with 16 GB of memory."))
     thai, = [k for k in analyse("Which Thai city flooded?").keys if k.kind == "name"]
     assert not thai.found_in(article("b.txt", "The 5 TH floor flooded on the 4th."))
+
+
+def test_a_demonym_several_countries_share_is_the_most_populous_ones():
+    """"French" is France's, not Martinique's; "Chinese" China's, not Hong Kong's."""
+    from tests.helpers.articles import article
+    french, = [k for k in analyse("What did the French minister say?").keys if k.kind == "name"]
+    assert not french.found_in(article("a.txt", "The Martinique minister said nothing."))
+    assert french.found_in(article("b.txt", "A minister in France said nothing."))
+    chinese, = [k for k in analyse("Which Chinese firm listed its shares?").keys if k.kind == "name"]
+    assert not chinese.found_in(article("c.txt", "A Hong Kong firm listed its shares."))
