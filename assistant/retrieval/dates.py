@@ -48,25 +48,35 @@ def parse_as_of(value: str | date | None) -> date:
         raise InputError(f"as_of is not a real date: {value!r}") from exc
 
 
-def published_date(published: str | None) -> date | None:
-    """The first day an article's ``published`` value can mean ("2022-10" is 2022-10-01), or None."""
+def _published(published: str | None) -> tuple[date, str] | None:
+    """The first day an article's ``published`` value can mean and how precise it is ("day", "month"
+    or "year"), or None: the one reading of the value the functions below share."""
     m = _PUBLISHED.match(published or "")
     if not m:
         return None
     try:
-        return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+        first = date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
     except ValueError:
         return None
+    return first, "day" if m.group(3) else "month" if m.group(2) else "year"
+
+
+def published_date(published: str | None) -> date | None:
+    """The first day an article's ``published`` value can mean ("2022-10" is 2022-10-01), or None."""
+    found = _published(published)
+    return found[0] if found else None
 
 
 def published_last_date(published: str | None) -> date | None:
     """The last day an article's ``published`` value can mean ("2022-10" is 2022-10-31, "2022" is
     2022-12-31), or None."""
-    m = _PUBLISHED.match(published or "")
-    first = published_date(published)
-    if first is None or m.group(3):
+    found = _published(published)
+    if found is None:
+        return None
+    first, precision = found
+    if precision == "day":
         return first
-    if m.group(2):
+    if precision == "month":
         following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
         return date.fromordinal(following.toordinal() - 1)
     return date(first.year, 12, 31)
@@ -75,13 +85,11 @@ def published_last_date(published: str | None) -> date | None:
 def published_in_words(published: str) -> str:
     """A dated article's ``published`` value as precisely as it is known, to follow "published":
     "2022-10-05", "in October 2022", "in 2022"."""
-    m = _PUBLISHED.match(published)
-    day = published_date(published)
-    if day is None:
+    found = _published(published)
+    if found is None:
         return published
-    if m.group(3):
-        return day.isoformat()
-    return f"in {day:%B %Y}" if m.group(2) else f"in {day.year}"
+    day, precision = found
+    return day.isoformat() if precision == "day" else f"in {day:%B %Y}" if precision == "month" else f"in {day.year}"
 
 
 def published_by(published: str | None, as_of: date) -> bool:
