@@ -82,14 +82,18 @@ class Key:
                 return True
         if self.kind != "name":
             return all(term_present(t, doc.vocabulary) for t in self.stems)
-        if all(_name_word_in(t, doc) for t in self.stems):
+        if _every_word_in(self.stems, doc):
             return True
         if len(self.stems) > 1 and len(self.stems[-1]) > 3 and term_present(self.stems[-1], doc.name_vocabulary):
             return True
         if _ACRONYM.fullmatch(self.surface) is not None and doc.spells_out(self.surface):
             return True
         # A country under another of its names, every word of it: "Brits" in "18% of people in the UK".
-        return any(all(_name_word_in(t, doc) for t in form) for form in other_forms(self.stems))
+        return any(_every_word_in(form, doc) for form in other_forms(self.stems))
+
+
+def _every_word_in(stems: tuple[str, ...], doc) -> bool:
+    return all(_name_word_in(t, doc) for t in stems)
 
 
 def _name_word_in(stem: str, doc) -> bool:
