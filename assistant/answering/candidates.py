@@ -293,7 +293,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             start, end = _trimmed(s.doc.article.text, start, end)
             fit = atype.weight(label)
             if _described_as(s.doc.article.text, end, label, kind_stems) \
-                    or _named_with_kind(s.doc.article.text, start, end, label, kind_noun, atype):
+                    or _named_with_kind(s.doc.article.text, start, end, label, kind_noun, atype) \
+                    or _names_its_kind(s.doc.article.text[start:end], label, kind_noun):
                 fit = 1.0  # "ATACMS, U.S.-provided long-range missiles": the text says what it is
             fit *= dated  # "In February 2019, 154 died in Assam" does not say who died in 2022
             if fit <= 0:
@@ -579,6 +580,16 @@ def _named_with_kind(text: str, start: int, end: int, label: str, kind_noun: str
         return False
     before = re.search(r"([A-Za-z-]+)\s+$", text[max(0, start - 30):start])
     return before is not None and stem_all([before.group(1).lower()])[0] == kind_noun
+
+
+def _names_its_kind(name: str, label: str, kind_noun: str) -> bool:
+    """The name is the kind asked for and one word that tells which ("Tier 3" for "which tier",
+    "Hurricane Ian" for "which hurricane", "Harvard University" for "which university"): the name says
+    what it is whatever label the recogniser gave it."""
+    if not kind_noun or label in VALUE_LABELS:
+        return False
+    found = words(name)
+    return len(found) == 2 and kind_noun in stem_all(found)
 
 
 def _introduced(text: str, sentence_start: int, start: int, end: int, described: frozenset[str]) -> bool:

@@ -264,6 +264,18 @@ def test_a_name_the_text_gives_right_after_the_kind_asked_for_fits_fully():
     assert found[0].best.text == "Cooper Rush"
 
 
+def test_a_name_made_of_the_kind_asked_for_and_one_word_fits_whatever_its_label():
+    """The small model calls "Tier 3" a person and "Hurricane Ian" an organisation; the names say what they are."""
+    tier = article("a.txt", "The US State Department said Cambodia slipped to Tier 3 this year.")
+    found = candidates(AnswerType("which", frozenset({"ORG"}), "tier"), "Which tier did Cambodia slip to?",
+                       every_sentence(tier))
+    assert found[0].best.text == "Tier 3" and found[0].best.fit == 1.0
+    storm = article("b.txt", "Hurricane Ian hit Florida, the National Hurricane Center said.")
+    found = candidates(AnswerType("which", frozenset({"EVENT"}), "hurricane"), "Which hurricane hit Florida?",
+                       every_sentence(storm))
+    assert [c.best.text for c in found] == ["Hurricane Ian"]  # the centre is an organisation, no event
+
+
 def test_a_person_after_a_kind_of_thing_is_who_acted_on_it_not_one_of_them():
     doc = article("a.txt", "Ukraine, the country Vladimir Putin invaded in February, asked its allies for tanks.")
     found = candidates(AnswerType("which", frozenset({"GPE"}), "country", secondary=frozenset({"PERSON"})),
