@@ -279,7 +279,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             score = ((s.score / best_sentence) * fit ** scoring.fit_exponent
                      * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
             if scoring.cloze and pronoun_at is None:
-                score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot)
+                score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot, question_stems)
             if label in PLACE_LABELS and _ends_with_kind(s.doc.article.text[start:end], kind_noun):
                 score *= 1.0 + scoring.cloze  # the asked kind is in the slot, as one cloze word
             introduced = 1.0
@@ -414,11 +414,13 @@ def _derived_name(name: str, longer: str) -> bool:
     return added in _DERIVED_NAME_ENDINGS or (added[0] == name[-1] and added[1:] in _DERIVED_NAME_ENDINGS)
 
 
-def _fills_slot(doc: ArticleText, start: int, end: int, slot: tuple[tuple[str, ...], tuple[str, ...]]) -> int:
+def _fills_slot(doc: ArticleText, start: int, end: int, slot: tuple[tuple[str, ...], tuple[str, ...]],
+                question_stems: frozenset[str] = frozenset()) -> int:
     """How many of the question's words right before and after the asked slot stand right before and
     after the mention: "since at least 1950" fills "... since at least:", a quiz question being a news
     sentence with its answer taken out. At most ``SLOT_WORDS`` a side. The recogniser often takes the
-    slot's own words into the span ("at least 1950"); those count as standing before it."""
+    slot's own words into the span ("at least 1950"); those count as standing before it. A preposition
+    alone that follows another of the question's words ties the mention to that word, not to the slot."""
     sentence = doc.spans[doc.index_at(start)]
     text = doc.article.text
     if _POSSESSIVE_START.match(text, end):
@@ -428,7 +430,11 @@ def _fills_slot(doc: ArticleText, start: int, end: int, slot: tuple[tuple[str, .
     tail = max((k for k in range(len(own) - lead) if k and own[-k:] == list(slot[1][:k])), default=0)
     before = own[:lead][::-1] + stem_all(words(text[sentence.start:start])[-SLOT_WORDS:][::-1])
     after = own[len(own) - tail:] + stem_all(words(text[end:sentence.end])[:SLOT_WORDS])
-    return _shared_run(before, slot[0]) + _shared_run(after, slot[1])
+    run = _shared_run(before, slot[0])
+    if run < min(len(before), len(slot[0])) and all(w in STOPWORDS for w in slot[0][:run]) \
+            and before[run] in question_stems:
+        run = 0  # "the Democratic National Convention in Chicago" does not fill "a vacation in which state"
+    return run + _shared_run(after, slot[1])
 
 
 def _shared_run(found: list[str], asked: tuple[str, ...]) -> int:

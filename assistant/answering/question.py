@@ -128,7 +128,7 @@ class Question:
 
 
 def analyse(text: str) -> Question:
-    asked = _asking_sentence(text)
+    asked = asking_sentence(text)
     qtype, phrase = _question_type(asked)
     focus = _focus(asked, qtype)
     years = sorted(set(YEAR.findall(text)))
@@ -170,7 +170,7 @@ _WH_OPENS = re.compile(r"(?<=[.!?])\s+(?=(?:In|On|At|For|By|From|To) (?:what|whi
                        r"|(?:What|Which|Who|Whom|Whose|When|Where|Why|How)\b)")
 
 
-def _asking_sentence(text: str) -> str:
+def asking_sentence(text: str) -> str:
     """The sentence that asks, in a quiz question that first sets the scene ("Lou Reed, who has died at
     71, co-founded the Velvet Underground. In what year was the band inducted ...?"): the last one with
     a question word, so a "who" in the scene does not make it a who-question. The articles' sentence

@@ -21,6 +21,7 @@ import numpy as np
 from assistant.answering.answer_type import NAMED, NOUN_PHRASE, SCORE, UNLABELLED_NAME, AnswerType, HeadTyper
 from assistant.answering.candidates import (SLOT_WORDS, CandidateAnswer, ScoredSentence, Scoring,
                                             find_candidates, place_sides, score_spans)
+from assistant.answering.question import asking_sentence
 from assistant.nlp import parse, parse_phrases
 from assistant.retrieval.dates import Recency
 from assistant.retrieval.terms import YEAR, index_terms, stem_all, words
@@ -317,8 +318,10 @@ def _trimmed_of(stems: frozenset[str], tokens: list) -> list:
 
 def asked_slot(question: str, atype: AnswerType) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The question's stemmed words just before its wh-phrase (nearest first) and just after it
-    ("which team" and its head): what a sentence stating the answer would have around it."""
-    tokens = words(question)
+    ("which team" and its head): what a sentence stating the answer would have around it. Only the
+    asking sentence's: a quiz question's scene before it ("... co-founded the Velvet Underground. In
+    what year ...?") is no part of the slot."""
+    tokens = words(asking_sentence(question))
     cue = atype.wh.split()[0] if atype.wh else ""
     if cue == ":":
         return tuple(stem_all(tokens[::-1][:SLOT_WORDS])), ()

@@ -413,6 +413,20 @@ def test_a_mention_that_fills_the_question_s_slot_outranks_one_beside_other_ques
     assert central.score > next(c for c in plain if c.key == central.key).score
 
 
+def test_a_preposition_after_another_question_word_does_not_fill_the_slot():
+    """"Convention in Chicago" says where the convention was, not where the vacation is."""
+    doc = article("a.txt", "Biden spoke at the Democratic National Convention in Chicago. "
+                           "He then left for a vacation near Santa Ynez in California.")
+    state = AnswerType("which", frozenset({"GPE"}), "state")
+    question = "After his speech at the Democratic National Convention, Biden left for a vacation in which state?"
+    slot = (("in", "vacat", "a"), ())
+    plain = candidates(state, question, every_sentence(doc))
+    filled = candidates(state, question, every_sentence(doc), cloze=0.3, slot=slot)
+    score = {c.best.text: c.score for c in filled}
+    assert score["Chicago"] == next(c.score for c in plain if c.best.text == "Chicago")
+    assert score["California"] > next(c.score for c in plain if c.best.text == "California")
+
+
 def test_an_opening_quote_inside_a_name_is_left_out():
     doc = article("a.txt", 'Members of the "Exonerated Five" sued on Monday.')
     found = candidates(AnswerType("which", frozenset({"ORG", "WORK_OF_ART", "PERSON"}), "group"),

@@ -40,6 +40,8 @@ def test_the_asked_slot_is_the_words_around_the_wh_phrase():
         (("of", "fan"), ("left", "earli"))
     assert asked_slot("It has been the most populous nation since at least:", AnswerType(":"))[0][:3] == \
         ("least", "at", "sinc")
+    scene = "Lou Reed co-founded the Velvet Underground. In what year was the band inducted?"
+    assert asked_slot(scene, AnswerType("what", head="year"))[0] == ("in",)  # the scene is no part of the slot
 
 
 def test_a_city_is_marked_down_for_which_state_even_when_minilm_only_leans_to_city(encoder):
