@@ -255,7 +255,8 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
     """Candidates best first. ``extra_spans`` adds spans (noun phrases) to chosen sentences."""
     best_sentence = max((s.score for s in sentences), default=0.0) or 1.0
     kind_stems = frozenset(stem_all(words(atype.head)))
-    kind_noun = (stem_all(words(atype.head)[-1:]) or [""])[0]
+    kind_word = (words(atype.head)[-1:] or [""])[0]
+    kind_noun = (stem_all([kind_word]) if kind_word else [""])[0]
     wants_length = atype.wh == "how long" or (atype.wh == "how many" and kind_noun in DURATION_STEMS)
     counts_numbers = _a_measure_of_numbers(atype.head)
     pooled: dict[tuple[str, ...], CandidateAnswer] = {}
@@ -272,15 +273,18 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         anchors = _anchor_positions(s.doc, s.index, question_stems)
 
         def add(start: int, end: int, label: str, key: tuple[str, ...], fit: float,
-                pronoun_at: int | None = None) -> None:
-            """Pools a mention; the person a pronoun means is measured from the pronoun, without cloze."""
+                pronoun_at: int | None = None, kind_said: bool = False) -> None:
+            """Pools a mention; the person a pronoun means is measured from the pronoun, without cloze.
+            ``kind_said``: the text says the mention is one of the kind asked for, in the question's own
+            word ("Democrat Charlie Crist" for "Which Democrat"; "golfers Seve Ballesteros and ..." names
+            several)."""
             around = [a for a in anchors if not start <= a < end]  # its own words are not its context
             closeness = _proximity(s.doc, s.index, start if pronoun_at is None else pronoun_at, around)
             score = ((s.score / best_sentence) * fit ** scoring.fit_exponent
                      * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
             if scoring.cloze and pronoun_at is None:
                 score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot, question_stems)
-            if label in PLACE_LABELS and _ends_with_kind(s.doc.article.text[start:end], kind_noun):
+            if kind_said or (label in PLACE_LABELS and _ends_with_kind(s.doc.article.text[start:end], kind_noun)):
                 score *= 1.0 + scoring.cloze  # the asked kind is in the slot, as one cloze word
             introduced = 1.0
             if atype.naming and pronoun_at is None and _introduced(s.doc.article.text, sentence_start, start, end,
@@ -292,9 +296,11 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         for start, end, label in spans:
             start, end = _trimmed(s.doc.article.text, start, end)
             fit = atype.weight(label)
-            if _described_as(s.doc.article.text, end, label, kind_stems) \
-                    or _named_with_kind(s.doc.article.text, start, end, label, kind_noun, atype) \
-                    or _names_its_kind(s.doc.article.text[start:end], label, kind_noun):
+            named = _named_with_kind(s.doc.article.text, start, end, label, kind_noun, atype)
+            kind_said = (_described_as(s.doc.article.text, end, label, kind_stems)
+                         or _names_its_kind(s.doc.article.text[start:end], label, kind_noun)
+                         or (named and _word_before(s.doc.article.text, start) == kind_word))
+            if kind_said or named:
                 fit = 1.0  # "ATACMS, U.S.-provided long-range missiles": the text says what it is
             fit *= dated  # "In February 2019, 154 died in Assam" does not say who died in 2022
             if fit <= 0:
@@ -317,7 +323,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
                        or (label == "CARDINAL" and counts_numbers))
             if counted and atype.head and not _counts(s.doc, start, end, atype.head):
                 fit *= scoring.unbound_count_fit
-            add(start, end, label, key, fit)
+            add(start, end, label, key, fit, kind_said=kind_said)
         if referent is not None:
             at, (start, end, label) = referent
             start, end = _trimmed(s.doc.article.text, start, end)
@@ -557,6 +563,7 @@ def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -
     phrase = _APPOSITION_END.split(text[end + 2:end + 80], maxsplit=1)[0]
     found = words(phrase)
     return (0 < len(found) <= APPOSITION_WORDS and not _POSSESSIVE_START.search(phrase)
+            and not (found[0] in STOPWORDS and found[0] not in ("a", "an", "the"))  # ", in San Bernardino County"
             and stem_all(found[-1:])[0] in kind_stems)
 
 
@@ -584,8 +591,13 @@ def _named_with_kind(text: str, start: int, end: int, label: str, kind_noun: str
         return False
     if label == "PERSON" and atype.labels and "PERSON" not in atype.labels and _verb_follows(text, end):
         return False
+    before = _word_before(text, start)
+    return bool(before) and stem_all([before])[0] == kind_noun
+
+
+def _word_before(text: str, start: int) -> str:
     before = re.search(r"([A-Za-z-]+)\s+$", text[max(0, start - 30):start])
-    return before is not None and stem_all([before.group(1).lower()])[0] == kind_noun
+    return before.group(1).lower() if before else ""
 
 
 def _names_its_kind(name: str, label: str, kind_noun: str) -> bool:

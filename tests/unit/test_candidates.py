@@ -276,6 +276,21 @@ def test_a_name_made_of_the_kind_asked_for_and_one_word_fits_whatever_its_label(
     assert [c.best.text for c in found] == ["Hurricane Ian"]  # the centre is an organisation, no event
 
 
+def test_the_kind_asked_for_in_the_question_s_own_word_before_a_name_outweighs_a_main_actor():
+    """The article keeps naming Trump; it calls one man "Democrat", and the question asks "which Democrat"."""
+    doc = article("a.txt", "Trump attacked DeSantis again. Trump said DeSantis owed him. "
+                           "DeSantis won a landslide over Democrat Charlie Crist while Trump watched.")
+    who = AnswerType("which", frozenset({"PERSON"}), "Democrat")
+    question = "Which Democrat did Ron DeSantis defeat in a landslide?"
+    found = candidates(who, question, every_sentence(doc), cloze=0.3)
+    assert found[0].best.text == "Charlie Crist"
+    several = article("b.txt", "Rahm honoured the Spanish golfers Seve Ballesteros and Olazabal. "
+                               "PGA golfer Jon Rahm won the Masters.")
+    golfer = AnswerType("which", frozenset({"PERSON"}), "golfer")
+    found = candidates(golfer, "Which Spanish golfer won the Masters?", every_sentence(several), cloze=0.3)
+    assert found[0].best.text == "Jon Rahm"  # "golfers Seve Ballesteros and ..." names several
+
+
 def test_a_person_after_a_kind_of_thing_is_who_acted_on_it_not_one_of_them():
     doc = article("a.txt", "Ukraine, the country Vladimir Putin invaded in February, asked its allies for tanks.")
     found = candidates(AnswerType("which", frozenset({"GPE"}), "country", secondary=frozenset({"PERSON"})),
