@@ -428,7 +428,10 @@ def _determined_noun(wh):
     if chosen_among is not None:
         return chosen_among
     joined = False  # the word after a hyphen belongs to the modifier ("US-supplied missiles")
+    skip_to = -1
     for token in doc[wh.i + 1: wh.i + 1 + HEAD_REACH]:
+        if token.i < skip_to:
+            continue
         if token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "HYPH":
             continue  # the first half of a hyphenated modifier ("would-be nominee", "so-called")
         if token.tag_ == "POS" and token.text[-1:] == "s" and doc[token.i - 1].tag_ == "NNS":
@@ -446,6 +449,8 @@ def _determined_noun(wh):
             if head is not None and token.pos_ != "ADJ":
                 break
             continue
+        elif head is not None and head.pos_ == "PROPN" and token.pos_ == "ADP" and _kind_after_name(token) is not None:
+            skip_to = _kind_after_name(token).i  # "Which Washington University in St. Louis epidemiologist"
         else:
             break
     if head is None and wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
@@ -466,6 +471,16 @@ def _determined_noun(wh):
                  for t in c.children if t.dep_ == "pobj" and t.pos_ in ("NOUN", "PROPN")]
         return named[0] if named else head
     return head
+
+
+def _kind_after_name(preposition):
+    """The common noun after a name's "in"/"of" phrase ("Washington University in St. Louis
+    epidemiologist"): quiz questions put a whole institution before the kind of person they ask for."""
+    doc = preposition.doc
+    i = preposition.i + 1
+    while i < len(doc) and doc[i].pos_ == "PROPN":
+        i += 1
+    return doc[i] if preposition.i + 1 < i < len(doc) and doc[i].pos_ == "NOUN" else None
 
 
 def _partitive(wh):

@@ -70,6 +70,17 @@ def test_a_phrase_its_modifiers_pull_away_from_every_kind_is_typed_by_its_head_n
     assert "GPE" in typed("In which Egyptian resort city is the climate summit being held?", typer).labels
 
 
+@pytest.mark.parametrize("question, head", [
+    ("Which Washington University in St. Louis epidemiologist led the research?", "epidemiologist"),
+    ("Which Bank of America executive resigned?", "executive"),
+    ("Which city in Texas flooded?", "city"),
+])
+def test_a_whole_institution_before_the_kind_asked_for_does_not_hide_it(question, head, typer):
+    """"Which <institution in/of place> <kind>": the kind after the name is asked for, not the name."""
+    found = typed(question, typer)
+    assert found.head == head and (found.labels == PEOPLE) == (head != "city")
+
+
 def test_a_head_that_resembles_no_label_asks_for_a_noun_phrase(typer):
     found = typed("Sky Brown has become the UK's first world champion in which sport?", typer)
     assert found.short and not found.labels and found.head == "sport"
