@@ -602,12 +602,12 @@ def _word_before(text: str, start: int) -> str:
 
 def _names_its_kind(name: str, label: str, kind_noun: str) -> bool:
     """The name is the kind asked for and one word that tells which ("Tier 3" for "which tier",
-    "Hurricane Ian" for "which hurricane", "Harvard University" for "which university"): the name says
-    what it is whatever label the recogniser gave it."""
+    "Hurricane Ian" for "which hurricane"), or ends with it ("St. George's Cathedral" for "which
+    cathedral"): the name says what it is whatever label the recogniser gave it."""
     if not kind_noun or label in VALUE_LABELS:
         return False
-    found = words(name)
-    return len(found) == 2 and kind_noun in stem_all(found)
+    stems = stem_all(words(name))
+    return len(stems) >= 2 and (stems[-1] == kind_noun or (len(stems) == 2 and kind_noun in stems))
 
 
 def _introduced(text: str, sentence_start: int, start: int, end: int, described: frozenset[str]) -> bool:

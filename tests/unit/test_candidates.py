@@ -270,6 +270,11 @@ def test_a_name_made_of_the_kind_asked_for_and_one_word_fits_whatever_its_label(
     found = candidates(AnswerType("which", frozenset({"ORG"}), "tier"), "Which tier did Cambodia slip to?",
                        every_sentence(tier))
     assert found[0].best.text == "Tier 3" and found[0].best.fit == 1.0
+    church = article("c.txt", "Mourners met at St. George's Cathedral, where Archbishop Thabo Makgoba spoke.")
+    cathedral = AnswerType("which", frozenset({"FAC", "PERSON"}), "cathedral")
+    plain, said = (candidates(cathedral, "In which cathedral did mourners meet?", every_sentence(church), cloze=c)
+                   for c in (0.0, 0.3))
+    assert said[0].score == pytest.approx(1.3 * plain[0].score)  # the name ends with the kind asked for
     storm = article("b.txt", "Hurricane Ian hit Florida, the National Hurricane Center said.")
     found = candidates(AnswerType("which", frozenset({"EVENT"}), "hurricane"), "Which hurricane hit Florida?",
                        every_sentence(storm))
