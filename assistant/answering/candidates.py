@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from assistant.answering import features
-from assistant.answering.answer_type import (DURATION_STEMS, LABEL_PROTOTYPES, MEASURE_HEADS, NAMING_VERBS, SCORE,
-                                             AnswerType)
+from assistant.answering.answer_type import (DURATION_STEMS, LABEL_PROTOTYPES, MEASURE_HEADS, NAMING_VERBS, PLACES,
+                                             SCORE, AnswerType)
 from assistant.retrieval.dates import Recency
 from assistant.answering.article_text import ArticleText
 from assistant.retrieval.terms import (POSSESSIVE_END, STOPWORDS, YEAR, YEAR_RANGE, index_terms, name_key,
@@ -44,6 +44,8 @@ TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})  # shortene
 EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form() spells out
 _POSSESSIVE_START = re.compile(r"[’']s\b")
 _LINKS = frozenset({"of", "for", "in", "on", "at", "and", "to", "de"})  # words a name's tail never follows
+_PREPOSITIONS = frozenset("in at on near from of for with by to into after before during across over under".split())
+_STOPWORD_STEMS = frozenset(stem_all(sorted(STOPWORDS)))
 _OPENING_QUOTES = "“‘\"'"
 _CLOSING = " ”\"’(-–—,;:"  # what a name's span may end with that is not the name
 _ARTICLE_QUOTE = re.compile(r"(?:the|an?) [“‘\"]", re.IGNORECASE)
@@ -234,6 +236,7 @@ class Scoring:
     described: frozenset[str] = frozenset()  # the question's stems a name's description may share (``described_terms``)
     slot: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # the question's words before (nearest first) and after it
     done: frozenset[str] = frozenset()  # stems of the verbs the question states as done ("fined", not "to fine")
+    elsewhere: frozenset[str] = frozenset()  # stems of the question's other clauses (``short_answer.other_clauses``)
 
 
 def score_spans(sentences: list[ScoredSentence]) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
@@ -283,7 +286,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             score = ((s.score / best_sentence) * fit ** scoring.fit_exponent
                      * (0.6 + 0.4 * closeness) ** scoring.closeness_exponent * _prominence(s.doc, key, scoring))
             if scoring.cloze and pronoun_at is None:
-                score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot, question_stems)
+                score *= 1.0 + scoring.cloze * _fills_slot(s.doc, start, end, scoring.slot, scoring.elsewhere)
             if kind_said or (label in PLACE_LABELS and _ends_with_kind(s.doc.article.text[start:end], kind_noun)):
                 score *= 1.0 + scoring.cloze  # the asked kind is in the slot, as one cloze word
             introduced = 1.0
@@ -298,7 +301,7 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
             fit = atype.weight(label)
             named = _named_with_kind(s.doc.article.text, start, end, label, kind_noun, atype)
             kind_said = (_described_as(s.doc.article.text, end, label, kind_stems)
-                         or _names_its_kind(s.doc.article.text[start:end], label, kind_noun)
+                         or _names_its_kind(s.doc.article.text[start:end], label, kind_word, atype)
                          or (named and _word_before(s.doc.article.text, start) == kind_word))
             if kind_said or named:
                 fit = 1.0  # "ATACMS, U.S.-provided long-range missiles": the text says what it is
@@ -421,12 +424,13 @@ def _derived_name(name: str, longer: str) -> bool:
 
 
 def _fills_slot(doc: ArticleText, start: int, end: int, slot: tuple[tuple[str, ...], tuple[str, ...]],
-                question_stems: frozenset[str] = frozenset()) -> int:
+                elsewhere: frozenset[str] = frozenset()) -> int:
     """How many of the question's words right before and after the asked slot stand right before and
     after the mention: "since at least 1950" fills "... since at least:", a quiz question being a news
     sentence with its answer taken out. At most ``SLOT_WORDS`` a side. The recogniser often takes the
-    slot's own words into the span ("at least 1950"); those count as standing before it. A preposition
-    alone that follows another of the question's words ties the mention to that word, not to the slot."""
+    slot's own words into the span ("at least 1950"); those count as standing before it. Function
+    words alone that follow a word of another clause of the question (``elsewhere``) tie the mention
+    to that clause's thing, not to the slot."""
     sentence = doc.spans[doc.index_at(start)]
     text = doc.article.text
     if _POSSESSIVE_START.match(text, end):
@@ -437,8 +441,8 @@ def _fills_slot(doc: ArticleText, start: int, end: int, slot: tuple[tuple[str, .
     before = own[:lead][::-1] + stem_all(words(text[sentence.start:start])[-SLOT_WORDS:][::-1])
     after = own[len(own) - tail:] + stem_all(words(text[end:sentence.end])[:SLOT_WORDS])
     run = _shared_run(before, slot[0])
-    if run < min(len(before), len(slot[0])) and all(w in STOPWORDS for w in slot[0][:run]) \
-            and before[run] in question_stems:
+    if run < min(len(before), len(slot[0])) and all(w in _STOPWORD_STEMS for w in slot[0][:run]) \
+            and before[run] in elsewhere:
         run = 0  # "the Democratic National Convention in Chicago" does not fill "a vacation in which state"
     return run + _shared_run(after, slot[1])
 
@@ -563,7 +567,7 @@ def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -
     phrase = _APPOSITION_END.split(text[end + 2:end + 80], maxsplit=1)[0]
     found = words(phrase)
     return (0 < len(found) <= APPOSITION_WORDS and not _POSSESSIVE_START.search(phrase)
-            and not (found[0] in STOPWORDS and found[0] not in ("a", "an", "the"))  # ", in San Bernardino County"
+            and found[0] not in _PREPOSITIONS  # ", in San Bernardino County" places it, it says no kind
             and stem_all(found[-1:])[0] in kind_stems)
 
 
@@ -600,13 +604,16 @@ def _word_before(text: str, start: int) -> str:
     return before.group(1).lower() if before else ""
 
 
-def _names_its_kind(name: str, label: str, kind_noun: str) -> bool:
+def _names_its_kind(name: str, label: str, kind_word: str, atype: AnswerType) -> bool:
     """The name is the kind asked for and one word that tells which ("Tier 3" for "which tier",
     "Hurricane Ian" for "which hurricane"), or ends with it ("St. George's Cathedral" for "which
-    cathedral"): the name says what it is whatever label the recogniser gave it."""
-    if not kind_noun or label in VALUE_LABELS:
+    cathedral"): the name says what it is whatever label the recogniser gave it. An organisation or a
+    building does not answer for a place ("Ohio State" is no state, "City Hall" no city)."""
+    if not kind_word or label in VALUE_LABELS:
         return False
-    stems = stem_all(words(name))
+    if atype.labels and atype.labels <= PLACES and label in ("ORG", "FAC") and label not in atype.labels:
+        return False
+    stems, kind_noun = stem_all(words(name)), stem_all([kind_word])[0]
     return len(stems) >= 2 and (stems[-1] == kind_noun or (len(stems) == 2 and kind_noun in stems))
 
 

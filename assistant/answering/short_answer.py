@@ -86,7 +86,7 @@ class ShortAnswerFinder:
             asked_year=_one_year(question_text), other_year_fit=cfg.other_year_fit,
             pronoun_fit=cfg.pronoun_fit, cloze=cfg.answer_cloze, introduced=cfg.answer_introduced_name,
             slot=asked_slot(question_text, atype),
-            done=done_verbs(parsed), described=described_terms(parsed))
+            done=done_verbs(parsed), described=described_terms(parsed), elsewhere=other_clauses(parsed))
         found = find_candidates(atype, sentences, question_stems, scoring, extra)
         if not found and atype.labels and atype.labels <= NAMED:
             # No entity of a kind that answers: the recogniser may have missed the name itself.
@@ -333,6 +333,23 @@ def asked_slot(question: str, atype: AnswerType) -> tuple[tuple[str, ...], tuple
         if end < len(tokens) and tokens[end] == word:
             end += 1
     return tuple(stem_all(tokens[:at][::-1][:SLOT_WORDS])), tuple(stem_all(tokens[end:end + SLOT_WORDS]))
+
+
+def other_clauses(parsed) -> frozenset[str]:
+    """Stems of the question's words in clauses beside the one that asks ("After giving a speech at the
+    Democratic National Convention, Biden left for a vacation in which state?"): a mention right after
+    one of those words sits where that clause's thing is, not in the asked slot."""
+    wh = next((t for t in reversed(parsed) if t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
+    head = wh
+    while head is not None and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+        head = head.head  # spaCy makes a new Token object on each access: compare positions
+    if head is None or head.pos_ not in ("VERB", "AUX"):
+        return frozenset()
+    outside = [t.text for child in head.children if wh not in child.subtree and (
+                   any(t.pos_ in ("VERB", "AUX") for t in child.subtree)  # "after the game ended"
+                   or (child.dep_ == "prep" and child.i < head.i))  # a fronted "After his speech at ..., "
+               for t in child.subtree]
+    return frozenset(index_terms(" ".join(outside)))
 
 
 def done_verbs(parsed) -> frozenset[str]:

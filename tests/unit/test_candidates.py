@@ -6,7 +6,7 @@ import pytest
 
 from assistant.answering.answer_type import AnswerType, PEOPLE, PLACES
 from assistant.answering.candidates import ScoredSentence, Scoring, _trimmed, find_candidates, score_spans
-from assistant.answering.short_answer import described_terms
+from assistant.answering.short_answer import described_terms, other_clauses
 from assistant.nlp import parse
 from assistant.retrieval.dates import Recency, parse_as_of
 from assistant.retrieval.terms import index_terms
@@ -289,11 +289,31 @@ def test_the_kind_asked_for_in_the_question_s_own_word_before_a_name_outweighs_a
     question = "Which Democrat did Ron DeSantis defeat in a landslide?"
     found = candidates(who, question, every_sentence(doc), cloze=0.3)
     assert found[0].best.text == "Charlie Crist"
-    several = article("b.txt", "Rahm honoured the Spanish golfers Seve Ballesteros and Olazabal. "
-                               "PGA golfer Jon Rahm won the Masters.")
+    several = article("b.txt", "Rahm won the Masters on Sunday, honouring the Spanish golfers Seve Ballesteros "
+                               "and Olazabal. PGA golfer Jon Rahm said he won for Spain.")
     golfer = AnswerType("which", frozenset({"PERSON"}), "golfer")
-    found = candidates(golfer, "Which Spanish golfer won the Masters?", every_sentence(several), cloze=0.3)
-    assert found[0].best.text == "Jon Rahm"  # "golfers Seve Ballesteros and ..." names several
+    score = {c.best.text: c.score for c in candidates(golfer, "Which Spanish golfer won the Masters?",
+                                                      every_sentence(several), cloze=0.3)}
+    assert score["Seve Ballesteros"] < score["Jon Rahm"]  # "golfers Seve Ballesteros and ..." names several
+
+
+def test_an_organisation_or_building_named_with_a_kind_of_place_does_not_answer_for_one():
+    team = article("a.txt", "The coach left Ohio State for Texas last week.")
+    found = candidates(WHICH_STATE, "Which state did the coach leave for?", every_sentence(team), cloze=0.3)
+    assert found[0].best.text == "Texas"
+    hall = article("b.txt", "Leaders met at City Hall as Geneva hosted the summit.")
+    city = AnswerType("which", frozenset({"GPE"}), "city")
+    found = candidates(city, "Which city hosted the summit?", every_sentence(hall), cloze=0.3)
+    assert found[0].best.text == "Geneva"
+
+
+def test_an_apposition_may_open_with_then_or_a_possessive_but_not_a_preposition():
+    doc = article("a.txt", "Kyrsten Sinema, then a Democrat, and Senator Mitt Romney voted against the bill.")
+    democrat = AnswerType("which", frozenset({"PERSON"}), "Democrat")
+    plain, said = (candidates(democrat, "Which Democrat voted against the bill?", every_sentence(doc), cloze=c)
+                   for c in (0.0, 0.3))
+    sinema = next(c for c in said if c.best.text == "Kyrsten Sinema")
+    assert sinema.score == pytest.approx(1.3 * next(c for c in plain if c.key == sinema.key).score)
 
 
 def test_a_person_after_a_kind_of_thing_is_who_acted_on_it_not_one_of_them():
@@ -433,18 +453,27 @@ def test_a_mention_that_fills_the_question_s_slot_outranks_one_beside_other_ques
     assert central.score > next(c for c in plain if c.key == central.key).score
 
 
-def test_a_preposition_after_another_question_word_does_not_fill_the_slot():
-    """"Convention in Chicago" says where the convention was, not where the vacation is."""
+def test_a_preposition_after_a_word_of_another_clause_does_not_fill_the_slot():
+    """"Convention in Chicago" says where the convention was, not where the vacation is; "Olympics in
+    Paris" does say where the Olympics asked about were."""
     doc = article("a.txt", "Biden spoke at the Democratic National Convention in Chicago. "
                            "He then left for a vacation near Santa Ynez in California.")
     state = AnswerType("which", frozenset({"GPE"}), "state")
     question = "After his speech at the Democratic National Convention, Biden left for a vacation in which state?"
     slot = (("in", "vacat", "a"), ())
+    elsewhere = other_clauses(parse(question))
     plain = candidates(state, question, every_sentence(doc))
-    filled = candidates(state, question, every_sentence(doc), cloze=0.3, slot=slot)
+    filled = candidates(state, question, every_sentence(doc), cloze=0.3, slot=slot, elsewhere=elsewhere)
     score = {c.best.text: c.score for c in filled}
     assert score["Chicago"] == next(c.score for c in plain if c.best.text == "Chicago")
     assert score["California"] > next(c.score for c in plain if c.best.text == "California")
+    games = article("b.txt", "The Summer Olympics in Paris ended on Sunday. The Summer Olympics also drew protests "
+                             "in Marseille.")
+    city = AnswerType("which", frozenset({"GPE"}), "city")
+    question = "The Summer Olympics were held in which city?"
+    found = candidates(city, question, every_sentence(games), cloze=0.3, slot=(("in", "held", "were"), ()),
+                       elsewhere=other_clauses(parse(question)))
+    assert found[0].best.text == "Paris"
 
 
 def test_an_opening_quote_inside_a_name_is_left_out():

@@ -176,3 +176,14 @@ def test_a_title_before_a_whole_entity_makes_no_unlabelled_name(encoder, text, t
     found = finder.run(AnswerType("which", frozenset({"EVENT"}), "event"), "Which event did Biden attend?",
                        [ScoredSentence(doc, 0, 1.0)], None)
     assert titled not in {c.best.text for c in found.candidates}
+
+
+def test_other_clauses_are_the_question_s_words_outside_the_asking_clause():
+    from assistant.answering.short_answer import other_clauses
+    from assistant.nlp import parse
+
+    fronted = other_clauses(parse("After his speech at the Democratic National Convention, Biden left for a "
+                                  "vacation in which state?"))
+    assert {"convent", "speech"} <= fronted and "vacat" not in fronted
+    assert other_clauses(parse("The Summer Olympics were held in which city?")) == frozenset()
+    assert other_clauses(parse("Which tier?")) == frozenset()  # no verb at all
