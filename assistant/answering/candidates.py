@@ -44,7 +44,10 @@ TITLE_LABELS = frozenset({"WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})  # shortene
 EXPANDABLE = frozenset({"PERSON", "ORG"})  # labels whose short forms full_form() spells out
 _POSSESSIVE_START = re.compile(r"[’']s\b")
 _LINKS = frozenset({"of", "for", "in", "on", "at", "and", "to", "de"})  # words a name's tail never follows
-_PREPOSITIONS = frozenset("in at on near from of for with by to into after before during across over under".split())
+# Words that open a phrase after a comma that does not say what the name before it is: a preposition
+# places it, a negation denies it ("Mitt Romney, not a Democrat,").
+_NOT_AN_APPOSITION = frozenset("in at on near from of for with by to into after before during across over under "
+                               "not no nor never neither against unlike than without except".split())
 _STOPWORD_STEMS = frozenset(stem_all(sorted(STOPWORDS)))
 _OPENING_QUOTES = "“‘\"'"
 _CLOSING = " ”\"’(-–—,;:"  # what a name's span may end with that is not the name
@@ -567,7 +570,7 @@ def _described_as(text: str, end: int, label: str, kind_stems: frozenset[str]) -
     phrase = _APPOSITION_END.split(text[end + 2:end + 80], maxsplit=1)[0]
     found = words(phrase)
     return (0 < len(found) <= APPOSITION_WORDS and not _POSSESSIVE_START.search(phrase)
-            and found[0] not in _PREPOSITIONS  # ", in San Bernardino County" places it, it says no kind
+            and found[0] not in _NOT_AN_APPOSITION  # ", in San Bernardino County" places it; ", not a Democrat,"
             and stem_all(found[-1:])[0] in kind_stems)
 
 

@@ -336,20 +336,36 @@ def asked_slot(question: str, atype: AnswerType) -> tuple[tuple[str, ...], tuple
 
 
 def other_clauses(parsed) -> frozenset[str]:
-    """Stems of the question's words in clauses beside the one that asks ("After giving a speech at the
-    Democratic National Convention, Biden left for a vacation in which state?"): a mention right after
-    one of those words sits where that clause's thing is, not in the asked slot."""
-    wh = next((t for t in reversed(parsed) if t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
+    """Content stems of the question's words outside the clause that asks: a fronted phrase ("After
+    his speech at the Democratic National Convention, Biden left for a vacation in which state?"),
+    another clause beside it ("... after the game ended"), a clause inside one of its noun phrases
+    ("the Olympics that opened in July"), and the clause it is coordinated with ("Biden spoke at the
+    convention and then left for ..."). A mention right after one of those words sits where that
+    clause's thing is, not in the asked slot. The asking wh-word is the last one that opens no
+    relative clause ("the president who visited Paris")."""
+    found = [t for t in parsed if t.tag_ in ("WDT", "WP", "WP$", "WRB")]
+    asking = [t for t in found if not (t.head.dep_ == "relcl" and t.head.pos_ in _VERBS)]
+    wh = (asking or found or [None])[-1]
     head = wh
-    while head is not None and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+    while head is not None and head.pos_ not in _VERBS and head.head.i != head.i:
         head = head.head  # spaCy makes a new Token object on each access: compare positions
-    if head is None or head.pos_ not in ("VERB", "AUX"):
+    if head is None or head.pos_ not in _VERBS:
         return frozenset()
-    outside = [t.text for child in head.children if wh not in child.subtree and (
-                   any(t.pos_ in ("VERB", "AUX") for t in child.subtree)  # "after the game ended"
-                   or (child.dep_ == "prep" and child.i < head.i))  # a fronted "After his speech at ..., "
-               for t in child.subtree]
-    return frozenset(index_terms(" ".join(outside)))
+    outside = []
+    for child in head.children:
+        if wh in child.subtree:
+            continue
+        if child.pos_ in _VERBS or (child.dep_ == "prep" and child.i < head.i):
+            outside += child.subtree
+        else:
+            outside += [t for d in child.subtree if d.dep_ in _CLAUSES and d.pos_ in _VERBS for t in d.subtree]
+    if head.dep_ in ("conj", "advcl") and head.head.i != head.i:
+        outside += [t for t in head.head.subtree if t not in head.subtree]
+    return frozenset(index_terms(" ".join(t.text for t in outside)))
+
+
+_VERBS = ("VERB", "AUX")
+_CLAUSES = ("relcl", "acl", "advcl", "pcomp", "ccomp", "xcomp", "conj", "csubj")
 
 
 def done_verbs(parsed) -> frozenset[str]:

@@ -307,13 +307,16 @@ def test_an_organisation_or_building_named_with_a_kind_of_place_does_not_answer_
     assert found[0].best.text == "Geneva"
 
 
-def test_an_apposition_may_open_with_then_or_a_possessive_but_not_a_preposition():
+def test_an_apposition_may_open_with_then_but_not_with_a_preposition_or_a_negation():
     doc = article("a.txt", "Kyrsten Sinema, then a Democrat, and Senator Mitt Romney voted against the bill.")
     democrat = AnswerType("which", frozenset({"PERSON"}), "Democrat")
     plain, said = (candidates(democrat, "Which Democrat voted against the bill?", every_sentence(doc), cloze=c)
                    for c in (0.0, 0.3))
     sinema = next(c for c in said if c.best.text == "Kyrsten Sinema")
     assert sinema.score == pytest.approx(1.3 * next(c for c in plain if c.key == sinema.key).score)
+    denied = article("b.txt", "Mitt Romney, not a Democrat, and Senator Joe Manchin voted against the bill.")
+    found = candidates(democrat, "Which Democrat voted against the bill?", every_sentence(denied), cloze=0.3)
+    assert found[0].best.text != "Mitt Romney"
 
 
 def test_a_person_after_a_kind_of_thing_is_who_acted_on_it_not_one_of_them():

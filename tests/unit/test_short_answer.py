@@ -187,3 +187,8 @@ def test_other_clauses_are_the_question_s_words_outside_the_asking_clause():
     assert {"convent", "speech"} <= fronted and "vacat" not in fronted
     assert other_clauses(parse("The Summer Olympics were held in which city?")) == frozenset()
     assert other_clauses(parse("Which tier?")) == frozenset()  # no verb at all
+    assert other_clauses(parse("The Summer Olympics that opened in July were held in which city?")) == {"open", "juli"}
+    coordinated = other_clauses(parse("Biden spoke at the Democratic National Convention and then left for a "
+                                      "vacation in which state?"))
+    assert "convent" in coordinated and "vacat" not in coordinated
+    assert other_clauses(parse("Where did the president who visited Paris go next?")) == {"visit", "pari"}
