@@ -205,7 +205,7 @@ def in_present_tense(doc) -> bool:
 
 def answer_type(doc, typer: HeadTyper | None) -> AnswerType:
     """The answer type of a parsed question (a spaCy ``Doc``)."""
-    wh = _wh_token(doc)
+    wh = wh_token(doc)
     found = _answer_type(doc, wh, typer)
     if found.short and wh is not None and _asks_for_name(wh):
         return replace(found, naming=True)
@@ -396,7 +396,7 @@ def _copular(doc) -> bool:
     return any(t.dep_ == "ROOT" and t.lemma_ == "be" for t in doc)
 
 
-def _wh_token(doc):
+def wh_token(doc):
     """The question's wh-word: in "He is a valued member of which team?", "which". Quiz questions often
     carry a subordinate "when" or "who" ("... this week when it announced it would part ways with which
     host?"), so words that open a relative or adverbial clause, or an embedded question after a
@@ -449,8 +449,9 @@ def _determined_noun(wh):
             if head is not None and token.pos_ != "ADJ":
                 break
             continue
-        elif head is not None and head.pos_ == "PROPN" and token.pos_ == "ADP" and _kind_after_name(token) is not None:
-            skip_to = _kind_after_name(token).i  # "Which Washington University in St. Louis epidemiologist"
+        elif head is not None and head.pos_ == "PROPN" and token.pos_ == "ADP" \
+                and (kind := _kind_after_name(token)) is not None:
+            skip_to = kind.i  # "Which Washington University in St. Louis epidemiologist"
         else:
             break
     if head is None and wh.dep_ == "det" and wh.head.pos_ in ("NOUN", "PROPN"):
@@ -474,7 +475,7 @@ def _determined_noun(wh):
 
 
 def _kind_after_name(preposition):
-    """The common noun after a name's "in"/"of" phrase ("Washington University in St. Louis
+    """The common noun after a name's prepositional phrase ("in"/"of"/... ("Washington University in St. Louis
     epidemiologist"): quiz questions put a whole institution before the kind of person they ask for."""
     doc = preposition.doc
     i = preposition.i + 1

@@ -302,10 +302,11 @@ def find_candidates(atype: AnswerType, sentences: list[ScoredSentence], question
         for start, end, label in spans:
             start, end = _trimmed(s.doc.article.text, start, end)
             fit = atype.weight(label)
-            named = _named_with_kind(s.doc.article.text, start, end, label, kind_noun, atype)
+            before = _word_before(s.doc.article.text, start)
+            named = _named_with_kind(s.doc.article.text, before, end, label, kind_noun, atype)
             kind_said = (_described_as(s.doc.article.text, end, label, kind_stems)
-                         or _names_its_kind(s.doc.article.text[start:end], label, kind_word, atype)
-                         or (named and _word_before(s.doc.article.text, start) == kind_word))
+                         or _names_its_kind(s.doc.article.text[start:end], label, kind_noun, atype)
+                         or (named and before == kind_word))
             if kind_said or named:
                 fit = 1.0  # "ATACMS, U.S.-provided long-range missiles": the text says what it is
             fit *= dated  # "In February 2019, 154 died in Assam" does not say who died in 2022
@@ -587,37 +588,38 @@ def _ends_with_kind(name: str, kind_noun: str) -> bool:
     return bool(kind_noun) and stem_all(words(name)[-1:]) == [kind_noun]
 
 
-def _named_with_kind(text: str, start: int, end: int, label: str, kind_noun: str, atype: AnswerType) -> bool:
+def _named_with_kind(text: str, before: str, end: int, label: str, kind_noun: str, atype: AnswerType) -> bool:
     """The kind asked for stands right before the name ("backup quarterback Cooper Rush", "the
     supermarket chain Rewe", "the planet Uranus"): news says what a name is that way, and says it of
     kinds ("quarterback", "chain") MiniLM's typing of a lone word misses. Only names, and only before:
     a name before a kind mostly qualifies it ("a familiar Delaware restaurant, Bardea Food & Drink").
     A person opening a clause after a kind of thing that is no person is who acted on it ("the country
-    Vladimir Putin invaded"); "the fashion brand Ralph Lauren on Monday" still names the brand."""
+    Vladimir Putin invaded"); "the fashion brand Ralph Lauren on Monday" still names the brand.
+    ``before``: the word right before the name (``_word_before``)."""
     if not kind_noun or label in VALUE_LABELS:
         return False
     if label == "PERSON" and atype.labels and "PERSON" not in atype.labels and _verb_follows(text, end):
         return False
-    before = _word_before(text, start)
     return bool(before) and stem_all([before])[0] == kind_noun
 
 
 def _word_before(text: str, start: int) -> str:
+    """The word right before ``start``, lower-cased ("" when none)."""
     before = re.search(r"([A-Za-z-]+)\s+$", text[max(0, start - 30):start])
     return before.group(1).lower() if before else ""
 
 
-def _names_its_kind(name: str, label: str, kind_word: str, atype: AnswerType) -> bool:
+def _names_its_kind(name: str, label: str, kind_noun: str, atype: AnswerType) -> bool:
     """The name is the kind asked for and one word that tells which ("Tier 3" for "which tier",
     "Hurricane Ian" for "which hurricane"), or ends with it ("St. George's Cathedral" for "which
     cathedral"): the name says what it is whatever label the recogniser gave it. An organisation or a
     building does not answer for a place ("Ohio State" is no state, "City Hall" no city)."""
-    if not kind_word or label in VALUE_LABELS:
+    if not kind_noun or label in VALUE_LABELS:
         return False
     if atype.labels and atype.labels <= PLACES and label in ("ORG", "FAC") and label not in atype.labels:
         return False
-    stems, kind_noun = stem_all(words(name)), stem_all([kind_word])[0]
-    return len(stems) >= 2 and (stems[-1] == kind_noun or (len(stems) == 2 and kind_noun in stems))
+    stems = stem_all(words(name))
+    return len(stems) >= 2 and (_ends_with_kind(name, kind_noun) or (len(stems) == 2 and kind_noun in stems))
 
 
 def _introduced(text: str, sentence_start: int, start: int, end: int, described: frozenset[str]) -> bool:

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.answer_type import NAMED, NOUN_PHRASE, SCORE, UNLABELLED_NAME, AnswerType, HeadTyper
+from assistant.answering.answer_type import (NAMED, NOUN_PHRASE, SCORE, UNLABELLED_NAME, AnswerType, HeadTyper,
+                                             wh_token)
 from assistant.answering.candidates import (SLOT_WORDS, CandidateAnswer, ScoredSentence, Scoring,
                                             find_candidates, place_sides, score_spans)
 from assistant.answering.question import asking_sentence
@@ -341,11 +342,9 @@ def other_clauses(parsed) -> frozenset[str]:
     another clause beside it ("... after the game ended"), a clause inside one of its noun phrases
     ("the Olympics that opened in July"), and the clause it is coordinated with ("Biden spoke at the
     convention and then left for ..."). A mention right after one of those words sits where that
-    clause's thing is, not in the asked slot. The asking wh-word is the last one that opens no
-    relative clause ("the president who visited Paris")."""
-    found = [t for t in parsed if t.tag_ in ("WDT", "WP", "WP$", "WRB")]
-    asking = [t for t in found if not (t.head.dep_ == "relcl" and t.head.pos_ in _VERBS)]
-    wh = (asking or found or [None])[-1]
+    clause's thing is, not in the asked slot. The asking wh-word is ``answer_type.wh_token``'s (not
+    "who" in "the president who visited Paris")."""
+    wh = wh_token(parsed)
     head = wh
     while head is not None and head.pos_ not in _VERBS and head.head.i != head.i:
         head = head.head  # spaCy makes a new Token object on each access: compare positions
